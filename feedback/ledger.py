@@ -1,0 +1,146 @@
+"""The records of a consultation, as the project file hands them out.
+
+These are plain values: changing one changes nothing until it goes back through
+the project façade (``storage.project.Project``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from feedback.vocabulary import Disposition, ReplyState, RoundMethod
+
+
+class LedgerError(ValueError):
+    """A user action the ledger refuses; the message is one Chinese sentence."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one mutation changed, so a window refreshes only that.
+
+    ``what`` names the kind of records (``comments``, ``units``, ``rounds``,
+    ``replies``, ``plan``, ``versions``), ``ids`` the records touched.
+    """
+
+    what: str
+    ids: tuple[int, ...] = ()
+    message: str = ""
+
+
+@dataclass
+class Plan:
+    title: str = ""
+    short_name: str = ""
+    drafting_unit: str = ""
+    addressee: str = ""
+    locality: str = ""
+    contact_person: str = ""
+    contact_phone: str = ""
+    drafted_on: date | None = None
+    written_on: date | None = None
+
+    @property
+    def display_short_name(self) -> str:
+        """The 简称, or the title in 《》 when none was given."""
+        return self.short_name or (f"《{self.title}》" if self.title else "")
+
+
+@dataclass
+class Version:
+    id: int
+    number: int
+    title: str
+    style: str
+    source_file: str
+    imported_at: str
+    note: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Unit:
+    id: int
+    name: str
+    category: str
+    aliases: list[str] = field(default_factory=list)
+    contact_person: str = ""
+    phone: str = ""
+    note: str = ""
+
+
+@dataclass
+class Round:
+    id: int
+    number: int
+    method: RoundMethod
+    version_number: int
+    sent_on: date | None
+    deadline: date | None
+    note: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"第{self.number}轮（{self.method.label}）"
+
+
+@dataclass
+class Reply:
+    round_number: int
+    unit_id: int
+    unit_name: str
+    category: str
+    state: ReplyState
+    replied_on: date | None = None
+
+
+@dataclass
+class Comment:
+    id: int
+    round_number: int
+    unit_id: int
+    unit_name: str
+    category: str
+    clause_ref: str
+    body: str
+    quoted_text: str = ""
+    proposed_wording: str = ""
+    received_on: date | None = None
+    source: str = ""
+    submissions: int = 1
+    disposition: Disposition = Disposition.PENDING
+    reason: str = ""
+    work_item: str = ""
+    handler: str = ""
+    decided_on: date | None = None
+
+    @property
+    def reason_missing(self) -> bool:
+        """True while the disposition owes a reason that is not written yet."""
+        return self.disposition.needs_reason and not self.reason.strip()
+
+
+@dataclass
+class HistoryEntry:
+    comment_id: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+    who: str
+    at: str
+
+
+@dataclass
+class SearchHit:
+    kind: str  # "comment" or "clause"
+    id: int
+    ref: str
+    snippet: str
+
+
+def check_disposition(disposition: Disposition, reason: str, work_item: str) -> None:
+    """Refuse a disposition that owes a reason (or a work item) without one."""
+    if disposition.needs_reason and not reason.strip():
+        raise LedgerError(f"“{disposition.label}”须填写理由或说明。")
+    if disposition is Disposition.IN_WORK and not work_item.strip():
+        raise LedgerError("“在工作中落实”须写明在哪项工作中落实。")

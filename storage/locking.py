@@ -1,0 +1,40 @@
+"""One writer per project file: an OS lock on a sidecar file, released if the process dies."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class FileLock:
+    """An exclusive, non-blocking lock on ``PATH.lock``; ``acquire`` says whether it was had."""
+
+    def __init__(self, project_path: Path):
+        self.path = Path(str(project_path) + ".lock")
+        self._handle = None
+
+    def acquire(self) -> bool:
+        handle = open(self.path, "a+b")
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing drops the lock
+            self._handle = None
+            try:
+                self.path.unlink()
+            except OSError:
+                pass

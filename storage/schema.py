@@ -1,0 +1,177 @@
+"""The project file's schema, declared in one place, with its forward migrations.
+
+The schema version lives in ``PRAGMA user_version``. ``MIGRATIONS[n]`` takes a file
+from version ``n - 1`` to version ``n``; opening a file runs the missing ones in order.
+
+>>> import sqlite3
+>>> conn = sqlite3.connect(':memory:')
+>>> migrate(conn)
+(0, 2)
+>>> schema_version(conn) == SCHEMA_VERSION
+True
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+from feedback.vocabulary import UnitCategory
+
+FILE_SUFFIX = ".yjt"
+SCHEMA_VERSION = 2
+
+_V1 = """
+CREATE TABLE plan (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    title TEXT NOT NULL DEFAULT '',
+    short_name TEXT NOT NULL DEFAULT '',
+    drafting_unit TEXT NOT NULL DEFAULT '',
+    addressee TEXT NOT NULL DEFAULT '',
+    locality TEXT NOT NULL DEFAULT '',
+    contact_person TEXT NOT NULL DEFAULT '',
+    contact_phone TEXT NOT NULL DEFAULT '',
+    drafted_on TEXT,
+    written_on TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    number INTEGER NOT NULL UNIQUE,
+    title TEXT NOT NULL DEFAULT '',
+    style TEXT NOT NULL DEFAULT 'plan',
+    source_file TEXT NOT NULL DEFAULT '',
+    imported_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    warnings TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE clauses (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    ref TEXT NOT NULL,
+    label TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    number INTEGER NOT NULL DEFAULT 0,
+    heading TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    parent_ref TEXT,
+    lead_units TEXT NOT NULL DEFAULT '[]',
+    responsible_units TEXT NOT NULL DEFAULT '[]',
+    tables TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (version_id, ref)
+);
+CREATE TABLE categories (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    category TEXT NOT NULL REFERENCES categories(name) ON UPDATE CASCADE,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    contact_person TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    number INTEGER NOT NULL UNIQUE,
+    method TEXT NOT NULL DEFAULT 'written',
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    sent_on TEXT,
+    deadline TEXT,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE recipients (
+    round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    reply_state TEXT NOT NULL DEFAULT 'none',
+    replied_on TEXT,
+    source TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (round_id, unit_id)
+);
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES rounds(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    clause_ref TEXT NOT NULL,
+    quoted_text TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL,
+    proposed_wording TEXT NOT NULL DEFAULT '',
+    received_on TEXT,
+    source TEXT NOT NULL DEFAULT '',
+    submissions INTEGER NOT NULL DEFAULT 1,
+    disposition TEXT NOT NULL DEFAULT 'pending',
+    reason TEXT NOT NULL DEFAULT '',
+    work_item TEXT NOT NULL DEFAULT '',
+    handler TEXT NOT NULL DEFAULT '',
+    decided_on TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX comments_round_unit ON comments(round_id, unit_id);
+CREATE INDEX comments_clause ON comments(clause_ref);
+CREATE INDEX comments_disposition ON comments(disposition);
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    comment_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    who TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+CREATE INDEX history_comment ON history(comment_id);
+"""
+
+# v2: the search index. Chinese has no spaces, so the indexed copy of each text has
+# a space around every CJK character: each becomes a token and a phrase query finds
+# any substring of any length through the index.
+_V2 = """
+CREATE VIRTUAL TABLE comments_search USING fts5(body, quoted_text, proposed_wording, reason, work_item,
+    tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE clauses_search USING fts5(heading, text,
+    tokenize = 'unicode61 remove_diacritics 0');
+"""
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would commit the migration's transaction half-way
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V1)
+    conn.executemany("INSERT INTO categories(name, position) VALUES (?, ?)",
+                     [(c.label, i) for i, c in enumerate(UnitCategory)])
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    from storage.search import rebuild_index
+
+    _run_script(conn, _V2)
+    rebuild_index(conn)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> tuple[int, int]:
+    """Run the missing migrations, each in its own transaction; return (from, to)."""
+    start = schema_version(conn)
+    for version in range(start + 1, target + 1):
+        conn.execute("BEGIN")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return start, max(start, target)
