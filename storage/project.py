@@ -96,7 +96,7 @@ class Project:
         conn = cls._connect(path)
         migrate(conn)
         project = cls(path, conn, lock, read_only=False)
-        with project._action():
+        with project.transaction():
             project.db["plan"].insert({"id": 1, "title": title or (draft.title if draft else ""),
                                        "created_at": _now()})
             if draft is not None:
@@ -179,7 +179,7 @@ class Project:
         self.close()
 
     @contextmanager
-    def _action(self) -> Iterator[None]:
+    def transaction(self) -> Iterator[None]:
         """One user action: one transaction, all or nothing."""
         if self.read_only:
             raise LedgerError("项目以只读方式打开，不能修改。")
@@ -201,7 +201,7 @@ class Project:
         if unknown:
             raise LedgerError(f"未知的计划字段：{'、'.join(sorted(unknown))}")
         values = {k: (_iso(v) if k.endswith("_on") else (v or "")) for k, v in fields.items()}
-        with self._action():
+        with self.transaction():
             self.db["plan"].update(1, values)
         return Change("plan", (1,), "已更新计划信息")
 
@@ -238,7 +238,7 @@ class Project:
         return number
 
     def add_version(self, draft: Draft, *, source_file: str = "", note: str = "") -> Change:
-        with self._action():
+        with self.transaction():
             number = self._insert_version(draft, source_file=source_file, note=note)
         return Change("versions", (number,), f"已导入第{number}稿")
 
@@ -292,7 +292,7 @@ class Project:
             raise LedgerError("类别名称不能为空。")
         if name in self.categories():
             raise LedgerError(f"类别“{name}”已存在。")
-        with self._action():
+        with self.transaction():
             position = self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM categories").fetchone()[0]
             self.db["categories"].insert({"name": name, "position": position})
         return Change("categories", (), f"已添加类别“{name}”")
@@ -330,7 +330,7 @@ class Project:
     def add_units(self, rows: Iterable[dict]) -> Change:
         """Add many units in one action (a registry import)."""
         ids = []
-        with self._action():
+        with self.transaction():
             for row in rows:
                 name, category = row["name"].strip(), row.get("category") or "其他"
                 self._check_unit_fields(name, category)
@@ -350,7 +350,7 @@ class Project:
         values = dict(fields)
         if "aliases" in values:
             values["aliases"] = json.dumps(list(values["aliases"]), ensure_ascii=False)
-        with self._action():
+        with self.transaction():
             self.db["units"].update(unit_id, values)
         return Change("units", (unit_id,), f"已修改单位“{name}”")
 
@@ -359,7 +359,7 @@ class Project:
         count = self.db.execute("SELECT count(*) FROM comments WHERE unit_id = ?", [unit_id]).fetchone()[0]
         if count:
             raise LedgerError(f"“{unit.name}”已有{count}条意见，不能删除。")
-        with self._action():
+        with self.transaction():
             self.db["units"].delete(unit_id)
         return Change("units", (unit_id,), f"已删除单位“{unit.name}”")
 
@@ -405,7 +405,7 @@ class Project:
         if sent_on and deadline and deadline < sent_on:
             raise LedgerError("反馈截止日期不能早于发出日期。")
         version_id = self._version_id(version_number)
-        with self._action():
+        with self.transaction():
             number = (self.db.execute("SELECT max(number) FROM rounds").fetchone()[0] or 0) + 1
             round_id = self.db["rounds"].insert({"number": number, "method": RoundMethod(method).value,
                                                  "version_id": version_id, "sent_on": _iso(sent_on),
@@ -425,7 +425,7 @@ class Project:
                 values[key] = value
             else:
                 raise LedgerError(f"未知的轮次字段：{key}")
-        with self._action():
+        with self.transaction():
             self.db["rounds"].update(round_id, values)
         return Change("rounds", (number,), f"已修改第{number}轮")
 
@@ -433,7 +433,7 @@ class Project:
         """The units a round was sent to; units that already answered stay."""
         round_id = self._round_id(round_number)
         wanted = set(unit_ids)
-        with self._action():
+        with self.transaction():
             current = {r[0]: r[1] for r in self.db.execute(
                 "SELECT unit_id, reply_state FROM recipients WHERE round_id = ?", [round_id])}
             for unit_id, state in current.items():
@@ -453,7 +453,7 @@ class Project:
                                        [round_id, unit_id]).fetchone()
         if has_comments and state is not ReplyState.WITH_COMMENTS:
             raise LedgerError(f"“{self.unit(unit_id).name}”在本轮已有意见，不能记为无意见或未反馈。")
-        with self._action():
+        with self.transaction():
             self.db["recipients"].upsert({"round_id": round_id, "unit_id": unit_id, "reply_state": state.value,
                                           "replied_on": _iso(replied_on), "source": source},
                                          pk=("round_id", "unit_id"))
@@ -518,7 +518,7 @@ class Project:
             rows.append(row)
         if not rows:
             return Change("comments", (), "没有意见")
-        with self._action():
+        with self.transaction():
             first = (self.db.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]) + 1
             for offset, row in enumerate(rows):
                 row["id"] = first + offset
@@ -634,7 +634,7 @@ class Project:
         if not changed:
             return Change("comments", (), "没有变化")
         now = _now()
-        with self._action():
+        with self.transaction():
             self.db["comments"].update(current.id, changed)
             self.db["history"].insert_all(
                 {"comment_id": current.id, "field": k, "old_value": None if old.get(k) is None else str(old.get(k)),
@@ -646,7 +646,7 @@ class Project:
 
     def delete_comment(self, comment_id: int) -> Change:
         self.comment(comment_id)
-        with self._action():
+        with self.transaction():
             self.db["comments"].delete(comment_id)
             self.db.execute("DELETE FROM comments_search WHERE rowid = ?", [comment_id])
         return Change("comments", (comment_id,), "已删除意见")
@@ -659,7 +659,7 @@ class Project:
                "source": comment.source, "submissions": comment.submissions,
                "disposition": comment.disposition.value, "reason": comment.reason, "work_item": comment.work_item,
                "handler": comment.handler, "decided_on": _iso(comment.decided_on), "created_at": _now()}
-        with self._action():
+        with self.transaction():
             self.db["comments"].insert(row)
             search.index_comment(self.db.conn, comment.id, row)
         return Change("comments", (comment.id,), "已恢复意见")

@@ -6,7 +6,7 @@ from version ``n - 1`` to version ``n``; opening a file runs the missing ones in
 >>> import sqlite3
 >>> conn = sqlite3.connect(':memory:')
 >>> migrate(conn)
-(0, 2)
+(0, 3)
 >>> schema_version(conn) == SCHEMA_VERSION
 True
 """
@@ -18,7 +18,7 @@ from typing import Callable
 from feedback.vocabulary import UnitCategory
 
 FILE_SUFFIX = ".yjt"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE plan (
@@ -142,6 +142,54 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+# v3: what collecting forms, public comments, documents and revisions keep.
+_V3 = """
+CREATE TABLE collected_files (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    comment_ids TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX collected_files_round_unit ON collected_files(round_id, unit_id);
+CREATE TABLE public_submissions (
+    id INTEGER PRIMARY KEY,
+    comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+    submitter TEXT NOT NULL DEFAULT '',
+    submitted_on TEXT,
+    text TEXT NOT NULL,
+    clause_text TEXT NOT NULL DEFAULT '',
+    source_row INTEGER
+);
+CREATE INDEX public_submissions_comment ON public_submissions(comment_id);
+CREATE TABLE document_sections (
+    id INTEGER PRIMARY KEY,
+    document TEXT NOT NULL DEFAULT 'explanation',
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    generated TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE clause_matches (
+    id INTEGER PRIMARY KEY,
+    from_version INTEGER NOT NULL,
+    to_version INTEGER NOT NULL,
+    from_ref TEXT,
+    to_ref TEXT,
+    relation TEXT NOT NULL,
+    score REAL NOT NULL DEFAULT 0,
+    confirmed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX clause_matches_versions ON clause_matches(from_version, to_version);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
 def _v1(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V1)
     conn.executemany("INSERT INTO categories(name, position) VALUES (?, ?)",
@@ -155,7 +203,11 @@ def _v2(conn: sqlite3.Connection) -> None:
     rebuild_index(conn)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+def _v3(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V3)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
