@@ -226,7 +226,9 @@ def build_sentence(units_consulted, unit_by_id, states, total, by_disposition, i
                    state_counts) -> str:
     """The explanation's count sentence, in the form drafters write it."""
     parts = []
+    named_last = False
     for category, count in units_consulted.items():
+        named_last = False
         if category in _SENTENCE_NOUNS:
             measure, noun = _SENTENCE_NOUNS[category]
             parts.append(f"{count}{measure}{noun}")
@@ -234,9 +236,14 @@ def build_sentence(units_consulted, unit_by_id, states, total, by_disposition, i
             names = [unit_by_id[u].name for u, _ in states.items()
                      if u in unit_by_id and unit_by_id[u].category == category]
             parts.append("、".join(names) if len(names) <= 2 else f"{count}个{category}单位")
+            named_last = len(names) <= 2
     verb = {RoundMethod.ONLINE.value: "在网上公开征求了", RoundMethod.MEETING.value: "召开座谈会听取了",
             RoundMethod.EXPERT.value: "组织论证听取了"}.get(methods[0] if methods else "", "书面征求了")
-    who = "、".join(parts) if parts else "有关单位"
+    # a named unit closes the list with 和: …33个局属单位和汉中职业技术学院
+    if named_last and len(parts) > 1:
+        who = "、".join(parts[:-1]) + "和" + parts[-1]
+    else:
+        who = "、".join(parts) if parts else "有关单位"
     head = f"{verb}{who}的意见建议，共收集意见建议{total}条"
     if total == 0:
         return head + "，各部门、单位均无修改意见。"

@@ -699,7 +699,8 @@ class Project:
                   for r in self.db.execute("SELECT id, number, method, deadline FROM rounds ORDER BY number")]
         tallies = [CommentTally(*r) for r in self.db.execute(
             "SELECT r.number, c.unit_id, c.disposition, c.work_item, count(*) FROM comments c "
-            "JOIN rounds r ON r.id = c.round_id GROUP BY c.round_id, c.unit_id, c.disposition, c.work_item")]
+            "JOIN rounds r ON r.id = c.round_id GROUP BY c.round_id, c.unit_id, c.disposition, c.work_item "
+            "ORDER BY min(c.id)")]
         clause_tallies = [ClauseTally(*r) for r in self.db.execute(
             "SELECT r.number, c.clause_ref, count(*) FROM comments c JOIN rounds r ON r.id = c.round_id "
             "GROUP BY c.round_id, c.clause_ref")]
