@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -37,7 +40,65 @@ def cmd_outline(args) -> int:
     return 0
 
 
-COMMANDS = {"outline": cmd_outline}
+def _open_project(path, read_only=False):
+    from storage.project import Project
+
+    return Project.open(path, read_only=read_only, backup=not read_only)
+
+
+def cmd_new(args) -> int:
+    from exports.draft_files import load_draft
+    from storage.project import Project
+
+    draft = load_draft(args.draft, simplified=args.simplified)
+    with Project.create(args.project, draft, title=args.title, source_file=Path(args.draft).name) as project:
+        count = len(project.clauses())
+    print(f"已建立项目“{args.project}”：草案共{count}个条款。")
+    for warning in draft.warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_demo_project(args) -> int:
+    from storage.demo import build_demo_project
+
+    if Path(args.project).exists() and not args.force:
+        raise CommandError(f"“{args.project}”已存在；要覆盖请加 --force。")
+    build_demo_project(args.project).close()
+    print(f"已写出演示项目“{args.project}”（意见与处理结果为示例数据）。")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from datetime import date
+
+    today = date.fromisoformat(args.today) if args.today else None
+    with _open_project(args.project, read_only=True) as project:
+        stats = project.statistics(args.round, today=today)
+    if args.json:
+        _print_json(stats.to_json())
+        return 0
+    print(stats.sentence)
+    print("征求单位：" + "，".join(f"{k}{v}个" for k, v in stats.units_consulted.items()))
+    print(f"反馈有意见{stats.replied_with_comments}个，无意见{stats.replied_no_comments}个，"
+          f"逾期视为无意见{stats.overdue}个，未反馈{stats.not_replied}个")
+    print("处理情况：" + "，".join(f"{k}{v}条" for k, v in stats.by_disposition.items()))
+    return 0
+
+
+def cmd_search(args) -> int:
+    with _open_project(args.project, read_only=True) as project:
+        hits = project.search(args.query, limit=args.limit)
+    for hit in hits:
+        where = "意见" if hit.kind == "comment" else "条款"
+        print(f"{where}\t{hit.id}\t{hit.ref}\t{hit.snippet[:60]}")
+    if not hits:
+        print("没有找到。", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"outline": cmd_outline, "new": cmd_new, "demo-project": cmd_demo_project, "stats": cmd_stats,
+            "search": cmd_search}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,20 +108,51 @@ def build_parser() -> argparse.ArgumentParser:
     outline.add_argument("file", help="草案文件（.docx 或 .txt）")
     outline.add_argument("--json", action="store_true", help="以 JSON 输出")
     outline.add_argument("--simplified", action="store_true", help="繁体字转换为简体字")
+
+    new = commands.add_parser("new", help="由草案新建项目文件")
+    new.add_argument("project", help="新项目文件（.yjt）")
+    new.add_argument("--draft", required=True, help="草案文件（.docx 或 .txt）")
+    new.add_argument("--title", help="计划标题（默认取草案标题）")
+    new.add_argument("--simplified", action="store_true", help="繁体字转换为简体字")
+
+    demo = commands.add_parser("demo-project", help="写出内置的演示项目")
+    demo.add_argument("project", help="项目文件（.yjt）")
+    demo.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+
+    stats = commands.add_parser("stats", help="统计征求意见与处理情况")
+    stats.add_argument("project", help="项目文件（.yjt）")
+    stats.add_argument("--round", type=int, help="只统计第几轮（默认全部轮次）")
+    stats.add_argument("--today", help="按哪一天判断逾期（YYYY-MM-DD，默认今天）")
+    stats.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    search = commands.add_parser("search", help="检索意见、理由和条款")
+    search.add_argument("project", help="项目文件（.yjt）")
+    search.add_argument("query", help="要查找的文字，空格分隔多个词")
+    search.add_argument("--limit", type=int, default=200, help="最多显示多少条")
     return parser
 
 
 def _run_command(args) -> int:
     from exports.draft_files import DraftFileError
+    from feedback.ledger import LedgerError
+    from storage.project import ProjectError
 
     try:
         return COMMANDS[args.command](args)
-    except (CommandError, DraftFileError) as error:
+    except (CommandError, DraftFileError, LedgerError, ProjectError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into head and the like
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except Exception as error:  # noqa: BLE001 - the user gets one line, the log the details
+        log = Path(tempfile.gettempdir()) / "yijiantong-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"错误：处理时发生意外（{type(error).__name__}），详情已写入 {log}", file=sys.stderr)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         return _run_command(build_parser().parse_args(argv))
     app = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
-                                  epilog="命令行：outline。用 “main.py 命令 --help” 查看各命令的用法。")
+                                  epilog="命令行：outline、new、demo-project、stats、search。用 “main.py 命令 --help” 查看各命令的用法。")
     app.add_argument("project", nargs="?", help="要打开的项目文件")
     app.add_argument("--demo", action="store_true", help="打开内置的演示项目")
     options = app.parse_args(argv)

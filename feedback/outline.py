@@ -209,12 +209,22 @@ def _neighbour(tokens: list[_Token], index: int, family: str, step: int, ranks: 
     return None
 
 
-def _split_run_in(text: str) -> tuple[str, str]:
-    """A run-in heading: the first sentence up to 。 when it is short."""
+# Kinds whose numbered line may be a heading on its own; items are always text.
+_HEADING_KINDS = {ClauseKind.PART, ClauseKind.SECTION, ClauseKind.TASK, ClauseKind.VOLUME, ClauseKind.CHAPTER,
+                  ClauseKind.DIVISION, ClauseKind.COLUMN, ClauseKind.ATTACHMENT}
+
+
+def _split_run_in(text: str, kind: ClauseKind) -> tuple[str, str]:
+    """The heading and the body of a numbered line.
+
+    A run-in heading is the first sentence up to 。 when it is short; a short line
+    without one is a heading on its own line (for headings' kinds).
+    """
     stop = text.find("。")
     if 0 < stop <= _HEADING_MAX:
         return text[:stop], text
-    if stop < 0 and len(text) <= _HEADING_MAX and not _UNITS_NOTE_RE.search(text):
+    if (stop < 0 and kind in _HEADING_KINDS and len(text) <= _HEADING_MAX
+            and not text.endswith(("；", ";", "，", ",", "：", ":")) and not _UNITS_NOTE_RE.search(text)):
         return text, ""
     return "", text
 
@@ -391,7 +401,7 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
             bracket = re.match(r"^[（(【]([^）)】]{1,15})[）)】]", node.head_text)
             heading = bracket.group(1) if bracket else ""
         elif node.kind is not ClauseKind.PREAMBLE:
-            heading, _ = _split_run_in(_strip_note(node.head_text))
+            heading, _ = _split_run_in(_strip_note(node.head_text), node.kind)
         clauses.append(Clause(ref=ref, label=node.label, level=level, kind=node.kind, heading=heading,
                               text=text, number=node.number, parent_ref=parent_ref,
                               lead_units=lead, responsible_units=responsible, tables=node.tables))
@@ -407,7 +417,7 @@ def _body_text(node: _Node) -> str:
     """The clause's own text: the rest of its numbered line and its unnumbered paragraphs."""
     head = node.head_text
     if node.kind not in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH, ClauseKind.PREAMBLE):
-        heading, run_in = _split_run_in(_strip_note(head))
+        heading, run_in = _split_run_in(_strip_note(head), node.kind)
         if heading and not run_in and not _UNITS_NOTE_RE.search(head):
             head = ""  # a heading on a line of its own is not body text
     return "\n".join(p for p in [head, *node.paragraphs] if p)
