@@ -153,6 +153,7 @@ class Project:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA cache_size = -32000")  # 32 MB: statistics and search stay in memory
         return conn
 
     @staticmethod
@@ -522,7 +523,11 @@ class Project:
             first = (self.db.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]) + 1
             for offset, row in enumerate(rows):
                 row["id"] = first + offset
-            self.db["comments"].insert_all(rows, batch_size=2000)
+            # plain executemany: the bulk path of a 100,000-row import
+            columns = list(rows[0])
+            self.db.conn.executemany(
+                f"INSERT INTO comments({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [tuple(row[c] for c in columns) for row in rows])
             search.index_comments(self.db.conn, rows)
             pairs = {(row["round_id"], row["unit_id"]) for row in rows}
             self.db.conn.executemany(
@@ -697,12 +702,13 @@ class Project:
             recipients.setdefault(round_id, {})[unit_id] = state
         rounds = [RoundInfo(r[1], r[2], _date(r[3]), recipients.get(r[0], {}))
                   for r in self.db.execute("SELECT id, number, method, deadline FROM rounds ORDER BY number")]
-        tallies = [CommentTally(*r) for r in self.db.execute(
-            "SELECT r.number, c.unit_id, c.disposition, c.work_item, count(*) FROM comments c "
-            "JOIN rounds r ON r.id = c.round_id GROUP BY c.round_id, c.unit_id, c.disposition, c.work_item "
-            "ORDER BY min(c.id)")]
-        clause_tallies = [ClauseTally(*r) for r in self.db.execute(
-            "SELECT r.number, c.clause_ref, count(*) FROM comments c JOIN rounds r ON r.id = c.round_id "
-            "GROUP BY c.round_id, c.clause_ref")]
+        number_of = {r[0]: r[1] for r in self.db.execute("SELECT id, number FROM rounds")}
+        # grouped on the covering indexes; first-mention order for the sentence
+        grouped = sorted(self.db.execute(
+            "SELECT min(rowid), round_id, unit_id, disposition, work_item, count(*) FROM comments "
+            "GROUP BY round_id, unit_id, disposition, work_item"))
+        tallies = [CommentTally(number_of[r[1]], *r[2:]) for r in grouped]
+        clause_tallies = [ClauseTally(number_of[r[0]], r[1], r[2]) for r in self.db.execute(
+            "SELECT round_id, clause_ref, count(*) FROM comments GROUP BY round_id, clause_ref")]
         return compute_statistics(units, rounds, tallies, clause_tallies, today=today or date.today(),
                                   round_number=round_number, category_order=self.categories())

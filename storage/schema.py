@@ -6,7 +6,7 @@ from version ``n - 1`` to version ``n``; opening a file runs the missing ones in
 >>> import sqlite3
 >>> conn = sqlite3.connect(':memory:')
 >>> migrate(conn)
-(0, 3)
+(0, 4)
 >>> schema_version(conn) == SCHEMA_VERSION
 True
 """
@@ -18,7 +18,7 @@ from typing import Callable
 from feedback.vocabulary import UnitCategory
 
 FILE_SUFFIX = ".yjt"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE plan (
@@ -124,9 +124,8 @@ CREATE TABLE history (
 CREATE INDEX history_comment ON history(comment_id);
 """
 
-# v2: the search index. Chinese has no spaces, so the indexed copy of each text has
-# a space around every CJK character: each becomes a token and a phrase query finds
-# any substring of any length through the index.
+# v2: the search index over character pairs (see storage/search.py), which
+# finds Chinese substrings of any length through the index.
 _V2 = """
 CREATE VIRTUAL TABLE comments_search USING fts5(body, quoted_text, proposed_wording, reason, work_item,
     tokenize = 'unicode61 remove_diacritics 0');
@@ -207,7 +206,19 @@ def _v3(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V3)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+# v4: covering indexes, so the statistics read indexes only, never the comment texts.
+_V4 = """
+DROP INDEX comments_round_unit;
+CREATE INDEX comments_tally ON comments(round_id, unit_id, disposition, work_item);
+CREATE INDEX comments_clause_tally ON comments(round_id, clause_ref)
+"""
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V4)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -1,39 +1,51 @@
 """Full-text search that finds Chinese substrings through an FTS5 index.
 
->>> spaced('公安局加强5G应用')
-'公 安 局 加 强 5G 应 用'
->>> match_expression('公安 5G')
-'"公 安" AND "5G"'
+Chinese has no spaces between words, so the indexed copy of a text is its
+overlapping character pairs (and its last character alone): a query of two or
+more characters is a phrase of its pairs, a single character a prefix query.
+Either way it is a substring search answered by the index.
+
+>>> indexed_form('公安局，5G')
+'公安 安局 局5 5g g'
+>>> match_expression('公安局 5G 安')
+'"公安 安局" AND "5g" AND 安*'
 """
 from __future__ import annotations
 
-import re
 import sqlite3
 import unicodedata
 
 from feedback.text import to_simplified
 
-_CJK_CHAR_RE = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])")
 COMMENT_FIELDS = ("body", "quoted_text", "proposed_wording", "reason", "work_item")
 CLAUSE_FIELDS = ("heading", "text")
 
 
-def spaced(text: str) -> str:
-    """The indexed form of a text: Simplified, half-width, one token per CJK character."""
-    if not text:
+def _characters(text: str) -> str:
+    """Letters, digits and characters only: Simplified, half-width, lower case."""
+    if not text.isascii():
+        text = to_simplified(unicodedata.normalize("NFKC", text))
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def indexed_form(text: str) -> str:
+    """What the index stores for a text: its character pairs, then its last character."""
+    chars = _characters(text) if text else ""
+    if not chars:
         return ""
-    text = to_simplified(unicodedata.normalize("NFKC", text))
-    return " ".join(_CJK_CHAR_RE.sub(r" \1 ", text).split())
+    return " ".join([a + b for a, b in zip(chars, chars[1:])] + [chars[-1]])
 
 
 def match_expression(query: str) -> str:
-    """An FTS5 query: every space-separated word of ``query`` as a phrase, all required."""
-    phrases = []
+    """An FTS5 query: every space-separated word of ``query`` required, as a substring."""
+    terms = []
     for word in query.split():
-        tokens = re.findall(r"\w+", spaced(word))
-        if tokens:
-            phrases.append('"' + " ".join(tokens) + '"')
-    return " AND ".join(phrases)
+        chars = _characters(word)
+        if len(chars) == 1:
+            terms.append(f'{chars}*')
+        elif chars:
+            terms.append('"' + " ".join(a + b for a, b in zip(chars, chars[1:])) + '"')
+    return " AND ".join(terms)
 
 
 def index_comment(conn: sqlite3.Connection, comment_id: int, row: dict) -> None:
@@ -42,7 +54,7 @@ def index_comment(conn: sqlite3.Connection, comment_id: int, row: dict) -> None:
     conn.execute(
         "INSERT INTO comments_search(rowid, body, quoted_text, proposed_wording, reason, work_item) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (comment_id, *(spaced(row.get(f) or "") for f in COMMENT_FIELDS)),
+        (comment_id, *(indexed_form(row.get(f) or "") for f in COMMENT_FIELDS)),
     )
 
 
@@ -51,14 +63,14 @@ def index_comments(conn: sqlite3.Connection, rows) -> None:
     conn.executemany(
         "INSERT INTO comments_search(rowid, body, quoted_text, proposed_wording, reason, work_item) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        ((row["id"], *(spaced(row.get(f) or "") for f in COMMENT_FIELDS)) for row in rows),
+        ((row["id"], *(indexed_form(row.get(f) or "") for f in COMMENT_FIELDS)) for row in rows),
     )
 
 
 def index_clauses(conn: sqlite3.Connection, rows) -> None:
     conn.executemany(
         "INSERT INTO clauses_search(rowid, heading, text) VALUES (?, ?, ?)",
-        ((row["id"], spaced(row["heading"]), spaced(row["text"])) for row in rows),
+        ((row["id"], indexed_form(row["heading"]), indexed_form(row["text"])) for row in rows),
     )
 
 
