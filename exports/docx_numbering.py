@@ -62,7 +62,7 @@ def _child_val(element, tag: str) -> str | None:
     return child.get(W_VAL) if child is not None else None
 
 
-def _is_on(element) -> bool:
+def is_on(element) -> bool:
     """An OOXML on/off property: present and not switched off."""
     return element is not None and (element.get(W_VAL) or "true").lower() not in _OFF_VALUES
 
@@ -91,7 +91,7 @@ class ListLevel:
             num_fmt=num_fmt or "decimal",
             text=_child_val(lvl, _W_LVL_TEXT) or "",
             restart_after=_int(_child_val(lvl, _W_LVL_RESTART), None),
-            legal=_is_on(lvl.find(_W_IS_LGL)),
+            legal=is_on(lvl.find(_W_IS_LGL)),
             style_id=_child_val(lvl, _W_PSTYLE),
         )
 
@@ -138,10 +138,10 @@ class _ListInstance:
     used: bool = False
 
     def level_of_style(self, style_id: str | None) -> int:
-        for ilvl, level in self.levels.items():
-            if style_id is not None and level.style_id == style_id:
-                return ilvl
-        return 0
+        """The level bound to a paragraph style by ``w:pStyle``, else the first."""
+        if style_id is None:
+            return 0
+        return next((ilvl for ilvl, level in self.levels.items() if level.style_id == style_id), 0)
 
 
 class _StyleSheet:
@@ -173,7 +173,7 @@ class _StyleSheet:
 
     def name(self, style_id: str | None) -> str:
         style_id = style_id or self.default_paragraph_style
-        return self._names.get(style_id, style_id or "") if style_id else ""
+        return self._names.get(style_id, style_id) if style_id else ""
 
     def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         """``(numId, ilvl)`` a paragraph of this style gets, either may be None."""
@@ -269,8 +269,8 @@ class ListNumbering:
             if num_id is None:
                 return ""
             ilvl = style_ilvl if ilvl is None else ilvl
-        instance = self._lists.get(num_id)
-        if instance is None:  # also numId 0, which Word reserves for "no numbering"
+        instance = self._lists.get(num_id) if num_id != "0" else None  # 0: "no numbering"
+        if instance is None:
             return ""
         if ilvl is None:
             ilvl = instance.level_of_style(style_id or self.styles.default_paragraph_style)

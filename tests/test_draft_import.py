@@ -1,0 +1,105 @@
+"""Whole drafts through the readers and the parser: the seed as text, GB18030 and auto-numbered .docx."""
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from exports.draft_files import DraftFileError, load_draft
+from feedback.units import guess_category
+from feedback.vocabulary import ClauseKind
+from tests.conftest import DEMO_DRAFT, ROOT
+from tests.fixtures.make_docx import build_numbered_docx
+
+_PART = re.compile(r"^[一二三四五六七八九十]+、")
+_SECTION = re.compile(r"^[（(]?[一二三四五六七八九十]*[）)]")  # the seed lost one number: ）实施…
+_TASK = re.compile(r"^\d+\.?")
+
+
+def seed_items(lines):
+    """The seed's paragraphs with their typed numbers taken off, for Word to number them."""
+    items = []
+    for line in lines[1:]:
+        line = line.strip()
+        if not line:
+            continue
+        for level, pattern in enumerate((_PART, _SECTION, _TASK)):
+            if match := pattern.match(line):
+                items.append((level, line[match.end():]))
+                break
+        else:
+            items.append((None, line))
+    return items
+
+
+def assert_seed_outline(draft):
+    kinds = Counter(c.kind for c in draft)
+    assert (kinds[ClauseKind.PART], kinds[ClauseKind.SECTION]) == (4, 14)
+    tasks = [c for c in draft if c.kind is ClauseKind.TASK]
+    assert [t.number for t in tasks] == list(range(1, 29))
+    assert all(t.lead_units and t.responsible_units for t in tasks)
+    municipal = {n for n in draft.units() if guess_category(n, ("汉中",)).label == "市级部门"} - {"市教育局"}
+    assert len(municipal) == 19 and {"市委组织部", "市委编办"} <= municipal
+
+
+def test_seed_as_auto_numbered_docx(tmp_path, demo_lines):
+    path = build_numbered_docx(tmp_path / "seed.docx", seed_items(demo_lines), title=demo_lines[0],
+                               header_text="页眉文字不应出现", footer_text="— 1 —")
+    draft = load_draft(path)
+    assert_seed_outline(draft)
+    assert draft.by_ref()["三（八）"].heading == "实施教学质量改进提升工程"  # Word numbers what the text lost
+    assert "页眉" not in json.dumps(draft.to_json(), ensure_ascii=False)
+
+
+def test_seed_as_text_in_gb18030_with_crlf(tmp_path, demo_lines):
+    path = tmp_path / "seed.txt"
+    path.write_bytes("\r\n".join(demo_lines).encode("gb18030"))
+    assert_seed_outline(load_draft(path))
+
+
+def test_table_stays_inside_its_clause(tmp_path):
+    items = [(0, "重点任务"), (2, "建设学校。内容。"), (2, "培训教师。内容。")]
+    path = build_numbered_docx(tmp_path / "t.docx", items, tables={1: [["项目", "年份"], ["新建学校", "2024"]]})
+    draft = load_draft(path)
+    assert draft.by_ref()["一1"].tables == [[["项目", "年份"], ["新建学校", "2024"]]]
+    assert draft.by_ref()["一2"].tables == []
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_outline_cli_json_and_text():
+    result = run_cli("outline", str(DEMO_DRAFT), "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"title", "clauses", "warnings"}
+    first_task = next(c for c in data["clauses"] if c["kind"] == "task")
+    assert set(first_task) == {"ref", "label", "level", "kind", "heading", "text", "lead_units", "responsible_units"}
+    assert first_task["ref"] == "三（一）1" and first_task["level"] == 3
+    assert data["clauses"][1]["level"] == 1
+    text = run_cli("outline", str(DEMO_DRAFT))
+    assert text.returncode == 0 and "    [三（一）1] 1.推进中小学校党建创优行动" in text.stdout
+
+
+@pytest.mark.parametrize("content, reason", [(b"", "空"), (b"PK\x03\x04garbage", "docx")])
+def test_outline_cli_bad_input_is_one_line_exit_2(tmp_path, content, reason):
+    path = tmp_path / "坏文件.docx"
+    path.write_bytes(content)
+    result = run_cli("outline", str(path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "坏文件.docx" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_outline_cli_simplified():
+    result = run_cli("outline", str(DEMO_DRAFT), "--json", "--simplified")
+    assert result.returncode == 0 and json.loads(result.stdout)["clauses"]
+
+
+def test_missing_file_message_names_it(tmp_path):
+    with pytest.raises(DraftFileError, match="不存在.docx"):
+        load_draft(tmp_path / "不存在.docx")
