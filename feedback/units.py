@@ -6,6 +6,8 @@
 ['市教育局', '各县区党委', '各县区政府']
 >>> unit_key('汉中市公安局', localities=('汉中',)) == unit_key('公安局') == unit_key('市公安局')
 True
+>>> unit_key('汉中市市场监管局', localities=('汉中',)) == unit_key('市市场监管局') == unit_key('市场监管局')
+True
 """
 from __future__ import annotations
 
@@ -130,7 +132,7 @@ def unit_key(name: str, localities: Sequence[str] = ()) -> str:
             if key.startswith(prefix) and len(key) > len(prefix) + 1:
                 key = key[len(prefix):]
                 break
-    if key.startswith("市") and len(key) > 2 and not key.startswith(("市委", "市政府", "市人大", "市政协")):
+    if key.startswith("市") and len(key) > 2 and not key.startswith(("市委", "市政府", "市人大", "市政协", "市场")):
         key = key[1:]
     return key
 

@@ -1,0 +1,371 @@
+"""Splitting a unit's reply letter (反馈意见函) into its single comments.
+
+A reply has a head (title, salutation, opening sentence), the comments —
+numbered ``一、`` ``1.`` ``（1）`` ``①`` or one per paragraph — and a tail (特此函复,
+signature, date, contact). Each comment is placed on a clause of the draft, on
+``总体意见`` when it is about the whole text, or on ``待定位`` when it cannot be
+placed; every comment left unplaced or uncertain is named in ``warnings``.
+
+>>> from feedback.outline import parse_lines
+>>> draft = parse_lines(['某某行动计划', '一、重点任务', '（一）加强领导',
+...                      '1.健全机制。每年召开会议。', '2.落实责任。逐级签订责任书。'])
+>>> letter = split_letter('市教育局：\\n经研究，提出以下意见：\\n'
+...     '一、第2条“逐级签订责任书”，建议修改为“逐级压实责任”。\\n'
+...     '二、建议文稿整体压缩篇幅。\\n特此函复。\\n汉中市财政局\\n2023年4月11日', draft)
+>>> letter.unit_name_guess, letter.no_comments
+('汉中市财政局', False)
+>>> [(c.clause_ref, c.quoted_text, c.proposed_wording) for c in letter.comments]
+[('一（一）2', '逐级签订责任书', '逐级压实责任'), ('总体意见', '', '')]
+>>> split_letter('市教育局：\\n经研究，我局无修改意见。\\n汉中市公安局', draft).no_comments
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from os import PathLike
+
+from feedback.draft import Draft
+from feedback.numerals import CIRCLED, chinese_to_int
+from feedback.references import ReferenceMatch, ReferenceResolver, normalise, quoted_phrases
+from feedback.text import clean_line
+from feedback.units import UNIT_ENDINGS
+from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
+
+
+@dataclass
+class SplitComment:
+    """One comment of a letter and where it belongs in the draft."""
+
+    text: str
+    clause_ref: str
+    quoted_text: str = ""
+    proposed_wording: str = ""
+    reference: ReferenceMatch | None = None
+
+
+@dataclass
+class LetterSplit:
+    """A letter taken apart: who sent it, whether it has comments, and the comments."""
+
+    unit_name_guess: str | None
+    no_comments: bool
+    comments: list[SplitComment] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+_CN = "一二三四五六七八九十"
+# Patterns are matched on ``normalise``d lines: Simplified script, half-width punctuation.
+# Item numbers as letters write them, in no particular order of level.
+_NUMBERINGS = (
+    ("一、", re.compile(rf"^([{_CN}]{{1,3}})\s*[、.]\s*")),
+    ("（一）", re.compile(rf"^\(\s*([{_CN}]{{1,3}})\s*\)\s*[、.]?\s*")),
+    ("1.", re.compile(r"^(\d{1,2})\s*(?:[.、](?!\d)|\))\s*")),
+    ("（1）", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*[、.]?\s*")),
+    ("①", re.compile(rf"^([{CIRCLED}])\s*[、.]?\s*")),
+    ("第一，", re.compile(rf"^第([{_CN}]{{1,3}})\s*[、,:]\s*")),
+    ("一是", re.compile(rf"^([{_CN}]{{1,3}})是\s*")),
+)
+_NUMBER_SKIP_TOLERATED = 2  # 一、二、四、: a lost item number must not merge two comments
+_TITLE_RE = re.compile(r"^(?P<unit>.*?)关于.*(?:意见|建议|函|反馈|说明)[^。]{0,6}$")
+_SALUTATION_RE = re.compile(r"^[^,。;:]{2,20}:$")
+# An opening sentence; 经研究 alone is not one, since 经研究，第4条… is a comment.
+_INTRO_RE = re.compile(r"如下|以下|收悉")
+_PROPOSING_RE = re.compile(r"建议|改为|增加|删除|删去|补充|调整")
+_NO_COMMENT_RE = re.compile(r"(?:无|没有)(?:任何)?(?:修改|其他|其它|不同|补充|反馈|具体)?(?:意见|建议)|无需修改")
+_CLOSING_RE = re.compile(r"^(?:特此函复|特此复函|特此反馈|特此说明|专此函复|此复|以上意见|请予?(?:参考|参阅|采纳|酌定|酌处))")
+_DATE_RE = re.compile(
+    r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$")
+_CONTACT_RE = re.compile(r"^\(?\s*(?:联\s*系\s*人|联系电话|电\s*话|手\s*机|邮\s*箱|传\s*真|经\s*办\s*人|承\s*办\s*人)")
+_SEAL_RE = re.compile(r"\(\s*(?:盖章|公章|章)\s*\)")
+_REASON_RE = re.compile(r"^(?:理由|原因|依据|说明)\s*:")
+_GROUP_HEADING_MAX = 40
+_SIGNATURE_MAX = 30
+_GENERAL_RE = re.compile(
+    r"建议整体|整体上|总体上|总体而言|总的来看|文稿整体|文件整体|全文|通篇|整篇|全篇|行文|结构上|标题")
+_PROPOSED_RE = re.compile(
+    r"(?:修改为|改为|调整为|表述为|修改成|改成|替换为|更改为)\s*:?\s*"
+    r"(?:“(?P<q1>[^”]*)”|\"(?P<q2>[^\"]*)\"|「(?P<q3>[^」]*)」|(?P<plain>[^。;\n]+))"
+    r"|(?:增加|补充|增写|新增)(?:表述|内容)?\s*:?\s*“(?P<q4>[^”]*)”")
+_REASON_AFTER_RE = re.compile(r",\s*(?:理由|原因)")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line as written, and the same line normalised for the patterns."""
+
+    text: str
+    key: str
+
+    @classmethod
+    def of(cls, text: str) -> "_Line":
+        return cls(text, normalise(text))
+
+
+@dataclass
+class _Item:
+    """A numbered item of the letter: its own lines and the items numbered under it."""
+
+    raw: str
+    lines: list[str]
+    children: list["_Item"] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def split_letter(text: str, draft: Draft) -> LetterSplit:
+    """The comments of a reply letter given as plain text, placed on ``draft``'s clauses."""
+    lines = [_Line.of(cleaned) for raw in text.splitlines() if (cleaned := clean_line(raw).text)]
+    head, body, tail = _frame(lines)
+    unit = _unit_from_head(head) or _unit_from_signature(tail)
+    paragraphs, said_none = _body_paragraphs(body)
+    warnings: list[str] = []
+    pieces = _pieces(paragraphs, warnings)
+    resolver = ReferenceResolver(draft)
+    comments = [_comment(piece, context, resolver) for piece, context in pieces]
+    warnings += _placement_warnings(comments)
+    if unit is None:
+        warnings.insert(0, "未能从来函中识别出反馈单位名称")
+    if not comments and not said_none:
+        warnings.append("来函中未识别出意见条目，也未说明无修改意见")
+    return LetterSplit(unit, said_none and not comments, comments, warnings)
+
+
+def split_letter_docx(path: str | PathLike, draft: Draft) -> LetterSplit:
+    """``split_letter`` for a Word (.docx) letter, read paragraph by paragraph."""
+    import docx  # only the .docx path needs it
+
+    document = docx.Document(path)
+    result = split_letter("\n".join(p.text for p in document.paragraphs), draft)
+    if document.tables:
+        result.warnings.append("文档中含有表格，表格内的意见未读取，请按反馈表导入或人工核对")
+    return result
+
+
+# ---- the frame of the letter ---------------------------------------------------
+
+def _frame(lines: list[_Line]) -> tuple[list[_Line], list[_Line], list[_Line]]:
+    """Head (title lines, salutation), body, and tail (closing, signature, date)."""
+    start = _title_length(lines)
+    for index in range(start, min(start + 3, len(lines))):
+        if _SALUTATION_RE.match(lines[index].key) and not _INTRO_RE.search(lines[index].key):
+            start = index + 1
+            break
+    end = next((i for i in range(start, len(lines)) if _CLOSING_RE.match(lines[i].key)), len(lines))
+    while end > start and _is_tail_line(lines[end - 1]):
+        end -= 1
+    return lines[:start], lines[start:end], lines[end:]
+
+
+def _title_length(lines: list[_Line]) -> int:
+    """How many lines the title takes: one, or two when the unit stands on a line of its own."""
+    if lines and _is_title(lines[0]):
+        return 1
+    if len(lines) > 1 and _looks_like_unit(lines[0]) and _is_title(_Line.of(lines[0].text + lines[1].text)):
+        return 2
+    return 0
+
+
+def _is_title(line: _Line) -> bool:
+    return bool(_TITLE_RE.match(line.key)) and "。" not in line.key and len(line.key) <= 80
+
+
+def _without_seal(line: _Line) -> str:
+    seal = _SEAL_RE.search(line.key)
+    return (line.text[:seal.start()] + line.text[seal.end():] if seal else line.text).strip()
+
+
+def _looks_like_unit(line: _Line) -> bool:
+    """汉中市财政局（盖章）: a signature, not a short comment such as 3.建议增加市体育局."""
+    name = _SEAL_RE.sub("", line.key).strip()
+    return (2 <= len(name) <= _SIGNATURE_MAX and name.endswith(UNIT_ENDINGS) and not _numbering(line)
+            and not re.search(r"[。,;:]", name) and not _PROPOSING_RE.search(name))
+
+
+def _is_tail_line(line: _Line) -> bool:
+    return bool(_DATE_RE.match(line.key) or _CONTACT_RE.match(line.key) or _SEAL_RE.search(line.key)) \
+        or _looks_like_unit(line)
+
+
+def _unit_from_head(head: list[_Line]) -> str | None:
+    """The unit before 关于 in the title, or a unit name standing above the salutation."""
+    title = _Line.of("".join(line.text for line in head if not _SALUTATION_RE.match(line.key)))
+    match = _TITLE_RE.match(title.key)
+    if match and _looks_like_unit(_Line.of(match.group("unit"))):
+        return title.text[:match.end("unit")].strip()
+    return next((line.text for line in head if _looks_like_unit(line)), None)
+
+
+def _unit_from_signature(tail: list[_Line]) -> str | None:
+    return next((_without_seal(line) for line in tail if _looks_like_unit(line)), None)
+
+
+def _body_paragraphs(body: list[_Line]) -> tuple[list[_Line], bool]:
+    """The paragraphs that may hold comments, and whether the letter says it has none."""
+    paragraphs: list[_Line] = []
+    said_none = False
+    for line in body:
+        if _CONTACT_RE.match(line.key) or _DATE_RE.match(line.key):
+            continue
+        if _says_no_comments(line.key):
+            said_none = True
+        elif paragraphs or not _is_intro(line):
+            paragraphs.append(line)
+    return paragraphs, said_none
+
+
+def _says_no_comments(key: str) -> bool:
+    """经研究，我局无修改意见。 — but not 第4条无其他问题，建议删除…"""
+    remainder = _NO_COMMENT_RE.sub("", key)
+    return remainder != key and not _PROPOSING_RE.search(remainder)
+
+
+def _is_intro(line: _Line) -> bool:
+    if _numbering(line):
+        return False
+    return line.key.endswith(":") or bool(_INTRO_RE.search(line.key) and not _PROPOSING_RE.search(line.key))
+
+
+# ---- numbered items ----------------------------------------------------------------
+
+def _numbering(line: _Line) -> tuple[str, int, str] | None:
+    """The numbering family, the number and the text after it, if ``line`` is numbered."""
+    for family, pattern in _NUMBERINGS:
+        match = pattern.match(line.key)
+        if match:
+            raw = match.group(1)
+            number = CIRCLED.index(raw) + 1 if raw in CIRCLED else int(raw) if raw.isdigit() else chinese_to_int(raw)
+            return family, number, line.text[match.end():]
+    return None
+
+
+class _ItemTree:
+    """The numbered items of a letter as a two-level tree, built paragraph by paragraph.
+
+    A number counts only where it continues its family (一、 after 一、, 1. after 1.):
+    a paragraph beginning ``三、（二）4`` in an unnumbered letter is a reference, not item 3.
+    """
+
+    def __init__(self, warnings: list[str]):
+        self.leading: list[str] = []  # paragraphs before the first item
+        self.tops: list[_Item] = []
+        self.families: list[str] = []  # the top family, then the family numbered under it
+        self.last: dict[str, int] = {}
+        self.warnings = warnings
+
+    def add(self, line: _Line) -> None:
+        numbered = _numbering(line)
+        level = self._level(*numbered[:2]) if numbered else None
+        if level is None:
+            target = (self.tops[-1].children or [self.tops[-1]])[-1] if self.tops else None
+            (target.lines if target else self.leading).append(line.text)
+            return
+        family, number, rest = numbered
+        if number > self.last.get(family, 0) + 1:
+            self.warnings.append(f"意见编号不连续：{self.last.get(family, 0)}之后是{number}")
+        self.last[family] = number
+        item = _Item(line.text, [rest] if rest else [])
+        if level == 0:
+            self.tops.append(item)
+            if len(self.families) > 1:
+                self.last[self.families[1]] = 0  # numbering under the new item starts again
+        else:
+            self.tops[-1].children.append(item)
+
+    def _level(self, family: str, number: int) -> int | None:
+        """0 for a new item, 1 for an item under it, None for text that only looks numbered."""
+        if not 0 < number - self.last.get(family, 0) <= _NUMBER_SKIP_TOLERATED:
+            return None
+        if not self.families:
+            if number != 1:
+                return None
+            self.families.append(family)
+        if family == self.families[0]:
+            return 0
+        if len(self.families) == 1:
+            self.families.append(family)
+        return 1 if family == self.families[1] else None
+
+
+def _pieces(paragraphs: list[_Line], warnings: list[str]) -> list[tuple[str, str]]:
+    """Each comment's text, with the group heading it stands under (or '')."""
+    tree = _ItemTree(warnings)
+    for paragraph in paragraphs:
+        tree.add(paragraph)
+    pieces = [(text, "") for text in _merge_reasons(tree.leading)]
+    for item in tree.tops:
+        if item.children and _is_group_heading(item):
+            pieces += [(child.text, item.text) for child in item.children]
+        else:
+            parts = [item.text] + [child.raw + "".join("\n" + line for line in child.lines[1:])
+                                   for child in item.children]
+            pieces.append(("\n".join(p for p in parts if p), ""))
+    return [(text, context) for text, context in pieces if text.strip()]
+
+
+def _merge_reasons(paragraphs: list[str]) -> list[str]:
+    """An unnumbered letter: one comment a paragraph, a 理由 paragraph joining the one before."""
+    merged: list[str] = []
+    for paragraph in paragraphs:
+        if merged and _REASON_RE.match(normalise(paragraph)):
+            merged[-1] += "\n" + paragraph
+        else:
+            merged.append(paragraph)
+    return merged
+
+
+def _is_group_heading(item: _Item) -> bool:
+    """一、关于第三部分： — a heading over numbered comments, not a comment of its own."""
+    return len(item.lines) <= 1 and len(item.text) <= _GROUP_HEADING_MAX and "。" not in item.text \
+        and not _PROPOSING_RE.search(normalise(item.text))
+
+
+# ---- one comment -------------------------------------------------------------------
+
+def _comment(text: str, context: str, resolver: ReferenceResolver) -> SplitComment:
+    match = resolver.resolve(text)
+    if not match.certain and context:
+        # 一、关于第三部分 / 1.第（二）项…: the heading completes the reference
+        prefix = context.rstrip("：:，,。 ")
+        in_context = resolver.resolve(prefix + text)
+        if in_context.certain:
+            start, end = in_context.span
+            in_context.span = (max(0, start - len(prefix)), max(0, end - len(prefix)))
+            match = in_context
+    quotes = quoted_phrases(text)
+    return SplitComment(text=text, clause_ref=_clause_ref(text, match), quoted_text=quotes[0] if quotes else "",
+                        proposed_wording=_proposed_wording(text), reference=match)
+
+
+def _clause_ref(text: str, match: ReferenceMatch) -> str:
+    general = bool(_GENERAL_RE.search(normalise(text)))
+    if match.certain and not (general and match.how in ("quote", "quote-similar")):
+        return match.ref
+    return GENERAL_CLAUSE_REF if general else UNPLACED_CLAUSE_REF
+
+
+def _proposed_wording(text: str) -> str:
+    """The new wording after 修改为/改为…, as written; cut before a following 理由."""
+    key = normalise(text)
+    match = _PROPOSED_RE.search(key)
+    if not match:
+        return ""
+    group = next(name for name, value in match.groupdict().items() if value is not None)
+    start, end = match.span(group)
+    reason = _REASON_AFTER_RE.search(key, start, end)
+    return text[start:reason.start() if reason else end].strip().rstrip("，,")
+
+
+def _placement_warnings(comments: list[SplitComment]) -> list[str]:
+    warnings = []
+    for number, comment in enumerate(comments, start=1):
+        reference = comment.reference
+        if comment.clause_ref != UNPLACED_CLAUSE_REF:
+            continue
+        if reference.candidates:
+            warnings.append(f"第{number}条意见可能涉及{'、'.join(reference.candidates)}，已标为“待定位”，请确认")
+        else:
+            warnings.append(f"第{number}条意见未能定位到条款（{reference.reason}），已标为“待定位”")
+    return warnings

@@ -1,0 +1,124 @@
+"""Matching a unit name as someone typed it to the registry of consulted units.
+
+Exact names and aliases are accepted; names with the same ``unit_key`` (公安局,
+市公安局, 汉中市公安局, 漢中市公安局) are the same unit; anything else is at most
+a suggestion the user confirms: a fuzzy match is never accepted on its own.
+
+>>> from types import SimpleNamespace as Entry
+>>> index = UnitIndex([Entry(id=1, name='市公安局', aliases=[]),
+...                    Entry(id=2, name='市人力资源和社会保障局', aliases=['市人社局']),
+...                    Entry(id=3, name='市自然资源局', aliases=[])], localities=['汉中'])
+>>> index.match('漢中市公安局').status, index.match('漢中市公安局').unit_id
+('equivalent', 1)
+>>> index.match('市人社局').status
+'alias'
+>>> fuzzy = index.match('市自然资原局')
+>>> fuzzy.status, fuzzy.unit_id, fuzzy.needs_confirmation
+('fuzzy', 3, True)
+>>> index.match('市气象局').status
+'none'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Hashable, Protocol, Sequence
+
+from rapidfuzz import fuzz, process
+
+from feedback.text import clean_line
+from feedback.units import unit_key
+
+FUZZY_CUTOFF = 75.0
+"""The lowest similarity (0–100) at which a unit is offered as a suggestion."""
+_FUZZY_LIMIT = 10
+
+
+class RegistryEntry(Protocol):
+    """What a unit of the registry must offer; ``feedback.ledger.Unit`` does."""
+
+    id: Hashable
+    name: str
+    aliases: list[str]
+
+
+@dataclass
+class UnitMatch:
+    """The unit a typed name stands for.
+
+    ``status`` is ``exact``, ``alias`` or ``equivalent`` (accepted), ``ambiguous``
+    or ``fuzzy`` (the user decides), or ``none``. ``unit_id`` is set except for
+    ``ambiguous`` and ``none``; for ``fuzzy`` it is only the best suggestion.
+    ``candidates`` are ``(unit id, score 0–100)``, best first.
+    """
+
+    status: str
+    unit_id: Hashable | None = None
+    candidates: list[tuple[Hashable, float]] = field(default_factory=list)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.status in ("ambiguous", "fuzzy")
+
+
+def _clean(name: str) -> str:
+    return clean_line(name).text.strip("：:，,。 ")
+
+
+class UnitIndex:
+    """A registry indexed once, for matching thousands of typed names quickly."""
+
+    def __init__(self, registry: Sequence[RegistryEntry], localities: Sequence[str] = ()):
+        self.localities = tuple(localities)
+        self._names: dict[str, list[Hashable]] = {}
+        self._aliases: dict[str, list[Hashable]] = {}
+        self._keys: dict[str, list[Hashable]] = {}
+        for entry in registry:
+            self._add(self._names, _clean(entry.name), entry.id)
+            for alias in entry.aliases:
+                self._add(self._aliases, _clean(alias), entry.id)
+            for spelling in [entry.name, *entry.aliases]:
+                self._add(self._keys, unit_key(spelling, self.localities), entry.id)
+        self._key_list = list(self._keys)
+
+    @staticmethod
+    def _add(table: dict[str, list[Hashable]], text: str, unit_id: Hashable) -> None:
+        ids = table.setdefault(text, [])
+        if text and unit_id not in ids:
+            ids.append(unit_id)
+
+    def match(self, name: str) -> UnitMatch:
+        """The unit ``name`` stands for, or the candidates the user chooses from."""
+        typed = _clean(name)
+        if not typed:
+            return UnitMatch("none")
+        for status, table in (("exact", self._names), ("alias", self._aliases)):
+            if typed in table:
+                return self._decided(status, table[typed])
+        key = unit_key(typed, self.localities)
+        if key in self._keys:
+            return self._decided("equivalent", self._keys[key])
+        return self._fuzzy(key)
+
+    @staticmethod
+    def _decided(status: str, ids: list[Hashable]) -> UnitMatch:
+        if len(ids) == 1:
+            return UnitMatch(status, ids[0], [(ids[0], 100.0)])
+        return UnitMatch("ambiguous", None, [(unit_id, 100.0) for unit_id in ids])
+
+    def _fuzzy(self, key: str) -> UnitMatch:
+        best: dict[Hashable, float] = {}
+        for spelling, score, _ in process.extract(key, self._key_list, scorer=fuzz.ratio,
+                                                  score_cutoff=FUZZY_CUTOFF, limit=_FUZZY_LIMIT):
+            for unit_id in self._keys[spelling]:
+                best[unit_id] = max(score, best.get(unit_id, 0.0))
+        ranked = sorted(best.items(), key=lambda pair: -pair[1])
+        if not ranked:
+            return UnitMatch("none")
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            return UnitMatch("ambiguous", None, ranked)
+        return UnitMatch("fuzzy", ranked[0][0], ranked)
+
+
+def match_unit(name: str, registry: Sequence[RegistryEntry], localities: Sequence[str] = ()) -> UnitMatch:
+    """``UnitIndex(registry, localities).match(name)``, for a single name."""
+    return UnitIndex(registry, localities).match(name)
