@@ -52,21 +52,18 @@ class Clause:
 
     @property
     def display(self) -> str:
-        """What a tree shows: the label and the heading."""
+        """What a tree shows: the label and the heading, or the start of the text.
+
+        >>> Clause('一', '一、', 1, ClauseKind.PART, '总体要求', '').display
+        '一、总体要求'
+        >>> Clause('第三条', '第三条', 1, ClauseKind.ARTICLE, '', '学校应当履行下列职责：').display
+        '第三条 学校应当履行下列职责：'
+        """
         if self.kind is ClauseKind.PREAMBLE:
             return self.label
-        sep = "" if self.label.endswith(("、", "）", ")", ".", "．", "：")) or self.kind in (
-            ClauseKind.SUBPOINT, ClauseKind.COLUMN, ClauseKind.ATTACHMENT) else " "
-        if self.kind in (ClauseKind.ARTICLE, ClauseKind.CHAPTER, ClauseKind.VOLUME,
-                         ClauseKind.DIVISION, ClauseKind.PARAGRAPH, ClauseKind.COLUMN,
-                         ClauseKind.ATTACHMENT):
-            sep = " " if self.heading else ""
-        return f"{self.label}{sep}{self.heading}".strip()
-
-    @property
-    def full_text(self) -> str:
-        """The heading and the body as one string, the way it reads in the draft."""
-        return self.text
+        words = self.heading or self.text.split("\n")[0][:24]
+        joined = self.label.endswith(("、", "）", ")", ".", "．")) or self.kind is ClauseKind.SUBPOINT
+        return f"{self.label}{'' if joined else ' '}{words}".strip()
 
     def to_json(self) -> dict:
         """The clause as the JSON of ``outline --json``."""

@@ -17,12 +17,13 @@ from typing import Iterable
 from feedback.draft import Clause, Draft, ParseWarning, SourceBlock
 from feedback.numerals import CIRCLED, chinese_to_int, int_to_chinese
 from feedback.text import clean_line, to_simplified
-from feedback.units import find_units_note, split_unit_names, _UNITS_NOTE_RE, _UNITS_ROLE_RE
+from feedback.units import UNITS_NOTE_RE, UNITS_ROLE_RE, find_units_note, split_unit_names
 from feedback.vocabulary import ClauseKind
 
 _CN = "一二三四五六七八九十百零〇两"
 _NUM = rf"[{_CN}\d０-９]+"
 _REG_RE = re.compile(rf"^第\s*({_NUM})\s*(编|章|节|条)(?:\s+|　|(?=\S))")
+_ARTICLE_RE = re.compile(rf"^第\s*{_NUM}\s*条")
 _PART_RE = re.compile(rf"^([{_CN}]+)\s*[、，,．.]\s*")
 _SECTION_RE = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*[、.．]?\s*")
 _TASK_RE = re.compile(r"^(\d{1,3})\s*[.．、，,。](?!\d)\s*")
@@ -170,21 +171,24 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
 
 
 def _repair_broken(tokens: list[_Token], warnings: list[ParseWarning]) -> None:
-    """Give a paragraph whose number was lost the number its neighbours imply."""
-    ranks = _PLAN_RANK
+    """Give a paragraph whose number was lost the number its neighbours imply.
+
+    ``）实施…`` between （七） and （九） is （八）; after the last sibling it is the next.
+    A lost number that no neighbour explains leaves the paragraph as body text.
+    """
     for index, token in enumerate(tokens):
         if not (token.family or "").startswith("broken:"):
             continue
         families = ("section", "point") if token.family == "broken:paren" else ("part",)
         repaired = None
         for family in families:
-            prev = _neighbour(tokens, index, family, -1, ranks)
-            after = _neighbour(tokens, index, family, +1, ranks)
+            prev = _neighbour(tokens, index, family, -1)
+            after = _neighbour(tokens, index, family, +1)
             if prev and after and after.number == prev.number + 2:
                 repaired = (family, prev.number + 1)
                 break
-            if prev and not after and tokens[index - 1 if index else 0].family != "table":
-                repaired = repaired or (family, prev.number + 1)
+            if prev and not after and repaired is None:
+                repaired = (family, prev.number + 1)
         if repaired:
             token.family, token.number = repaired
             label, _ = _labels(token.family, token.number, False)
@@ -192,11 +196,11 @@ def _repair_broken(tokens: list[_Token], warnings: list[ParseWarning]) -> None:
                 f"编号残缺，已根据前后编号推定为“{label}”：{token.text[:20]}", line=token.line))
         else:
             token.family = None
-            token.text = token.text
 
 
-def _neighbour(tokens: list[_Token], index: int, family: str, step: int, ranks: dict) -> _Token | None:
+def _neighbour(tokens: list[_Token], index: int, family: str, step: int) -> _Token | None:
     """The nearest token of ``family`` before or after ``index`` within the same parent."""
+    ranks = _PLAN_RANK
     rank = ranks[family]
     position = index + step
     while 0 <= position < len(tokens):
@@ -224,7 +228,7 @@ def _split_run_in(text: str, kind: ClauseKind) -> tuple[str, str]:
     if 0 < stop <= _HEADING_MAX:
         return text[:stop], text
     if (stop < 0 and kind in _HEADING_KINDS and len(text) <= _HEADING_MAX
-            and not text.endswith(("；", ";", "，", ",", "：", ":")) and not _UNITS_NOTE_RE.search(text)):
+            and not text.endswith(("；", ";", "，", ",", "：", ":")) and not UNITS_NOTE_RE.search(text)):
         return text, ""
     return "", text
 
@@ -233,7 +237,8 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
     """The clause tree of a draft read into blocks by one of the readers in ``exports``."""
     warnings: list[ParseWarning] = []
     tokens = _tokenize(blocks, simplified, warnings)
-    regulation = sum(1 for t in tokens if t.family != "table" and _REG_RE.match(t.text) and "条" in _REG_RE.match(t.text).group(2)) >= 2
+    # two or more 第X条 make a regulation-style draft
+    regulation = sum(1 for t in tokens if t.family != "table" and _ARTICLE_RE.match(t.text)) >= 2
     for token in tokens:
         if token.family == "table":
             continue
@@ -409,7 +414,7 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
 
 
 def _strip_note(text: str) -> str:
-    match = _UNITS_NOTE_RE.search(text)
+    match = UNITS_NOTE_RE.search(text)
     return text[: match.start()] if match else text
 
 
@@ -418,7 +423,7 @@ def _body_text(node: _Node) -> str:
     head = node.head_text
     if node.kind not in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH, ClauseKind.PREAMBLE):
         heading, run_in = _split_run_in(_strip_note(head), node.kind)
-        if heading and not run_in and not _UNITS_NOTE_RE.search(head):
+        if heading and not run_in and not UNITS_NOTE_RE.search(head):
             head = ""  # a heading on a line of its own is not body text
     return "\n".join(p for p in [head, *node.paragraphs] if p)
 
@@ -427,10 +432,10 @@ def _known_unit_names(texts: Iterable[str]) -> set[str]:
     """Unit names written with separators somewhere, to find lost ones elsewhere."""
     known: set[str] = set()
     for text in texts:
-        match = _UNITS_NOTE_RE.search(text)
+        match = UNITS_NOTE_RE.search(text)
         if not match:
             continue
-        body = _UNITS_ROLE_RE.sub("、", match.group("body"))
+        body = UNITS_ROLE_RE.sub("、", match.group("body"))
         for name in split_unit_names(body):
             if 3 <= len(name) <= 12:
                 known.add(name)

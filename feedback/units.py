@@ -84,10 +84,11 @@ def split_unit_names(text: str, known: Iterable[str] = ()) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-_UNITS_NOTE_RE = re.compile(
+# The trailing （牵头单位：…；责任单位：…） note of a clause, and the role words inside it.
+UNITS_NOTE_RE = re.compile(
     r"[（(]\s*(?P<body>(?:牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：].*?)\s*[）)]\s*[。.]?\s*$"
 )
-_UNITS_ROLE_RE = re.compile(r"(牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：]")
+UNITS_ROLE_RE = re.compile(r"(牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：]")
 
 
 @dataclass
@@ -106,13 +107,13 @@ def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
     >>> note.lead, note.responsible, note.start
     (['市教育局'], ['市财政局', '市人社局'], 3)
     """
-    match = _UNITS_NOTE_RE.search(text)
+    match = UNITS_NOTE_RE.search(text)
     if not match:
         return None
     body = match.group("body")
     lead: list[str] = []
     responsible: list[str] = []
-    roles = list(_UNITS_ROLE_RE.finditer(body))
+    roles = list(UNITS_ROLE_RE.finditer(body))
     for index, role in enumerate(roles):
         end = roles[index + 1].start() if index + 1 < len(roles) else len(body)
         names = split_unit_names(body[role.end():end], known)

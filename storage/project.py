@@ -566,14 +566,27 @@ class Project:
             where.append("c.disposition = ?")
             params.append(Disposition(disposition).value)
         if clause_ref:
-            where.append("(c.clause_ref = ? OR c.clause_ref LIKE ? || '%')")
-            params += [clause_ref, clause_ref]
+            refs = self.subtree_refs(clause_ref)
+            where.append(f"c.clause_ref IN ({','.join('?' * len(refs))})")
+            params += refs
         if query:
             expression = search.match_expression(query)
             if expression:
                 where.append("c.id IN (SELECT rowid FROM comments_search WHERE comments_search MATCH ?)")
                 params.append(expression)
         return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def subtree_refs(self, ref: str) -> list[str]:
+        """``ref`` and the refs of every clause under it, in any draft version."""
+        children: dict[str, set[str]] = {}
+        for child, parent in self.db.execute("SELECT ref, parent_ref FROM clauses WHERE parent_ref IS NOT NULL"):
+            children.setdefault(parent, set()).add(child)
+        found, queue = [ref], [ref]
+        while queue:
+            for child in sorted(children.get(queue.pop(), ())):
+                found.append(child)
+                queue.append(child)
+        return found
 
     def comments(self, *, limit: int | None = None, offset: int = 0, order: str = "c.id", **filters) -> list[Comment]:
         """Comments matching the filters (round_number, unit_id, category, disposition, clause_ref, query)."""
@@ -623,7 +636,7 @@ class Project:
         reason = current.reason if reason is None else reason
         work_item = current.work_item if work_item is None else work_item
         if disposition is not Disposition.IN_WORK:
-            work_item = "" if work_item is None else work_item
+            work_item = ""  # only 在工作中落实 names a work item; the history keeps the old one
         check_disposition(disposition, reason, work_item)
         values = {"disposition": disposition.value, "reason": reason, "work_item": work_item,
                   "handler": current.handler if handler is None else handler,

@@ -209,3 +209,24 @@ def test_rounds_on_versions_and_methods(tmp_path):
     project.add_round(method=RoundMethod.ONLINE, deadline=date(2023, 5, 30))
     assert [r.title for r in project.rounds()] == ["第1轮（书面征求）", "第2轮（网上公开）"]
     project.close()
+
+
+def test_clause_filter_takes_the_clause_and_everything_under_it(tmp_path):
+    lines = ["计划", "一、任务"] + [f"{n}.任务{n}。内容。" for n in range(1, 13)] + ["二、保障", "（一）领导。内容。"]
+    project = Project.create(tmp_path / "p.yjt", parse_lines(lines))
+    project.add_units([dict(name="市财政局", category="市级部门")])
+    unit = project.units()[0].id
+    project.add_round(recipients=[unit])
+    project.add_comments([dict(round_number=1, unit_id=unit, clause_ref=ref, body=f"关于{ref}")
+                          for ref in ("一1", "一10", "一", "二（一）")])
+    assert [c.clause_ref for c in project.comments(clause_ref="一1")] == ["一1"]
+    assert sorted(c.clause_ref for c in project.comments(clause_ref="一")) == ["一", "一1", "一10"]
+    assert project.count_comments(clause_ref="二") == 1
+    project.close()
+
+
+def test_leaving_in_work_clears_the_work_item_but_history_keeps_it(demo):
+    comment = demo.comments(disposition=Disposition.IN_WORK)[0]
+    demo.set_disposition(comment.id, Disposition.ADOPTED)
+    assert demo.comment(comment.id).work_item == ""
+    assert any(h.field == "work_item" and h.old_value == comment.work_item for h in demo.history(comment.id))
