@@ -97,8 +97,43 @@ def cmd_search(args) -> int:
     return 0
 
 
-COMMANDS = {"outline": cmd_outline, "new": cmd_new, "demo-project": cmd_demo_project, "stats": cmd_stats,
+def cmd_units(args) -> int:
+    from exports.units_registry import import_registry, write_registry
+
+    if args.import_file:
+        with _open_project(args.project) as project:
+            print(import_registry(project, args.import_file).message)
+    if args.export_file:
+        with _open_project(args.project, read_only=True) as project:
+            print(f"已写出单位名录：{write_registry(project, args.export_file)}")
+    if not (args.import_file or args.export_file):
+        with _open_project(args.project, read_only=True) as project:
+            for unit in project.units():
+                print(f"{unit.category}\t{unit.name}\t{'、'.join(unit.aliases)}")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    return _document_commands().run_explain(args)
+
+
+def cmd_letter(args) -> int:
+    return _document_commands().run_letter(args)
+
+
+def cmd_table(args) -> int:
+    return _document_commands().run_table(args)
+
+
+COMMANDS = {"outline": cmd_outline, "units": cmd_units, "explain": cmd_explain, "letter": cmd_letter,
+            "table": cmd_table, "new": cmd_new, "demo-project": cmd_demo_project, "stats": cmd_stats,
             "search": cmd_search}
+
+
+def _document_commands():
+    from exports import cli_documents
+
+    return cli_documents
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--today", help="按哪一天判断逾期（YYYY-MM-DD，默认今天）")
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+    units = commands.add_parser("units", help="列出、导入或导出单位名录（.xlsx 或 .csv）")
+    units.add_argument("project", help="项目文件（.yjt）")
+    units.add_argument("--import", dest="import_file", help="从表格导入（新增或更新单位）")
+    units.add_argument("--export", dest="export_file", help="导出到表格")
+
+    _document_commands().add_parsers(commands)
+
     search = commands.add_parser("search", help="检索意见、理由和条款")
     search.add_argument("project", help="项目文件（.yjt）")
     search.add_argument("query", help="要查找的文字，空格分隔多个词")
@@ -134,12 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_command(args) -> int:
     from exports.draft_files import DraftFileError
+    from exports.official_format import DocumentError
+    from exports.xlsx_safety import SheetFileError
     from feedback.ledger import LedgerError
     from storage.project import ProjectError
 
     try:
         return COMMANDS[args.command](args)
-    except (CommandError, DraftFileError, LedgerError, ProjectError) as error:
+    except (CommandError, DraftFileError, SheetFileError, DocumentError, LedgerError, ProjectError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -160,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         return _run_command(build_parser().parse_args(argv))
     app = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
-                                  epilog="命令行：outline、new、demo-project、stats、search。用 “main.py 命令 --help” 查看各命令的用法。")
+                                  epilog="命令行：outline、new、demo-project、stats、search、units、explain、letter、table。用 “main.py 命令 --help” 查看各命令的用法。")
     app.add_argument("project", nargs="?", help="要打开的项目文件")
     app.add_argument("--demo", action="store_true", help="打开内置的演示项目")
     options = app.parse_args(argv)

@@ -1,0 +1,111 @@
+"""The command-line commands that write Word documents: explain, letter, table.
+
+Each opens the project read-only (so it also works while the project is open in the
+app), writes the file whole or not at all, prints one line, and returns the exit
+status; a problem is one Chinese line on stderr and status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from exports.adoption_table import GROUP_BY_CLAUSE, GROUP_BY_UNIT
+from exports.official_format import DocumentError
+from feedback.ledger import LedgerError
+
+
+@contextmanager
+def _project(path) -> Iterator:
+    from storage.project import Project
+
+    project = Project.open(path, read_only=True, backup=False)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def _run(action) -> int:
+    from storage.project import ProjectError
+
+    try:
+        return action()
+    except (DocumentError, LedgerError, ProjectError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+
+
+def run_explain(args) -> int:
+    """``explain PROJECT --out FILE.docx [--template T.docx] [--group-by unit|clause]``"""
+    from exports.explanation import write_explanation
+
+    def action() -> int:
+        with _project(args.project) as project:
+            path = write_explanation(project, args.out, group_by=args.group_by, template=args.template)
+            total = project.statistics().comments_total
+        print(f"已生成起草情况说明：{Path(path)}（意见{total}条）")
+        return 0
+
+    return _run(action)
+
+
+def run_letter(args) -> int:
+    """``letter PROJECT --round N --out FILE.docx [--template T.docx]``"""
+    from exports.letter import write_letter
+
+    def action() -> int:
+        with _project(args.project) as project:
+            path = write_letter(project, args.round, args.out, template=args.template)
+        print(f"已生成第{args.round}轮征求意见函：{Path(path)}")
+        return 0
+
+    return _run(action)
+
+
+def run_table(args) -> int:
+    """``table PROJECT --out FILE.docx [--round N] [--group-by unit|clause] [--template T.docx]``"""
+    from exports.adoption_table import write_adoption_table
+
+    def action() -> int:
+        with _project(args.project) as project:
+            path = write_adoption_table(project, args.out, group_by=args.group_by, round_number=args.round,
+                                        template=args.template)
+        print(f"已生成意见采纳情况表：{Path(path)}")
+        return 0
+
+    return _run(action)
+
+
+def add_parsers(commands) -> None:
+    """Register explain, letter and table on the subparsers of ``main.py``."""
+    explain = commands.add_parser("explain", help="生成起草情况说明（Word）")
+    explain.add_argument("project", help="项目文件（.yjt）")
+    explain.add_argument("--out", required=True, help="输出的 .docx 文件")
+    explain.add_argument("--template", help="自定义 Word 模板（.docx）")
+    explain.add_argument("--group-by", choices=[GROUP_BY_UNIT, GROUP_BY_CLAUSE], default=GROUP_BY_UNIT,
+                         help="附件表格按单位（unit）或按条款（clause）排列")
+    letter = commands.add_parser("letter", help="生成征求意见函（Word）")
+    letter.add_argument("project", help="项目文件（.yjt）")
+    letter.add_argument("--round", type=int, required=True, help="第几轮征求意见")
+    letter.add_argument("--out", required=True, help="输出的 .docx 文件")
+    letter.add_argument("--template", help="自定义 Word 模板（.docx）")
+    table = commands.add_parser("table", help="生成意见采纳情况表（Word，横向）")
+    table.add_argument("project", help="项目文件（.yjt）")
+    table.add_argument("--out", required=True, help="输出的 .docx 文件")
+    table.add_argument("--round", type=int, help="只列出第几轮的意见（默认全部）")
+    table.add_argument("--group-by", choices=[GROUP_BY_UNIT, GROUP_BY_CLAUSE], default=GROUP_BY_UNIT,
+                       help="按单位（unit）或按条款（clause）排列")
+    table.add_argument("--template", help="自定义 Word 模板（.docx）")
+
+
+COMMANDS = {"explain": run_explain, "letter": run_letter, "table": run_table}
+
+
+if __name__ == "__main__":  # for trying the commands before they are wired into main.py
+    parser = argparse.ArgumentParser(prog="cli_documents")
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    options = parser.parse_args()
+    sys.exit(COMMANDS[options.command](options))

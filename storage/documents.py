@@ -1,0 +1,187 @@
+"""The editable sections of the generated documents, kept in the project file.
+
+The drafting explanation (起草情况说明) starts with 起草背景, 主要内容, 起草过程 and
+下一步打算; the drafter edits, reorders, adds and removes sections. A body may hold
+placeholders (``{统计}``, ``{过程}``, ``{简称}`` … see ``feedback.explanation_text``)
+that are filled each time the document is generated, so the numbers are always those
+of the ledger while the words around them are the drafter's.
+
+Each mutation is one transaction and returns a ``Change`` (``what == 'sections'``).
+
+>>> import tempfile, os
+>>> from feedback.outline import parse_lines
+>>> from storage.project import Project
+>>> project = Project.create(os.path.join(tempfile.mkdtemp(), 'p.yjt'), parse_lines(['某计划', '一、总体要求']))
+>>> [s.title for s in list_sections(project)]
+['起草背景', '主要内容', '起草过程', '下一步打算']
+>>> change = add_section(project, '其他需要说明的事项', '无。')
+>>> section = list_sections(project)[-1]
+>>> _ = move_section(project, section.id, 0)
+>>> [s.title for s in list_sections(project)][:2]
+['其他需要说明的事项', '起草背景']
+>>> project.close()
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from feedback.explanation_text import (DOCUMENT_KINDS, EXPLANATION, LETTER, SectionKind, default_section_body,
+                                       default_sections, strip_heading_number)
+from feedback.ledger import Change, LedgerError
+
+__all__ = ["EXPLANATION", "LETTER", "Section", "list_sections", "section", "save_section", "move_section",
+           "add_section", "remove_section", "reset_sections", "regenerate_section"]
+
+_TABLE = "document_sections"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a document: its title (numbered by position when written) and its body."""
+
+    id: int
+    document: str
+    position: int
+    title: str
+    body: str
+    kind: SectionKind | None = None  # a default section, which can be regenerated
+
+    @property
+    def regenerable(self) -> bool:
+        return self.kind is not None
+
+
+def _check_document(document: str) -> None:
+    if document not in DOCUMENT_KINDS:
+        raise LedgerError(f"没有“{document}”这种文稿。")
+
+
+def _kind(value: str) -> SectionKind | None:
+    try:
+        return SectionKind(value) if value else None
+    except ValueError:
+        return None
+
+
+def _rows(project, document: str) -> list[Section]:
+    return [Section(r["id"], r["document"], r["position"], r["title"], r["body"], _kind(r["generated"]))
+            for r in project.db.query(f"SELECT * FROM {_TABLE} WHERE document = ? ORDER BY position, id",
+                                      [document])]
+
+
+def _defaults(project, document: str) -> list[tuple[SectionKind, str, str]]:
+    return default_sections(document, project.draft() if project.versions() else None)
+
+
+def _insert_defaults(project, document: str) -> list[int]:
+    rows = [{"document": document, "position": i, "title": title, "body": body, "generated": kind.value}
+            for i, (kind, title, body) in enumerate(_defaults(project, document))]
+    return [project.db[_TABLE].insert(row).last_pk for row in rows]
+
+
+def list_sections(project, document: str = EXPLANATION) -> list[Section]:
+    """The sections in order. The first call writes the default sections into the file;
+    a read-only project gets them unsaved (ids 0)."""
+    _check_document(document)
+    sections = _rows(project, document)
+    if sections:
+        return sections
+    if project.read_only:
+        return [Section(0, document, i, title, body, kind)
+                for i, (kind, title, body) in enumerate(_defaults(project, document))]
+    with project.transaction():
+        if not _rows(project, document):
+            _insert_defaults(project, document)
+    return _rows(project, document)
+
+
+def section(project, section_id: int) -> Section:
+    rows = list(project.db.query(f"SELECT * FROM {_TABLE} WHERE id = ?", [section_id]))
+    if not rows:
+        raise LedgerError("这一部分已不存在，请刷新后重试。")
+    r = rows[0]
+    return Section(r["id"], r["document"], r["position"], r["title"], r["body"], _kind(r["generated"]))
+
+
+def _clean_title(title: str) -> str:
+    title = strip_heading_number(title or "")
+    if not title:
+        raise LedgerError("标题不能为空。")
+    if "\n" in title:
+        raise LedgerError("标题不能分行。")
+    return title
+
+
+def _renumber(project, document: str, ordered_ids: list[int]) -> None:
+    for position, section_id in enumerate(ordered_ids):
+        project.db.execute(f"UPDATE {_TABLE} SET position = ? WHERE id = ?", [position, section_id])
+
+
+def save_section(project, section_id: int, *, title: str | None = None, body: str | None = None) -> Change:
+    """Keep the drafter's title and/or body of a section."""
+    current = section(project, section_id)
+    values = {}
+    if title is not None:
+        values["title"] = _clean_title(title)
+    if body is not None:
+        values["body"] = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    values = {k: v for k, v in values.items() if getattr(current, k) != v}
+    if not values:
+        return Change("sections", (), "没有变化")
+    with project.transaction():
+        project.db[_TABLE].update(section_id, values)
+    return Change("sections", (section_id,), f"已保存“{values.get('title', current.title)}”")
+
+
+def move_section(project, section_id: int, position: int) -> Change:
+    """Put a section at ``position`` (0 = first); the others keep their order."""
+    current = section(project, section_id)
+    ids = [s.id for s in _rows(project, current.document)]
+    ids.remove(section_id)
+    position = max(0, min(position, len(ids)))
+    ids.insert(position, section_id)
+    with project.transaction():
+        _renumber(project, current.document, ids)
+    return Change("sections", tuple(ids), f"已移动“{current.title}”")
+
+
+def add_section(project, title: str, body: str = "", *, document: str = EXPLANATION,
+                position: int | None = None) -> Change:
+    """A new section of the drafter's own, at the end or at ``position``."""
+    _check_document(document)
+    title = _clean_title(title)
+    list_sections(project, document)  # the defaults first, so a new section joins them
+    with project.transaction():
+        ids = [s.id for s in _rows(project, document)]
+        new_id = project.db[_TABLE].insert({"document": document, "position": len(ids), "title": title,
+                                            "body": body.strip("\n"), "generated": ""}).last_pk
+        if position is not None:
+            ids.insert(max(0, min(position, len(ids))), new_id)
+            _renumber(project, document, ids)
+    return Change("sections", (new_id,), f"已添加“{title}”")
+
+
+def remove_section(project, section_id: int) -> Change:
+    current = section(project, section_id)
+    with project.transaction():
+        project.db[_TABLE].delete(section_id)
+        _renumber(project, current.document, [s.id for s in _rows(project, current.document)])
+    return Change("sections", (section_id,), f"已删除“{current.title}”")
+
+
+def reset_sections(project, document: str = EXPLANATION) -> Change:
+    """Back to the default sections, drafted anew from the newest draft; the drafter's texts go."""
+    _check_document(document)
+    with project.transaction():
+        project.db.execute(f"DELETE FROM {_TABLE} WHERE document = ?", [document])
+        ids = _insert_defaults(project, document)
+    return Change("sections", tuple(ids), "已恢复默认内容")
+
+
+def regenerate_section(project, section_id: int) -> Change:
+    """Redraft one default section (e.g. 主要内容 after a new draft version was imported)."""
+    current = section(project, section_id)
+    if current.kind is None:
+        raise LedgerError(f"“{current.title}”是自行添加的部分，没有可重新生成的内容。")
+    body = default_section_body(current.kind, project.draft() if project.versions() else None)
+    return save_section(project, section_id, body=body)
