@@ -1,0 +1,57 @@
+"""The units registry written to xlsx/csv and read back into a project."""
+import pytest
+from openpyxl import load_workbook
+
+from exports.units_registry import import_registry, write_registry
+from exports.xlsx_safety import SheetFileError
+from feedback.outline import parse_lines
+from storage.project import Project
+
+
+@pytest.fixture
+def project(tmp_path):
+    project = Project.create(tmp_path / "p.yjt", parse_lines(["计划", "一、任务"]))
+    project.add_unit("市公安局", "市级部门", aliases=["汉中市公安局"], contact_person="王强", phone="2626001")
+    project.add_unit("=HYPERLINK(\"x\")", "其他")
+    yield project
+    project.close()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_round_trip_into_a_new_project(project, tmp_path, suffix):
+    path = write_registry(project, tmp_path / f"名录{suffix}")
+    other = Project.create(tmp_path / "q.yjt", parse_lines(["计划", "一、任务"]))
+    change = import_registry(other, path)
+    assert len(change.ids) == 2
+    units = {u.name: u for u in other.units()}
+    assert units["市公安局"].aliases == ["汉中市公安局"] and units["市公安局"].phone == "2626001"
+    assert "=HYPERLINK(\"x\")" in units
+    other.close()
+
+
+def test_formula_text_is_written_as_text(project, tmp_path):
+    path = write_registry(project, tmp_path / "名录.xlsx")
+    cell = load_workbook(path)["单位名录"]["A3"]
+    assert cell.data_type == "s" and cell.value.startswith("=")
+
+
+def test_import_merges_adds_categories_and_refuses_bad_rows_whole(project, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("单位名称,单位类别,联系人\n市公安局,市级部门,李明\n中国教育学会,学会\n", encoding="gb18030")
+    change = import_registry(project, good)
+    assert "新增1个，更新1个" in change.message
+    assert "学会" in project.categories()
+    assert next(u for u in project.units() if u.name == "市公安局").contact_person == "李明"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("单位名称,单位类别\n市财政局,市级部门\n,县区\n", encoding="utf-8")
+    before = [u.name for u in project.units()]
+    with pytest.raises(SheetFileError, match="第3行缺少单位名称"):
+        import_registry(project, bad)
+    assert [u.name for u in project.units()] == before
+
+
+def test_broken_workbook_is_refused_with_the_file_name(project, tmp_path):
+    broken = tmp_path / "坏名录.xlsx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(SheetFileError, match="坏名录.xlsx"):
+        import_registry(project, broken)
