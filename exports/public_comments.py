@@ -1,0 +1,377 @@
+"""Importing the comments of a public consultation from a website's spreadsheet or CSV export.
+
+Any .xlsx or .csv (UTF-8 with or without BOM, GB18030, UTF-16, or a guessed
+encoding) is read; a column mapping says which column holds what (role → column
+header); ``guess_mapping`` proposes one from the header names. Identical and nearly
+identical submissions become one comment of the public unit whose ``submissions``
+is their number; every submission is kept.
+
+>>> guess_mapping(['序号', '网名', '留言内容', '涉及条款', '留言时间'])
+{'text': '留言内容', 'submitter': '网名', 'clause': '涉及条款', 'date': '留言时间'}
+>>> parse_mapping('text=意见内容, submitter=姓名')
+{'text': '意见内容', 'submitter': '姓名'}
+>>> parse_date('2023/4/1 10:20'), parse_date('2023年4月12日'), parse_date('昨天')
+('2023-04-01', '2023-04-12', None)
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, check_row_number, check_spreadsheet_file,
+                                 clean_cell_text, sheet_error)
+from feedback.duplicates import Cancelled, group_duplicates
+from feedback.ledger import LedgerError
+from feedback.vocabulary import UNPLACED_CLAUSE_REF
+
+ROLES = {"text": "意见内容", "submitter": "提交人", "clause": "条款", "date": "日期"}
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_SUBMISSION_CHARS = 10_000
+_HEADER_SEARCH_ROWS = 20
+# Header words per role, most telling first; a longer match wins over a shorter one.
+_KEYWORDS = {
+    "clause": ("涉及条款", "针对条款", "意见条款", "所属章节", "对应条款", "条款", "章节", "条目"),
+    "date": ("提交时间", "留言时间", "发布时间", "反馈时间", "提交日期", "时间", "日期"),
+    "submitter": ("提交人", "留言人", "反馈人", "提出人", "网名", "昵称", "姓名", "用户名", "署名", "用户", "作者"),
+    "text": ("意见内容", "留言内容", "意见建议", "建议内容", "反馈内容", "具体意见", "意见", "建议", "留言", "内容",
+             "正文"),
+}
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+_HANZI_RE = re.compile("[\u4e00-\u9fff]")
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def guess_mapping(headers) -> dict[str, str]:
+    """A role → header mapping proposed from the header names (roles without a match left out)."""
+    scored = []
+    for header in headers:
+        name = re.sub(r"\s+", "", str(header or ""))
+        if not name:
+            continue
+        for role, words in _KEYWORDS.items():
+            for rank, word in enumerate(words):
+                if word in name:
+                    exact = 1 if name == word else 0
+                    scored.append((exact, len(word), -rank, role, str(header)))
+                    break
+    scored.sort(reverse=True)
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for _, _, _, role, header in scored:
+        if role not in mapping and header not in used:
+            mapping[role] = header
+            used.add(header)
+    return {role: mapping[role] for role in ROLES if role in mapping}
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """``text=意见内容,submitter=姓名`` as a dict; unknown roles are refused."""
+    mapping = {}
+    for part in re.split(r"[,，]", text or ""):
+        if not part.strip():
+            continue
+        role, sep, header = part.partition("=")
+        role, header = role.strip(), header.strip()
+        if not sep or not header:
+            raise LedgerError(f"列对应关系“{part.strip()}”应写成“角色=列名”，如 text=意见内容")
+        if role not in ROLES:
+            raise LedgerError(f"未知的角色“{role}”，可用：{'、'.join(f'{k}（{v}）' for k, v in ROLES.items())}")
+        mapping[role] = header
+    return mapping
+
+
+def parse_date(value) -> str | None:
+    """An ISO date from a cell: a date, or text such as 2023/4/1 or 2023年4月1日."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    match = _DATE_RE.search(str(value or ""))
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+@dataclass
+class PublicTable:
+    """A sheet read: the header names and the data rows (with their row numbers in the file)."""
+
+    file: str
+    headers: list[str]
+    rows: list[list]
+    row_numbers: list[int]
+
+
+def _header_index(rows: list[list]) -> int:
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        if sum(1 for v in row if cell_text(v)) >= 2:
+            return index
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        if any(cell_text(v) for v in row):
+            return index
+    return 0
+
+
+def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list], list[int]]:
+    from openpyxl import load_workbook
+
+    check_spreadsheet_file(path)
+    name = path.name
+    try:
+        workbook = load_workbook(path, read_only=True)  # a formula comes back as the text typed
+    except Exception as error:
+        raise sheet_error(name, "不是有效的 .xlsx 文件（内容已损坏，无法解析）") from error
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise sheet_error(name, f"没有名为“{sheet}”的工作表")
+        ws = workbook[sheet] if sheet else workbook.worksheets[0]
+        declared = ws.max_row or 0
+        check_row_number(declared, name)
+        ws.reset_dimensions()  # rows come as they are, not padded to what the file declares
+        rows, numbers = [], []
+        width = MAX_COLUMNS
+        for number, row in enumerate(ws.iter_rows(max_col=width, values_only=True), 1):
+            check_row_number(number, name)
+            if any(v is not None and v != "" for v in row):
+                rows.append(list(row))
+                numbers.append(number)
+            if progress and number % 5000 == 0 and progress(0, 1) is False:
+                raise Cancelled
+        return rows, numbers
+    except (SheetFileError, Cancelled):
+        raise
+    except MemoryError as error:
+        raise sheet_error(name, "文件过大，内存不足") from error
+    except Exception as error:
+        raise sheet_error(name, "表格内容已损坏，无法读取") from error
+    finally:
+        workbook.close()
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """CSV bytes as text: BOMs, UTF-8, GB18030, else the encoding charset-normalizer guesses."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    # GB18030 decodes nearly any bytes; Big5 and others come out as rare characters
+    if text is not None and _plausible_chinese(text):
+        return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        if text is not None:
+            return text
+        raise sheet_error(name, "无法识别文件的文字编码，请另存为 UTF-8 编码的 CSV 或 .xlsx")
+    return str(best)
+
+
+def _plausible_chinese(text: str) -> bool:
+    """True when decoded text looks like ordinary Chinese: common characters, no private-use ones."""
+    sample = text[:20_000]
+    if _PRIVATE_USE_RE.search(sample):
+        return False
+    hanzi = _HANZI_RE.findall(sample)
+    if not hanzi:
+        return True
+    common = sum(1 for ch in hanzi if _in_gb2312(ch))
+    return common >= 0.9 * len(hanzi)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _read_csv(path: Path, progress) -> tuple[list[list], list[int]]:
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise sheet_error(name, "找不到文件或无法打开") from None
+    if size == 0:
+        raise sheet_error(name, "文件为空（0 字节）")
+    if size > MAX_FILE_BYTES:
+        raise sheet_error(name, f"文件过大（{size / 1024 / 1024:.1f} MB），最大支持 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    data = path.read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise sheet_error(name, "不是文本格式的 CSV 文件")
+    text = decode_text(data, name)
+    sample = text[:20_000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    csv.field_size_limit(MAX_FILE_BYTES)
+    rows, numbers = [], []
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
+            check_row_number(number, name)
+            if any(v.strip() for v in row):
+                rows.append(row[:MAX_COLUMNS])
+                numbers.append(number)
+            if progress and number % 5000 == 0 and progress(0, 1) is False:
+                raise Cancelled
+    except csv.Error as error:
+        raise sheet_error(name, f"CSV 格式有误（{error}）") from error
+    return rows, numbers
+
+
+def read_public_table(path, *, sheet: str | None = None,
+                      progress: Callable[[int, int], bool] | None = None) -> PublicTable:
+    """The header row and data rows of an .xlsx (first sheet unless named) or .csv file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        rows, numbers = _read_csv(path, progress)
+    else:
+        rows, numbers = _read_xlsx(path, sheet, progress)
+    if not rows:
+        raise sheet_error(path.name, "表格中没有内容")
+    head = _header_index(rows)
+    headers = [cell_text(v) for v in rows[head]]
+    return PublicTable(path.name, headers, rows[head + 1:], numbers[head + 1:])
+
+
+def _column(headers: list[str], wanted: str, file_name: str) -> int:
+    cleaned = [re.sub(r"\s+", "", h) for h in headers]
+    key = re.sub(r"\s+", "", wanted)
+    if key in cleaned:
+        return cleaned.index(key)
+    if re.fullmatch(r"[A-Za-z]{1,2}", key):  # a column letter
+        from openpyxl.utils import column_index_from_string
+
+        return column_index_from_string(key.upper()) - 1
+    raise sheet_error(file_name, f"表头中没有“{wanted}”这一列（现有：{'、'.join(h for h in headers if h)}）")
+
+
+@dataclass
+class PublicImportReport:
+    file: str
+    round_number: int
+    status: str  # imported or unchanged
+    rows: int = 0
+    submissions: int = 0
+    comments: int = 0
+    largest_group: int = 0
+    skipped_blank: int = 0
+    truncated: int = 0
+    mapping: dict = field(default_factory=dict)
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def import_public_comments(project, path, mapping: dict[str, str] | None = None, *,
+                           round_number: int | None = None, create_round: bool = False, sheet: str | None = None,
+                           threshold: float = 90,
+                           progress: Callable[[int, int], bool] | None = None) -> PublicImportReport:
+    """Read a consultation export, group duplicates and add the groups as comments.
+
+    ``mapping`` (role → column header; ``text`` required) defaults to ``guess_mapping``.
+    The same file imported again changes nothing. ``progress(done, total)`` returning
+    False stops before anything is written (raises ``Cancelled``).
+    """
+    from exports.forms import ClauseResolver, clause_options
+    from storage.intake import PublicGroup, apply_public_comments, online_round, public_file_imported
+
+    path = Path(path)
+    table = read_public_table(path, sheet=sheet, progress=progress)
+    mapping = dict(mapping or guess_mapping(table.headers))
+    if "text" not in mapping:
+        raise sheet_error(table.file, "未指定意见内容所在的列（text=列名）")
+    columns = {role: _column(table.headers, header, table.file) for role, header in mapping.items()}
+    try:
+        number = online_round(project, round_number, create=False)
+    except LedgerError:
+        if not create_round or round_number is not None:
+            raise
+        number = None  # made with the comments, in one action
+    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    if number is not None and public_file_imported(project, number, checksum):
+        return PublicImportReport(table.file, number, "unchanged", mapping=mapping,
+                                  message=f"“{table.file}”已导入过，未作改动")
+
+    def value(row: list, role: str):
+        index = columns.get(role)
+        return row[index] if index is not None and index < len(row) else None
+
+    texts, submissions = [], []
+    blank = truncated = 0
+    for row, row_number in zip(table.rows, table.row_numbers):
+        text = clean_cell_text(cell_text(value(row, "text")))
+        if not text:
+            blank += 1
+            continue
+        if len(text) > MAX_SUBMISSION_CHARS:
+            text = text[:MAX_SUBMISSION_CHARS]
+            truncated += 1
+        texts.append(text)
+        submissions.append({"text": text, "submitter": cell_text(value(row, "submitter"))[:200],
+                            "submitted_on": parse_date(value(row, "date")),
+                            "clause_text": cell_text(value(row, "clause"))[:200], "source_row": row_number})
+    if not texts:
+        raise sheet_error(table.file, f"“{mapping['text']}”列中没有意见内容")
+
+    def grouping_progress(done: int, total: int) -> bool:
+        return progress(done, total) if progress else True
+
+    groups = group_duplicates(texts, threshold=threshold, progress=grouping_progress)
+    rounds = {r.number: r for r in project.rounds()}
+    version = rounds[number].version_number if number is not None else None
+    resolver = ClauseResolver((ref, heading) for _, ref, heading in clause_options(project.clauses(version)))
+    resolved: dict[str, str] = {}
+    public_groups = []
+    for group in groups:
+        members = [submissions[i] for i in group.members]
+        refs = Counter()
+        for member in members:
+            clause_text = member["clause_text"]
+            if clause_text:
+                if clause_text not in resolved:
+                    resolved[clause_text] = resolver.resolve(clause_text) or UNPLACED_CLAUSE_REF
+                refs[resolved[clause_text]] += 1
+        placed = [(count, ref) for ref, count in refs.items() if ref != UNPLACED_CLAUSE_REF]
+        clause_ref = max(placed)[1] if placed else UNPLACED_CLAUSE_REF
+        dates = [m["submitted_on"] for m in members if m["submitted_on"]]
+        public_groups.append(PublicGroup(body=texts[group.representative], clause_ref=clause_ref,
+                                         received_on=date.fromisoformat(min(dates)) if dates else None,
+                                         submissions=members))
+    with project.transaction():
+        if number is None:
+            number = online_round(project, None, create=True)
+        ids = apply_public_comments(project, public_groups, round_number=number, file_name=table.file,
+                                    checksum=checksum)
+    largest = max(g.count for g in groups)
+    message = (f"“{table.file}”：{len(texts)}条网上意见归并为{len(ids)}条意见"
+               f"（最多的一条有{largest}人次提出），已记入第{number}轮")
+    if blank:
+        message += f"；{blank}行意见内容为空，已略过"
+    return PublicImportReport(table.file, number, "imported", rows=len(table.rows), submissions=len(texts),
+                              comments=len(ids), largest_group=largest, skipped_blank=blank, truncated=truncated,
+                              mapping=mapping, message=message)

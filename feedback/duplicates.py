@@ -1,0 +1,172 @@
+"""Grouping identical and nearly identical texts, as a public consultation receives them.
+
+Texts are compared after ``normalize``: Simplified, half-width, lower case, without
+spaces or punctuation. Equal normalized texts are one group; texts whose normalized
+forms have a rapidfuzz ratio of at least ``threshold`` (90) are joined to it too.
+
+Near duplicates are found without comparing every pair: each text's character
+bigrams are ranked rarest first, and two texts are compared only when the first
+few of their bigrams share one (prefix filtering). How many are "the first few"
+follows from the threshold, so no pair scoring 90 or more is missed, save among
+texts made only of very common bigrams, where the work per text is bounded.
+
+>>> texts = ['建议增加体育课时。', '建议增加体育课时', '建議增加體育課時！', '完全不同的意见', '建议增加体育课时间']
+>>> [g.members for g in group_duplicates(texts)]
+[[0, 1, 2, 4], [3]]
+>>> normalize('建議，增加 “体育” 课时！')
+'建议增加体育课时'
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from feedback.text import fold
+
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+_PROGRESS_STEP = 2000
+# Work bounds for texts made only of very common bigrams; beyond them a rare near
+# duplicate may stay apart, which costs a second comment, never a wrong merge.
+_POSTING_SCAN = 12
+_CANDIDATES = 24
+
+
+class Cancelled(Exception):
+    """The caller's progress callback asked to stop."""
+
+
+@dataclass
+class DuplicateGroup:
+    """Positions of texts that say the same thing; ``representative`` is the most frequent wording."""
+
+    members: list[int]
+    representative: int
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+
+def normalize(text: str) -> str:
+    """The form texts are compared in."""
+    return _NOT_WORD_RE.sub("", fold(text)).lower()
+
+
+class _Sets:
+    """Union-find over positions, joining into the lower root."""
+
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        parent = self.parent
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _bigrams(key: str) -> set[str]:
+    if len(key) < 2:
+        return {key}
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+def _matches(key: str, chosen: list[int], keys: list[str], threshold: float) -> list[int]:
+    if not chosen:
+        return []
+    found = process.extract(key, [keys[j] for j in chosen], scorer=fuzz.ratio, score_cutoff=threshold,
+                            limit=None)
+    return [chosen[position] for _, _, position in found]
+
+
+def _near_duplicate_sets(keys: list[str], threshold: float,
+                         progress: Callable[[int, int], bool] | None) -> _Sets:
+    """Join keys whose ratio is at least ``threshold``; keys are distinct."""
+    sets = _Sets(len(keys))
+    share = threshold / 100.0
+    if share <= 0 or share > 1 or len(keys) < 2:
+        return sets
+    token_sets = [_bigrams(k) for k in keys]
+    frequency: Counter[str] = Counter()
+    for tokens in token_sets:
+        frequency.update(tokens)
+    rank = {token: r for r, token in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
+    order = sorted(range(len(keys)), key=lambda i: len(keys[i]))
+    lengths = [len(k) for k in keys]
+    # A pair reaching the threshold differs by at most this many insertions and
+    # deletions per character of the longer text's partner, and each such edit
+    # removes at most two of a text's bigrams.
+    edits_per_char = (1 - share) * 2 / share
+    postings: dict[int, list[int]] = {}
+    starts: dict[int, int] = {}
+    total = len(order)
+    for done, i in enumerate(order, 1):
+        if progress and done % _PROGRESS_STEP == 0 and progress(done, total) is False:
+            raise Cancelled
+        key = keys[i]
+        length = lengths[i]
+        shortest = length * share / (2 - share)
+        ranked = sorted(map(rank.__getitem__, token_sets[i]))
+        prefix = ranked[:min(len(ranked), 2 * int(edits_per_char * length) + 1)]
+        candidates: set[int] = set()
+        for token in prefix:  # rarest first: the most telling bigrams fill the budget
+            posting = postings.get(token)
+            if not posting:
+                continue
+            start = starts[token]
+            while start < len(posting) and lengths[posting[start]] < shortest:
+                start += 1
+            starts[token] = start
+            # texts are visited shortest first: the newest entries are the closest in length
+            candidates.update(posting[max(start, len(posting) - _POSTING_SCAN):])
+            if len(candidates) >= _CANDIDATES:
+                break
+        if candidates:
+            for j in _matches(key, list(candidates), keys, threshold):
+                sets.union(i, j)
+        for token in prefix:
+            if token not in postings:
+                postings[token] = []
+                starts[token] = 0
+            postings[token].append(i)
+    return sets
+
+
+def group_duplicates(texts: Sequence[str], *, threshold: float = 90,
+                     progress: Callable[[int, int], bool] | None = None) -> list[DuplicateGroup]:
+    """Groups of positions in ``texts``, in order of first appearance, members in order.
+
+    ``progress(done, total)`` is called now and then; returning False raises ``Cancelled``.
+    """
+    by_raw: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        by_raw.setdefault(text, []).append(index)
+    by_key: dict[str, list[str]] = {}
+    for raw in by_raw:
+        key = normalize(raw) or raw.strip() or raw
+        by_key.setdefault(key, []).append(raw)
+    keys = list(by_key)
+    sets = _near_duplicate_sets(keys, threshold, progress)
+    grouped: dict[int, list[str]] = {}
+    for position, key in enumerate(keys):
+        grouped.setdefault(sets.find(position), []).extend(by_key[key])
+    groups = []
+    for raws in grouped.values():
+        members = sorted(index for raw in raws for index in by_raw[raw])
+        # the wording most people used, the earliest of those on a tie
+        best = max(raws, key=lambda raw: (len(by_raw[raw]), -by_raw[raw][0]))
+        groups.append(DuplicateGroup(members, by_raw[best][0]))
+    groups.sort(key=lambda g: g.members[0])
+    return groups
