@@ -1,0 +1,305 @@
+"""The 修改对照表: the clauses one version changed, old text beside new, with the comments behind each change.
+
+As a Word document in the official format (landscape A4, one table: 序号 | 原条款 |
+修改后条款 | 修改说明/依据意见) and as an Excel workbook. In the old text the words
+taken out are struck through; in the new text the words put in are bold and
+underlined. The last column names the change and the comments behind it (unit and
+disposition, from the ledger), then the drafter's own note.
+
+>>> COLUMN_HEADERS
+('序号', '原条款', '修改后条款', '修改说明/依据意见')
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+
+from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, DocumentError,
+                                     OfficialDocument, Span, xml_safe)
+from exports.xlsx_safety import MAX_CELL_CHARS, clean_cell_text, needs_text_guard, set_text
+from feedback.explanation_text import quoted_title
+from feedback.revision import DiffRun, Relation, new_pieces, old_pieces
+from storage.versions import VersionChange, changes_between
+
+Progress = Callable[[float, str], None]
+
+COLUMN_HEADERS = ("序号", "原条款", "修改后条款", "修改说明/依据意见")
+# millimetres, scaled to the 225 mm landscape text block
+COLUMNS = [Column("序号", 12, "center"), Column("原条款", 82, "both"), Column("修改后条款", 82, "both"),
+           Column("修改说明/依据意见", 49, "left")]
+LEGEND = "说明：原条款中删去的文字以删除线标示，修改后条款中增加的文字以加粗下划线标示；仅因增删条款而顺延序号的条款未列出。"
+SHEET_TITLE = "修改对照表"
+
+
+def comparison_title(project) -> str:
+    """``《…》修改对照表``."""
+    return f"{quoted_title(project.plan())}修改对照表"
+
+
+def versions_caption(from_version: int, to_version: int) -> str:
+    return f"（第{from_version}稿与第{to_version}稿对照）"
+
+
+def change_caption(change: VersionChange) -> str:
+    """What was done, in words: ``修改``, ``新增``, ``删除``, ``拆分为2条``, ``由2条合并``, with renumbering.
+
+    >>> from feedback.revision import ChangeGroup
+    >>> change_caption(VersionChange(ChangeGroup(['二（二）3'], ['二（二）4'], Relation.MODIFIED, 90, True), [], [], []))
+    '修改（原二（二）3，现为二（二）4）'
+    """
+    group = change.group
+    if group.relation is Relation.SPLIT:
+        return f"拆分为{len(group.to_refs)}条"
+    if group.relation is Relation.MERGED:
+        return f"由{len(group.from_refs)}条合并为1条"
+    if group.relation in (Relation.MODIFIED, Relation.RENUMBERED, Relation.SAME):
+        if group.from_refs != group.to_refs:
+            return f"{group.relation.label}（原{'、'.join(group.from_refs)}，现为{'、'.join(group.to_refs)}）"
+        return group.relation.label
+    return group.relation.label
+
+
+def basis_text(change: VersionChange) -> str:
+    """``依据意见：市财政局（采纳）；市住建局（部分采纳）``, or empty."""
+    if not change.comments:
+        return ""
+    return "依据意见：" + "；".join(f"{c.unit_name}（{c.disposition.label}）" for c in change.comments)
+
+
+def note_text(change: VersionChange) -> str:
+    """The whole 修改说明/依据意见 cell: what was done, the comments behind it, the drafter's note."""
+    lines = [change_caption(change)]
+    basis = basis_text(change)
+    if basis:
+        lines.append(basis)
+    if change.note:
+        lines.append(change.note)
+    return "\n".join(lines)
+
+
+@dataclass
+class ComparisonRow:
+    """One row of the table: the change, its diff and the texts of its cells."""
+
+    number: int
+    change: VersionChange
+    runs: list[DiffRun]
+
+    @property
+    def old_text(self) -> str:
+        return self.change.old_text
+
+    @property
+    def new_text(self) -> str:
+        return self.change.new_text
+
+    @property
+    def note(self) -> str:
+        return note_text(self.change)
+
+    def old_spans(self) -> list[Span]:
+        return [Span(xml_safe(text), strike=deleted) for text, deleted in old_pieces(self.runs)]
+
+    def new_spans(self) -> list[Span]:
+        return [Span(xml_safe(text), bold=inserted, underline=inserted) for text, inserted in new_pieces(self.runs)]
+
+    def cells(self) -> list:
+        return [str(self.number), self.old_spans(), self.new_spans(), xml_safe(self.note)]
+
+
+def comparison_rows(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
+                    progress: Progress | None = None) -> list[ComparisonRow]:
+    """The rows of the table, in draft order (see ``storage.versions.changes_between``)."""
+    changes = changes_between(project, from_version, to_version, include_renumbered=include_renumbered,
+                              progress=progress)
+    return [ComparisonRow(number, change, change.runs) for number, change in enumerate(changes, start=1)]
+
+
+def build_comparison(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
+                     progress: Progress | None = None) -> OfficialDocument:
+    """The landscape Word document: title, which versions, the table, the legend."""
+    report = progress or (lambda fraction, message: None)
+    rows = comparison_rows(project, from_version, to_version, include_renumbered=include_renumbered,
+                           progress=lambda f, m: report(0.6 * f, m))
+    doc = OfficialDocument(page=LANDSCAPE)
+    doc.title(comparison_title(project), blank_after=False)
+    doc.paragraph(versions_caption(from_version, to_version), STYLE_ADDRESSEE).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.blank_line()
+    report(0.7, "正在生成对照表")
+    if rows:
+        table = doc.table(COLUMNS, [row.cells() for row in rows], font_size=SIZE_SMALL_4)
+        _align_rows_top(table)
+        doc.blank_line()
+        doc.body(LEGEND)
+    else:
+        doc.body(f"第{to_version}稿与第{from_version}稿相比，条款内容没有修改。")
+    return doc
+
+
+def _align_rows_top(table) -> None:
+    """Body cells aligned to the top: a long clause broken across pages keeps the 修改说明 beside its start."""
+    for row in table.rows[1:]:
+        for cell in row.cells:
+            v_align = cell._tc.tcPr.find(qn("w:vAlign"))
+            if v_align is not None:
+                v_align.set(qn("w:val"), "top")
+
+
+def write_comparison_docx(project, from_version: int, to_version: int, path, *, include_renumbered: bool = False,
+                          progress: Progress | None = None) -> Path:
+    """Write the Word 修改对照表 to ``path`` (whole or not at all) and return the path."""
+    report = progress or (lambda fraction, message: None)
+    doc = build_comparison(project, from_version, to_version, include_renumbered=include_renumbered,
+                           progress=report)
+    report(0.9, "正在保存")
+    result = doc.save(path, title=comparison_title(project), author=project.plan().drafting_unit)
+    report(1.0, "已完成")
+    return result
+
+
+# -- the workbook -------------------------------------------------------------------------
+
+SHEET_COLUMNS = ("序号", "原条款", "修改后条款", "修改说明/依据意见", "修改类型", "原条款编号", "修改后条款编号")
+_SHEET_WIDTHS = (6, 60, 60, 36, 10, 14, 14)
+
+
+def _rich_cell(cell, pieces: Sequence[tuple[str, bool]], marked) -> None:
+    """Text with marked runs (struck through, or bold and underlined); always a string, never a formula."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
+    plain = clean_cell_text("".join(text for text, _ in pieces))
+    if not plain:
+        return  # an empty cell stays without a value, not an empty string
+    if not any(flag for _, flag in pieces) or len("".join(t for t, _ in pieces)) > MAX_CELL_CHARS:
+        set_text(cell, plain)
+        return
+    runs = []
+    for text, flag in pieces:
+        text = clean_cell_text(text)
+        if text:
+            runs.append(TextBlock(marked, text) if flag else text)
+    cell.value = CellRichText(runs)
+    cell.data_type = "s"
+    if needs_text_guard(plain):
+        cell.quotePrefix = True
+
+
+def build_comparison_workbook(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
+                              progress: Progress | None = None):
+    """The openpyxl workbook: a title row, the header, one row per change."""
+    from openpyxl import Workbook
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    report = progress or (lambda fraction, message: None)
+    rows = comparison_rows(project, from_version, to_version, include_renumbered=include_renumbered,
+                           progress=lambda f, m: report(0.6 * f, m))
+    report(0.7, "正在生成表格")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET_TITLE
+    width = len(SHEET_COLUMNS)
+    set_text(sheet.cell(row=1, column=1), comparison_title(project) + versions_caption(from_version, to_version))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(row=1, column=1).font = Font(name="方正小标宋简体", size=16)
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 30
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for column, header in enumerate(SHEET_COLUMNS, start=1):
+        cell = sheet.cell(row=2, column=column, value=header)
+        cell.font = Font(name="黑体", bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    deleted = InlineFont(rFont="仿宋_GB2312", strike=True, color="FFC00000")
+    inserted = InlineFont(rFont="仿宋_GB2312", b=True, u="single", color="FF0070C0")
+    body_font = Font(name="仿宋_GB2312", size=11)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for offset, row in enumerate(rows):
+        number = 3 + offset
+        sheet.cell(row=number, column=1, value=row.number)
+        _rich_cell(sheet.cell(row=number, column=2), old_pieces(row.runs), deleted)
+        _rich_cell(sheet.cell(row=number, column=3), new_pieces(row.runs), inserted)
+        for column, text in ((4, row.note), (5, row.change.relation.label),
+                             (6, "、".join(row.change.group.from_refs)), (7, "、".join(row.change.group.to_refs))):
+            if text:
+                set_text(sheet.cell(row=number, column=column), text)
+        for column in range(1, width + 1):
+            cell = sheet.cell(row=number, column=column)
+            cell.font = body_font
+            cell.alignment = Alignment(horizontal="center", vertical="top") if column == 1 else wrap
+            cell.border = border
+    if rows:
+        set_text(sheet.cell(row=3 + len(rows) + 1, column=1), LEGEND)
+    for column, size in enumerate(_SHEET_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = size
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    book.properties.title = comparison_title(project)
+    book.properties.creator = project.plan().drafting_unit
+    return book
+
+
+def write_comparison_xlsx(project, from_version: int, to_version: int, path, *, include_renumbered: bool = False,
+                          progress: Progress | None = None) -> Path:
+    """Write the Excel 修改对照表 to ``path`` (whole or not at all) and return the path."""
+    report = progress or (lambda fraction, message: None)
+    book = build_comparison_workbook(project, from_version, to_version, include_renumbered=include_renumbered,
+                                     progress=report)
+    report(0.9, "正在保存")
+    result = _save_workbook(book, path)
+    report(1.0, "已完成")
+    return result
+
+
+def _save_workbook(book, path) -> Path:
+    """Save through a temporary file beside ``path``; a failure is one Chinese sentence naming it."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise DocumentError(f"无法保存“{path.name}”：文件夹“{path.parent}”不存在。")
+    try:
+        handle, temporary = tempfile.mkstemp(suffix=".xlsx", prefix=".保存中-", dir=path.parent)
+    except OSError as error:
+        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.replace(temporary, path)
+    except PermissionError as error:
+        raise DocumentError(f"无法保存“{path.name}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error
+    except OSError as error:
+        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path
+
+
+def write_comparison(project, from_version: int, to_version: int, path, *, include_renumbered: bool = False,
+                     progress: Progress | None = None) -> Path:
+    """Write the 修改对照表 as .docx or .xlsx, by the suffix of ``path``."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".docx":
+        return write_comparison_docx(project, from_version, to_version, path,
+                                     include_renumbered=include_renumbered, progress=progress)
+    if suffix == ".xlsx":
+        return write_comparison_xlsx(project, from_version, to_version, path,
+                                     include_renumbered=include_renumbered, progress=progress)
+    raise DocumentError(f"“{Path(path).name}”须以 .docx 或 .xlsx 结尾。")
+
+
+__all__ = ["COLUMN_HEADERS", "COLUMNS", "SHEET_COLUMNS", "ComparisonRow", "comparison_rows", "comparison_title",
+           "build_comparison", "build_comparison_workbook", "write_comparison", "write_comparison_docx",
+           "write_comparison_xlsx", "change_caption", "note_text"]
