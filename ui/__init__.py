@@ -1,0 +1,4 @@
+"""The desktop window: the only package that imports PySide6."""
+from ui.qt_fixes import keep_none_alive
+
+keep_none_alive()

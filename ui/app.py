@@ -1,0 +1,137 @@
+"""Starting the desktop app: ``run`` is what ``main.py`` calls.
+
+With ``YIJIANTONG_QUIT_WHEN_SHOWN=1`` in the environment the app prints
+``shown <milliseconds>`` as soon as its window is on screen, ``ready
+<milliseconds>`` once the project is open in it, and quits;
+``tests/benchmarks/bench_startup.py`` times start-up with it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from ui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, AppSettings, data_dir
+
+QUIT_WHEN_SHOWN = "YIJIANTONG_QUIT_WHEN_SHOWN"
+SCREENSHOT_PAGES = ("ledger", "units", "statistics", "start")
+SCREENSHOT_SIZE = (1440, 900)
+
+
+def _application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(DISPLAY_NAME)
+    return app
+
+
+def _translate_qt(app: QApplication) -> None:
+    """Qt's own buttons and dialogs in Chinese."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
+def _dress(app: QApplication) -> None:
+    from ui.style import STYLE_SHEET, choose_font
+
+    choose_font(app)
+    app.setStyleSheet(STYLE_SHEET)
+
+
+def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: str | None,
+        read_only: bool = False) -> int:
+    """Open the app on the start page, on ``project_path``, or on the demo; return the exit status.
+
+    With ``screenshot`` the window (on ``page``: ledger, units, statistics or
+    start) is saved as PNG once its layout has settled, and the app exits 0.
+    """
+    started = time.perf_counter()
+    if page is not None and page not in SCREENSHOT_PAGES:
+        print(f"错误：没有名为“{page}”的页面（可选：{'、'.join(SCREENSHOT_PAGES)}）", file=sys.stderr)
+        return 2
+    headless = bool(screenshot) or bool(os.environ.get(QUIT_WHEN_SHOWN))
+    if screenshot and sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = _application()
+    _dress(app)
+
+    from ui.main_window import MainWindow
+
+    # the frame goes on screen first; pages, project code and the file follow in the first loop turn
+    window = MainWindow(AppSettings(), remember_layout=not screenshot, defer=True)
+
+    def finish() -> None:
+        from ui.interaction import DialogInteraction
+        from ui.logs import install_excepthook, setup_logging
+
+        def show_error(message: str) -> None:
+            if headless:
+                print(message, file=sys.stderr)
+            else:
+                DialogInteraction(window).warn(message)
+
+        install_excepthook(show_error, data_dir())
+        _translate_qt(app)
+        window.build()
+        if demo:
+            window.open_demo(read_only=read_only)
+        elif project_path:
+            window.open_project(project_path, read_only=read_only)
+        if page == "start":
+            window.show_start()
+        elif page and window.project is not None:
+            window.show_page(page)
+        QTimer.singleShot(0, lambda: setup_logging(data_dir()))  # after the first paint
+
+    if screenshot:
+        finish()
+        return _screenshot(app, window, screenshot)
+    window.show()
+    timing = bool(os.environ.get(QUIT_WHEN_SHOWN))
+
+    def first_turn() -> None:
+        if timing:
+            print(f"shown {(time.perf_counter() - started) * 1000:.0f}", flush=True)
+        finish()
+        if timing:
+            QTimer.singleShot(0, ready)
+
+    def ready() -> None:
+        print(f"ready {(time.perf_counter() - started) * 1000:.0f}", flush=True)
+        window.close()
+        app.exit(0)
+
+    QTimer.singleShot(0, first_turn)
+    return app.exec()
+
+
+def _screenshot(app: QApplication, window, path: str) -> int:
+    """Show the window at a fixed size, let layout and painting settle, save it as PNG."""
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    result = {"status": 1}
+
+    def grab() -> None:
+        app.processEvents()
+        image = window.grab()
+        result["status"] = 0 if image.save(path, "PNG") else 1
+        if result["status"]:
+            print(f"错误：无法保存截图“{path}”", file=sys.stderr)
+        app.exit(result["status"])  # exit(), not quit(): no Quit event is left behind for a later loop
+
+    QTimer.singleShot(400, grab)
+    app.exec()
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
+    window.close()
+    app.setQuitOnLastWindowClosed(quit_on_close)
+    return result["status"]

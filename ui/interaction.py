@@ -1,0 +1,58 @@
+"""The ``Interaction`` of the window: the commands' questions and refusals as dialogs."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+from ui.text import tr
+
+
+class DialogInteraction:
+    """Asks through message boxes parented to ``parent``; implements ``feedback.commands.Interaction``."""
+
+    def __init__(self, parent: QWidget | None = None):
+        self.parent = parent
+
+    def _box(self, icon: QMessageBox.Icon, text: str) -> QMessageBox:
+        box = QMessageBox(icon, tr("意见通"), text, QMessageBox.StandardButton.NoButton, self.parent)
+        from PySide6.QtCore import Qt  # not at import: the window frame is shown before Qt's enums are needed
+
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        return box
+
+    def confirm(self, question: str) -> bool:
+        box = self._box(QMessageBox.Icon.Question, question)
+        yes = box.addButton(tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def choose(self, question: str, options: Sequence[str]) -> str | None:
+        if not options:
+            return None
+        if len(options) <= 3:
+            box = self._box(QMessageBox.Icon.Question, question)
+            buttons = {box.addButton(option, QMessageBox.ButtonRole.AcceptRole): option for option in options}
+            cancel = box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole) \
+                if tr("取消") not in options else None
+            box.setDefaultButton(next(iter(buttons)))
+            box.exec()
+            clicked = box.clickedButton()
+            if clicked is cancel:
+                return None
+            choice = buttons.get(clicked)
+            return None if choice == tr("取消") else choice
+        choice, accepted = QInputDialog.getItem(self.parent, tr("意见通"), question, list(options), 0, False)
+        return choice if accepted else None
+
+    def inform(self, message: str) -> None:
+        self._box(QMessageBox.Icon.Information, message).exec()
+
+    def warn(self, message: str) -> None:
+        self._box(QMessageBox.Icon.Warning, message).exec()
+
+    def ask_text(self, question: str, default: str = "") -> str | None:
+        text, accepted = QInputDialog.getText(self.parent, tr("意见通"), question, text=default)
+        return text if accepted else None

@@ -1,0 +1,622 @@
+"""The main window: start page, ledger, units and rounds, statistics; menus, undo, opening files.
+
+The window is made in two steps so that it is on screen at once: the frame
+(``MainWindow(defer=True)``, Qt only), then ``build()`` with the pages, the
+project file code and the menus, in the first turn of the event loop.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMainWindow, QPushButton, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
+
+from ui.interaction import DialogInteraction
+from ui.settings import DISPLAY_NAME, AppSettings, data_dir
+from ui.text import tr
+
+log = logging.getLogger("yijiantong")
+PAGES = ("ledger", "units", "statistics")
+DEMO_FILE = "演示项目-汉中市提高教育质量三年行动计划.yjt"
+# Alt+1…4 as the bare keys on the table; Alt+5 (and Alt+0) for 待处理.
+_ALT_KEYS = {"adopted": ("Alt+1",), "partly": ("Alt+2",), "rejected": ("Alt+3",), "in_work": ("Alt+4",),
+             "pending": ("Alt+5", "Alt+0")}
+
+
+def _storage():
+    """The project file module, imported when first needed (it is not needed to show the window)."""
+    from storage import project
+
+    return project
+
+
+def demo_path() -> Path:
+    return data_dir() / DEMO_FILE
+
+
+def build_demo(path: Path) -> None:
+    """Write the bundled demo consultation to ``path`` (replacing a broken one)."""
+    from storage.demo import build_demo_project
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_demo_project(path).close()
+
+
+def backup_label(path: Path, project_path: Path) -> str:
+    """``项目-20240501-102233-123456-恢复前.yjt`` → ``2024-05-01 10:22:33（恢复前）``."""
+    rest = path.stem[len(project_path.stem) + 1:]
+    parts = rest.split("-")
+    try:
+        when = datetime.strptime("-".join(parts[:2]), "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return path.name
+    label = "-".join(parts[3:])
+    return when + (f"（{label}）" if label else "")
+
+
+class SettingsDialog(QDialog):
+    """The handler's name and the list of recent files."""
+
+    def __init__(self, settings: AppSettings, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("设置"))
+        self.settings = settings
+        self.handler = QLineEdit(settings.handler)
+        self.handler.setPlaceholderText(tr("处理意见时记录的经办人"))
+        clear = QPushButton(tr("清空“最近打开”列表"))
+        clear.clicked.connect(settings.clear_recent)
+        form = QFormLayout()
+        form.addRow(tr("经办人姓名"), self.handler)
+        form.addRow("", clear)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(420, 0)
+
+    def accept(self) -> None:
+        self.settings.handler = self.handler.text()
+        self.settings.handler_asked = True
+        super().accept()
+
+
+class MainWindow(QMainWindow):
+    """One window, one project at a time; every edit is in the file the moment it is made."""
+
+    def __init__(self, settings: AppSettings | None = None, interaction=None, *, remember_layout: bool = True,
+                 defer: bool = False):
+        super().__init__()
+        self.remember_layout = remember_layout
+        self.settings = settings or AppSettings()
+        self.interaction = interaction or DialogInteraction(self)
+        self.project = None
+        self.built = False
+        self.setWindowTitle(DISPLAY_NAME)
+        self.resize(1440, 900)
+        if self.remember_layout and self.settings.layout("geometry") is not None:
+            self.restoreGeometry(self.settings.layout("geometry"))
+        # centred by stretches: the frame touches no Qt enum, whose first use costs start-up time
+        label = QLabel(tr("正在启动…"))
+        label.setStyleSheet("color: #6b7280; font-size: 12pt;")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(label)
+        row.addStretch(1)
+        waiting = QWidget()
+        column = QVBoxLayout(waiting)
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(1)
+        self.setCentralWidget(waiting)
+        if not defer:
+            self.build()
+
+    def build(self) -> None:
+        """Everything but the frame: pages, actions, menus, the undo stack."""
+        if self.built:
+            return
+        from ui.ledger_page import LedgerPage
+        from ui.start_page import StartPage
+        from ui.undo import UndoBridge
+
+        self.built = True
+        self.bridge = UndoBridge(self.interaction, self)
+        self.bridge.changed.connect(self.announce)
+        self._handler_asked = False
+        self._stale: set[str] = set()
+        self.jobs = []
+
+        self.start_page = StartPage()
+        self.start_page.new_requested.connect(self.new_from_draft)
+        self.start_page.open_requested.connect(self.open_dialog)
+        self.start_page.demo_requested.connect(self.open_demo)
+        self.start_page.recent_chosen.connect(self.open_project)
+        self.ledger = LedgerPage(self)
+        self.ledger.status.connect(self.show_message)
+        self.pages: dict[str, QWidget | None] = {"ledger": self.ledger, "units": None, "statistics": None}
+        self.page_stack = QStackedWidget()
+        self.page_stack.addWidget(self.ledger)
+        self._placeholders = {}
+        for name in ("units", "statistics"):
+            placeholder = QWidget()
+            self._placeholders[name] = placeholder
+            self.page_stack.addWidget(placeholder)
+        self.central = QStackedWidget()
+        self.central.addWidget(self.start_page)
+        self.central.addWidget(self.page_stack)
+        self.setCentralWidget(self.central)
+
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self.project_label = QLabel()
+        self.statusBar().addPermanentWidget(self.project_label)
+        self._restore_layout()
+        self.show_start()
+
+    # -- actions and menus ------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut=None, *, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda checked=False: slot())
+        if shortcut:
+            shortcuts = shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if tip:
+            action.setStatusTip(tip)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        from PySide6.QtCore import Qt
+
+        self.new_action = self._action(tr("从草案新建项目…"), self.new_from_draft, "Ctrl+N")
+        self.open_action = self._action(tr("打开项目…"), self.open_dialog, QKeySequence.StandardKey.Open)
+        self.demo_action = self._action(tr("打开演示项目"), self.open_demo)
+        self.restore_action = self._action(tr("恢复备份…"), self.restore_backup)
+        self.close_action = self._action(tr("关闭项目"), self.close_project_to_start, "Ctrl+W")
+        self.quit_action = self._action(tr("退出"), self.close, "Ctrl+Q")
+        self.undo_action = self.bridge.stack.createUndoAction(self, tr("撤销"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.bridge.stack.createRedoAction(self, tr("重做"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        self.find_action = self._action(tr("查找"), self.focus_search, QKeySequence.StandardKey.Find)
+        self.save_next_action = self._action(tr("保存处理并转到下一条待处理"), self.ledger.save_and_next,
+                                             ["Ctrl+Return", "Ctrl+Enter"])
+        self.next_action = self._action(tr("下一条意见"), lambda: self.ledger.move(1), "Alt+Down")
+        self.previous_action = self._action(tr("上一条意见"), lambda: self.ledger.move(-1), "Alt+Up")
+        self.disposition_actions = []
+        from feedback.vocabulary import Disposition
+        from ui.comment_panel import DISPOSITION_KEYS
+
+        for disposition in (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED, Disposition.REJECTED,
+                            Disposition.IN_WORK, Disposition.PENDING):
+            action = self._action(tr("设为“{0}”").format(disposition.label),
+                                  lambda d=disposition: self.ledger.set_disposition(d), _ALT_KEYS[disposition.value])
+            action.setToolTip(tr("表格中也可直接按 {0}").format(DISPOSITION_KEYS[disposition]))
+            self.disposition_actions.append(action)
+        self.enter_action = self._action(tr("录入意见…"), self.enter_comments, "Ctrl+I")
+        self.edit_comment_action = self._action(tr("修改意见内容…"), self.ledger.edit_comment, "F2")
+        self.delete_comment_action = QAction(tr("删除意见"), self)
+        self.delete_comment_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_comment_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table's own key
+        self.delete_comment_action.triggered.connect(lambda: self.ledger.delete_comment())
+        self.ledger.table.addAction(self.delete_comment_action)
+        self.settings_action = self._action(tr("设置…"), self.edit_settings)
+        self.log_action = self._action(tr("打开日志文件夹"), self.open_log_folder)
+        self.about_action = self._action(tr("关于意见通"), self.about)
+        self.page_actions = {}
+        group = QActionGroup(self)
+        for index, (name, text) in enumerate((("ledger", tr("意见台账")), ("units", tr("单位与反馈")),
+                                              ("statistics", tr("统计分析")))):
+            action = self._action(text, lambda n=name: self.show_page(n), f"Ctrl+{index + 1}")
+            action.setCheckable(True)
+            group.addAction(action)
+            self.page_actions[name] = action
+        self.project_actions = [self.restore_action, self.close_action, self.find_action, self.save_next_action,
+                                self.next_action, self.previous_action, self.enter_action,
+                                self.edit_comment_action, self.delete_comment_action, *self.disposition_actions,
+                                *self.page_actions.values()]
+        self.edit_actions = [self.restore_action, self.save_next_action, self.enter_action,
+                             self.edit_comment_action, self.delete_comment_action, *self.disposition_actions]
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("文件(&F)"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu(tr("最近打开"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.close_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(tr("编辑(&E)"))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.enter_action)
+        edit_menu.addAction(self.edit_comment_action)
+        edit_menu.addAction(self.delete_comment_action)
+        decide_menu = bar.addMenu(tr("处理(&D)"))
+        for action in self.disposition_actions:
+            decide_menu.addAction(action)
+        decide_menu.addSeparator()
+        decide_menu.addAction(self.save_next_action)
+        decide_menu.addAction(self.next_action)
+        decide_menu.addAction(self.previous_action)
+        view_menu = bar.addMenu(tr("视图(&V)"))
+        for action in self.page_actions.values():
+            view_menu.addAction(action)
+        tools_menu = bar.addMenu(tr("工具(&T)"))
+        tools_menu.addAction(self.settings_action)
+        tools_menu.addAction(self.log_action)
+        help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self.about_action)
+
+    def _make_toolbar(self) -> None:
+        from PySide6.QtCore import Qt
+
+        toolbar = QToolBar(tr("页面"))
+        toolbar.setObjectName("pages")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in self.page_actions.values():
+            toolbar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy().Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.enter_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_project(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction(tr("（无）")).setEnabled(False)
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        self.start_page.set_recent(self.settings.recent_files())
+        self.central.setCurrentWidget(self.start_page)
+        self.toolbar.setVisible(False)  # its pages and undo belong to an open project
+        self._update_state()
+        self.project_label.setVisible(False)
+
+    def page(self, name: str) -> QWidget:
+        """The page, built on first use (the statistics page is not built until shown)."""
+        widget = self.pages[name]
+        if widget is None:
+            if name == "units":
+                from ui.units_page import UnitsPage
+
+                widget = UnitsPage(self)
+            else:
+                from ui.statistics_page import StatisticsPage
+
+                widget = StatisticsPage(self)
+            widget.status.connect(self.show_message)
+            placeholder = self._placeholders.pop(name)
+            index = self.page_stack.indexOf(placeholder)
+            self.page_stack.insertWidget(index, widget)
+            self.page_stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[name] = widget
+            widget.set_project(self.project)
+            self._stale.discard(name)
+        return widget
+
+    def show_page(self, name: str) -> None:
+        if self.project is None:
+            self.show_start()
+            return
+        if name != "ledger" and not self.ledger.leave_comment():
+            return
+        widget = self.page(name)
+        if name in self._stale:
+            self._stale.discard(name)
+            widget.refresh()
+        self.central.setCurrentWidget(self.page_stack)
+        self.page_stack.setCurrentWidget(widget)
+        self.page_actions[name].setChecked(True)
+        self.toolbar.setVisible(True)
+        self.project_label.setVisible(True)
+
+    def current_page(self) -> str:
+        if self.central.currentWidget() is self.start_page:
+            return "start"
+        return next(name for name, widget in self.pages.items() if widget is self.page_stack.currentWidget())
+
+    # -- projects ---------------------------------------------------------------------------------
+
+    def open_project(self, path, read_only: bool = False) -> bool:
+        """Open a project file; a file open elsewhere is offered read-only. True when opened."""
+        path = Path(path)
+        if self.project is not None and self.project.path.resolve() == path.resolve():
+            self.show_page("ledger")
+            return True
+        if not self.close_project():
+            return False
+        storage = _storage()
+        try:
+            try:
+                project = storage.Project.open(path, read_only=read_only)
+            except storage.ProjectLockedError as error:
+                answer = self.interaction.choose(
+                    tr("{0}\n\n以只读方式打开可以查看和统计，但不能修改。").format(error),
+                    [tr("以只读方式打开"), tr("取消")])
+                if answer != tr("以只读方式打开"):
+                    return False
+                project = storage.Project.open(path, read_only=True)
+        except storage.ProjectError as error:
+            log.info("cannot open %s: %s", path, error)
+            self.interaction.inform(str(error))
+            if not path.exists():
+                self.settings.remove_recent(path)
+                self.start_page.set_recent(self.settings.recent_files())
+            return False
+        self._set_project(project)
+        return True
+
+    def _set_project(self, project) -> None:
+        self.project = project
+        self.bridge.clear()
+        self.settings.add_recent(project.path)
+        self.ledger.set_project(project)
+        for name in ("units", "statistics"):
+            if self.pages[name] is not None:
+                self.pages[name].set_project(project)
+        self._stale.clear()
+        self.central.setCurrentWidget(self.page_stack)
+        self.show_page("ledger")
+        self._update_state()
+        log.info("opened %s%s", project.path, " read-only" if project.read_only else "")
+
+    def close_project(self) -> bool:
+        """Close the project (after saving an edited decision); False when the user stays."""
+        if self.project is None:
+            return True
+        if not self.ledger.leave_comment():
+            return False
+        project, self.project = self.project, None
+        self.bridge.clear()
+        self.ledger.set_project(None)
+        for name in ("units", "statistics"):
+            if self.pages[name] is not None:
+                self.pages[name].set_project(None)
+        project.close()
+        self._update_state()
+        return True
+
+    def close_project_to_start(self) -> None:
+        if self.close_project():
+            self.show_start()
+
+    def _update_state(self) -> None:
+        project = self.project
+        read_only = bool(project and project.read_only)
+        for action in self.project_actions:
+            action.setEnabled(project is not None)
+        for action in self.edit_actions:
+            action.setEnabled(project is not None and not read_only)
+        self.undo_action.setVisible(True)
+        self.bridge.stack.setActive(not read_only)
+        if project is None:
+            self.setWindowTitle(DISPLAY_NAME)
+            self.project_label.setText("")
+            return
+        name = project.plan().display_short_name or project.path.stem
+        title = f"{name} — {DISPLAY_NAME}"
+        if read_only:
+            title = f"{name}（{tr('只读')}）— {DISPLAY_NAME}"
+        self.setWindowTitle(title)
+        self.project_label.setText((tr("只读　") if read_only else "") + project.path.name)
+        self.project_label.setToolTip(str(project.path))
+        self.project_label.setStyleSheet("color: #c62828; font-weight: bold;" if read_only else "color: #6b7280;")
+
+    def open_dialog(self) -> None:
+        folder = str(self.project.path.parent) if self.project else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, tr("打开项目"), folder, tr("意见通项目 (*.yjt);;所有文件 (*)"))
+        if path:
+            self.open_project(path)
+
+    def open_demo(self, read_only: bool = False) -> bool:
+        path = demo_path()
+        if not path.is_file():
+            from PySide6.QtCore import Qt
+
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                build_demo(path)
+            finally:
+                QApplication.restoreOverrideCursor()
+        return self.open_project(path, read_only=read_only)
+
+    def new_from_draft(self) -> None:
+        """Choose a draft, read it off the UI thread, save it as a new project."""
+        folder = str(self.project.path.parent) if self.project else str(Path.home())
+        source, _ = QFileDialog.getOpenFileName(self, tr("选择征求意见稿"), folder,
+                                                tr("草案 (*.docx *.txt *.doc *.wps);;所有文件 (*)"))
+        if source:
+            self.import_draft(source)
+
+    def import_draft(self, source, target=None):
+        """Read ``source`` as a draft (in the background) and create a project from it at ``target``."""
+        from ui.jobs import run_job
+
+        source = Path(source)
+
+        def read(progress):
+            from exports.draft_files import load_draft
+
+            progress(0, 1)
+            return load_draft(source, simplified=False)
+
+        def done(draft):
+            chosen = target
+            if chosen is None:
+                suggestion = str(source.with_suffix(".yjt"))
+                chosen, _ = QFileDialog.getSaveFileName(self, tr("保存项目"), suggestion,
+                                                        tr("意见通项目 (*.yjt)"))
+                if not chosen:
+                    return
+            chosen = Path(chosen if str(chosen).endswith(".yjt") else f"{chosen}.yjt")
+            if not self.close_project():
+                return
+            storage = _storage()
+            try:
+                project = storage.Project.create(chosen, draft, source_file=source.name, overwrite=True)
+            except storage.ProjectError as error:
+                self.interaction.inform(str(error))
+                return
+            self._set_project(project)
+            if draft.warnings:
+                shown = "\n".join(f"· {w}" for w in draft.warnings[:12])
+                more = tr("\n……共{0}处").format(len(draft.warnings)) if len(draft.warnings) > 12 else ""
+                self.interaction.inform(tr("草案已导入，读取时做了以下处理：\n{0}{1}").format(shown, more))
+
+        def failed(error):
+            self.interaction.inform(str(error) if type(error).__name__ == "DraftFileError"
+                                    else tr("无法读取“{0}”：{1}").format(source.name, error))
+
+        job = run_job(self, tr("正在读取草案“{0}”…").format(source.name), read, on_done=done, on_error=failed)
+        self.jobs.append(job)
+        return job
+
+    def restore_backup(self) -> None:
+        from storage.backups import list_backups, restore_backup
+
+        if self.project is None or self.project.read_only:
+            return
+        path = self.project.path
+        backups = list_backups(path)
+        if not backups:
+            self.interaction.inform(tr("这个项目还没有备份。"))
+            return
+        labels = [backup_label(b, path) for b in backups]
+        choice = self.interaction.choose(tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份）："), labels)
+        if choice is None:
+            return
+        backup = backups[labels.index(choice)]
+        if not self.interaction.confirm(
+                tr("用 {0} 的备份替换当前内容吗？\n当前内容会先另存一份备份，可再恢复。").format(choice)):
+            return
+        if not self.close_project():
+            return
+        try:
+            restore_backup(path, backup)
+        except Exception as error:  # noqa: BLE001 - reported, and the file is reopened either way
+            log.exception("restore failed")
+            self.interaction.inform(tr("恢复备份失败：{0}").format(error))
+        if self.open_project(path):
+            self.show_message(tr("已恢复 {0} 的备份。").format(choice))
+
+    # -- editing helpers ------------------------------------------------------------------------------
+
+    def ensure_handler(self) -> str:
+        """The handler's name; asked once when it was never given."""
+        if not self.settings.handler and not self.settings.handler_asked and not self._handler_asked:
+            self._handler_asked = True
+            name = self.interaction.ask_text(
+                tr("请输入您的姓名，处理意见时将记为经办人（以后可在“工具 › 设置”中修改）："), "")
+            self.settings.handler_asked = True
+            if name and name.strip():
+                self.settings.handler = name.strip()
+        return self.settings.handler
+
+    def enter_comments(self) -> None:
+        if self.project is None or self.project.read_only:
+            return
+        self.show_page("units")
+        self.page("units").enter_comments()
+
+    def focus_search(self) -> None:
+        if self.project is None:
+            return
+        self.show_page("ledger")
+        self.ledger.focus_search()
+
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.show_message(tr("设置已保存。"))
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir() / "logs")))
+
+    def about(self) -> None:
+        self.interaction.inform(tr("意见通\n征求意见稿的意见收集、逐条处理与起草说明生成。\n\n"
+                                   "每一处修改都即时写入项目文件；每次打开项目时自动备份。"))
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    # -- after every change ---------------------------------------------------------------------------
+
+    def announce(self, change: Change) -> None:
+        """Pass a change to the pages that show it; pages not in view refresh when next shown."""
+        self.ledger.apply_change(change)
+        for name in ("units", "statistics"):
+            widget = self.pages[name]
+            if widget is None:
+                continue
+            if self.page_stack.currentWidget() is widget and self.central.currentWidget() is self.page_stack:
+                if name == "units":
+                    widget.apply_change(change)
+                else:
+                    widget.refresh()
+            else:
+                self._stale.add(name)
+        if change.what in ("plan",):
+            self._update_state()
+        if change.message:
+            self.show_message(change.message)
+
+    # -- layout -----------------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        if not self.remember_layout:
+            return
+        state = self.settings.layout("state")
+        if state is not None:
+            self.restoreState(state)
+        self.ledger.restore_state({key: self.settings.layout(f"ledger_{key}")
+                                   for key in ("splitter", "right", "table")})
+
+    def save_layout(self) -> None:
+        if not self.remember_layout:
+            return
+        self.settings.set_layout("geometry", self.saveGeometry())
+        if self.built:
+            self.settings.set_layout("state", self.saveState())
+            for key, value in self.ledger.state().items():
+                self.settings.set_layout(f"ledger_{key}", value)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_project():
+            event.ignore()
+            return
+        self.save_layout()
+        event.accept()
