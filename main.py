@@ -3,7 +3,8 @@
     python main.py                    the app, on its start page
     python main.py PROJECT            the app, on a project file
     python main.py --demo             the app, on the bundled demo consultation
-    python main.py outline FILE       print a draft's clause tree (see --help)
+    python main.py COMMAND …          a command: outline, new, stats, forms, collect, explain,
+                                      revise, compare… (``main.py --help`` lists them all)
 """
 from __future__ import annotations
 
@@ -125,9 +126,23 @@ def cmd_table(args) -> int:
     return _document_commands().run_table(args)
 
 
+def _delegate(module: str, name: str):
+    """A command whose code lives in ``exports``: imported only when it runs."""
+    def run(args) -> int:
+        import importlib
+
+        return importlib.import_module(module).COMMANDS[name](args)
+    return run
+
+
+# commands whose parsers and code live together in exports/cli_*.py
+DELEGATED = {"exports.cli_sheets": ("forms", "collect", "ledger", "import-public"),
+             "exports.cli_versions": ("revise", "compare", "matches")}
+
 COMMANDS = {"outline": cmd_outline, "units": cmd_units, "explain": cmd_explain, "letter": cmd_letter,
             "table": cmd_table, "new": cmd_new, "demo-project": cmd_demo_project, "stats": cmd_stats,
             "search": cmd_search}
+COMMANDS.update({name: _delegate(module, name) for module, names in DELEGATED.items() for name in names})
 
 
 def _document_commands():
@@ -166,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     units.add_argument("--export", dest="export_file", help="导出到表格")
 
     _document_commands().add_parsers(commands)
+    import importlib
+
+    for module in DELEGATED:
+        importlib.import_module(module).add_parsers(commands)
 
     search = commands.add_parser("search", help="检索意见、理由和条款")
     search.add_argument("project", help="项目文件（.yjt）")
@@ -204,15 +223,23 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         return _run_command(build_parser().parse_args(argv))
     app = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
-                                  epilog="命令行：outline、new、demo-project、stats、search、units、explain、letter、table。用 “main.py 命令 --help” 查看各命令的用法。")
-    app.add_argument("project", nargs="?", help="要打开的项目文件")
+                                  formatter_class=argparse.RawDescriptionHelpFormatter,
+                                  epilog="命令行：" + "、".join(COMMANDS) + "。用 “main.py 命令 --help” 查看各命令的用法。")
+    app.add_argument("project", nargs="?", help="要打开的项目文件（.yjt）")
     app.add_argument("--demo", action="store_true", help="打开内置的演示项目")
+    app.add_argument("--read-only", action="store_true", help="只读打开，不作任何修改")
+    app.add_argument("--screenshot", metavar="PNG", help="把窗口保存为 PNG 图片后退出")
+    app.add_argument("--page", help="截图的页面：ledger、units、statistics… 或 start")
     options = app.parse_args(argv)
-    if options.demo:
-        print(f"演示草案：{DEMO_DRAFT.name}")
-        return _run_command(build_parser().parse_args(["outline", str(DEMO_DRAFT)]))
-    app.print_help()
-    return 0
+    if options.project and options.demo:
+        app.error("不能同时指定项目文件和 --demo")
+    if options.project and not Path(options.project).is_file():
+        print(f"错误：找不到项目文件“{options.project}”", file=sys.stderr)
+        return 2
+    from ui.app import run
+
+    return run(options.project, demo=options.demo, screenshot=options.screenshot, page=options.page,
+               read_only=options.read_only)
 
 
 if __name__ == "__main__":

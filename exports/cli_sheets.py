@@ -140,7 +140,8 @@ def run_import_public(args) -> int:
     return 0
 
 
-ARGPARSE_LINES = '''
+def add_parsers(commands) -> None:
+    """Register ``forms``, ``collect``, ``ledger`` and ``import-public`` on the subparsers of ``main.py``."""
     forms = commands.add_parser("forms", help="生成各单位的征求意见反馈表（.xlsx）")
     forms.add_argument("project", help="项目文件（.yjt）")
     forms.add_argument("--out", required=True, help="输出文件夹")
@@ -166,5 +167,6 @@ ARGPARSE_LINES = '''
     public.add_argument("--round", type=int, help="记入哪一轮（默认最新一轮网上公开）")
     public.add_argument("--new-round", action="store_true", help="没有网上公开的轮次时新建一轮")
     public.add_argument("--sheet", help="工作表名称（默认第一个）")
-'''
-"""What ``main.build_parser`` adds for these commands (COMMANDS: forms, collect, ledger, import-public)."""
+
+
+COMMANDS = {"forms": run_forms, "collect": run_collect, "ledger": run_ledger, "import-public": run_import_public}

@@ -5,6 +5,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import logging  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 import time  # noqa: E402
 from datetime import date  # noqa: E402
 
@@ -392,3 +393,22 @@ def test_remove_unit_is_refused_while_it_has_comments(make_window, demo_file):
     page.remove_unit()
     assert "不能删除" in talk.messages[-1]
     assert window.project.find_units(name)
+
+
+def test_main_opens_the_demo_window_and_saves_a_screenshot(tmp_path):
+    """The README's run command, as a process: main.py --demo draws the window (here to a PNG)."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    shot = tmp_path / "window.png"
+    result = subprocess.run([sys.executable, str(root / "main.py"), "--demo", "--screenshot", str(shot)],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(shot)).width() == 1440
+    assert list((tmp_path / "data").rglob("*.yjt")), "the demo project is written to the user's data folder"
+    missing = subprocess.run([sys.executable, str(root / "main.py"), str(tmp_path / "无此文件.yjt")],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert missing.returncode == 2 and "无此文件.yjt" in missing.stderr and "Traceback" not in missing.stderr

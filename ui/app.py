@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication
 from ui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, AppSettings, data_dir
 
 QUIT_WHEN_SHOWN = "YIJIANTONG_QUIT_WHEN_SHOWN"
-SCREENSHOT_PAGES = ("ledger", "units", "statistics", "start")
 SCREENSHOT_SIZE = (1440, 900)
 
 
@@ -50,13 +49,16 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
         read_only: bool = False) -> int:
     """Open the app on the start page, on ``project_path``, or on the demo; return the exit status.
 
-    With ``screenshot`` the window (on ``page``: ledger, units, statistics or
-    start) is saved as PNG once its layout has settled, and the app exits 0.
+    With ``screenshot`` the window (on ``page``: one of ``ui.main_window.PAGES``
+    or start) is saved as PNG once its layout has settled, and the app exits 0.
     """
     started = time.perf_counter()
-    if page is not None and page not in SCREENSHOT_PAGES:
-        print(f"错误：没有名为“{page}”的页面（可选：{'、'.join(SCREENSHOT_PAGES)}）", file=sys.stderr)
-        return 2
+    if page is not None:
+        from ui.main_window import PAGES
+
+        if page not in (*PAGES, "start"):
+            print(f"错误：没有名为“{page}”的页面（可选：{'、'.join((*PAGES, 'start'))}）", file=sys.stderr)
+            return 2
     headless = bool(screenshot) or bool(os.environ.get(QUIT_WHEN_SHOWN))
     if screenshot and sys.platform.startswith("linux") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

@@ -20,7 +20,13 @@ from ui.settings import DISPLAY_NAME, AppSettings, data_dir
 from ui.text import tr
 
 log = logging.getLogger("yijiantong")
-PAGES = ("ledger", "units", "statistics")
+# Pages built on first use: name → (module, class, menu label). Each page has set_project(project),
+# refresh(), a `status` signal, and optionally apply_change(change) for changes while it is in view.
+LAZY_PAGES = {
+    "units": ("ui.units_page", "UnitsPage", "单位与反馈"),
+    "statistics": ("ui.statistics_page", "StatisticsPage", "统计分析"),
+}
+PAGES = ("ledger", *LAZY_PAGES)
 DEMO_FILE = "演示项目-汉中市提高教育质量三年行动计划.yjt"
 # Alt+1…4 as the bare keys on the table; Alt+5 (and Alt+0) for 待处理.
 _ALT_KEYS = {"adopted": ("Alt+1",), "partly": ("Alt+2",), "rejected": ("Alt+3",), "in_work": ("Alt+4",),
@@ -141,11 +147,11 @@ class MainWindow(QMainWindow):
         self.start_page.recent_chosen.connect(self.open_project)
         self.ledger = LedgerPage(self)
         self.ledger.status.connect(self.show_message)
-        self.pages: dict[str, QWidget | None] = {"ledger": self.ledger, "units": None, "statistics": None}
+        self.pages: dict[str, QWidget | None] = {"ledger": self.ledger, **dict.fromkeys(LAZY_PAGES)}
         self.page_stack = QStackedWidget()
         self.page_stack.addWidget(self.ledger)
         self._placeholders = {}
-        for name in ("units", "statistics"):
+        for name in LAZY_PAGES:
             placeholder = QWidget()
             self._placeholders[name] = placeholder
             self.page_stack.addWidget(placeholder)
@@ -217,8 +223,8 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(tr("关于意见通"), self.about)
         self.page_actions = {}
         group = QActionGroup(self)
-        for index, (name, text) in enumerate((("ledger", tr("意见台账")), ("units", tr("单位与反馈")),
-                                              ("statistics", tr("统计分析")))):
+        labels = [("ledger", tr("意见台账"))] + [(name, tr(label)) for name, (_, _, label) in LAZY_PAGES.items()]
+        for index, (name, text) in enumerate(labels):
             action = self._action(text, lambda n=name: self.show_page(n), f"Ctrl+{index + 1}")
             action.setCheckable(True)
             group.addAction(action)
@@ -308,14 +314,10 @@ class MainWindow(QMainWindow):
         """The page, built on first use (the statistics page is not built until shown)."""
         widget = self.pages[name]
         if widget is None:
-            if name == "units":
-                from ui.units_page import UnitsPage
+            import importlib
 
-                widget = UnitsPage(self)
-            else:
-                from ui.statistics_page import StatisticsPage
-
-                widget = StatisticsPage(self)
+            module, class_name, _ = LAZY_PAGES[name]
+            widget = getattr(importlib.import_module(module), class_name)(self)
             widget.status.connect(self.show_message)
             placeholder = self._placeholders.pop(name)
             index = self.page_stack.indexOf(placeholder)
@@ -384,7 +386,7 @@ class MainWindow(QMainWindow):
         self.bridge.clear()
         self.settings.add_recent(project.path)
         self.ledger.set_project(project)
-        for name in ("units", "statistics"):
+        for name in LAZY_PAGES:
             if self.pages[name] is not None:
                 self.pages[name].set_project(project)
         self._stale.clear()
@@ -402,7 +404,7 @@ class MainWindow(QMainWindow):
         project, self.project = self.project, None
         self.bridge.clear()
         self.ledger.set_project(None)
-        for name in ("units", "statistics"):
+        for name in LAZY_PAGES:
             if self.pages[name] is not None:
                 self.pages[name].set_project(None)
         project.close()
@@ -577,12 +579,12 @@ class MainWindow(QMainWindow):
     def announce(self, change: Change) -> None:
         """Pass a change to the pages that show it; pages not in view refresh when next shown."""
         self.ledger.apply_change(change)
-        for name in ("units", "statistics"):
+        for name in LAZY_PAGES:
             widget = self.pages[name]
             if widget is None:
                 continue
             if self.page_stack.currentWidget() is widget and self.central.currentWidget() is self.page_stack:
-                if name == "units":
+                if hasattr(widget, "apply_change"):
                     widget.apply_change(change)
                 else:
                     widget.refresh()
