@@ -386,3 +386,120 @@ class RecordReply(Command):
         with self.project.transaction():
             _put_back_reply(self.project, self.round_number, self.unit_id, self._before)
         return Change("replies", (self.unit_id,), f"已撤销：{self.text}")
+
+
+# -- the registry: units, categories, rounds --------------------------------------------------------
+
+
+class AddUnits(Command):
+    """Register one unit or many (e.g. the units a draft names); undo removes them again.
+
+    A redo gives the units back their numbers, so later commands on the stack still find them.
+    """
+
+    def __init__(self, project: "Project", rows: Sequence[dict], text: str = ""):
+        self.project = project
+        self.rows = [dict(row) for row in rows]
+        self.ids: tuple[int, ...] = ()
+        self.text = text or (f"登记单位“{self.rows[0]['name']}”" if len(self.rows) == 1
+                             else f"登记{len(self.rows)}个单位")
+
+    def do(self) -> Change:
+        rows = [dict(row, id=unit_id) for row, unit_id in zip(self.rows, self.ids)] if self.ids else self.rows
+        change = self.project.add_units(rows)
+        self.ids = change.ids
+        return change
+
+    def undo(self) -> Change:
+        return self.project.remove_units(self.ids)
+
+
+class UpdateUnit(Command):
+    """Change a unit's name, category, aliases or contact; undo puts the earlier values back."""
+
+    _FIELDS = ("name", "category", "aliases", "contact_person", "phone", "note")
+
+    def __init__(self, project: "Project", unit_id: int, **fields: Any):
+        self.project, self.unit_id = project, unit_id
+        unknown = set(fields) - set(self._FIELDS)
+        if unknown:
+            raise LedgerError(f"未知的单位字段：{'、'.join(sorted(unknown))}")
+        self.fields = fields
+        unit = project.unit(unit_id)
+        self.before = {key: list(getattr(unit, key)) if key == "aliases" else getattr(unit, key) for key in fields}
+        self.text = f"修改单位“{unit.name}”"
+
+    def check(self, interaction: Interaction) -> bool:
+        return self.fields != self.before
+
+    def do(self) -> Change:
+        return self.project.update_unit(self.unit_id, **self.fields)
+
+    def undo(self) -> Change:
+        return self.project.update_unit(self.unit_id, **self.before)
+
+
+class RemoveUnit(Command):
+    """Take a unit without comments off the registry; undo brings it back with its replies."""
+
+    def __init__(self, project: "Project", unit_id: int):
+        self.project, self.unit_id = project, unit_id
+        self.name = project.unit(unit_id).name
+        self.record: dict | None = None
+        self.text = f"删除单位“{self.name}”"
+
+    def check(self, interaction: Interaction) -> bool:
+        return interaction.confirm(f"从名单中删除“{self.name}”吗？")
+
+    def do(self) -> Change:
+        self.record = self.project.unit_record(self.unit_id)
+        return self.project.remove_unit(self.unit_id)
+
+    def undo(self) -> Change:
+        return self.project.reinstate_unit(self.record)
+
+
+class AddCategory(Command):
+    """A new unit category (e.g. 高校); undo removes it while no unit is in it."""
+
+    def __init__(self, project: "Project", name: str):
+        self.project, self.name = project, name.strip()
+        self.text = f"添加类别“{self.name}”"
+
+    def do(self) -> Change:
+        return self.project.add_category(self.name)
+
+    def undo(self) -> Change:
+        return self.project.remove_category(self.name)
+
+
+class AddRound(Command):
+    """Open a consultation round, registering units named for it first; undo removes both.
+
+    ``new_units`` are (name, category) pairs not yet in the registry.
+    """
+
+    def __init__(self, project: "Project", *, recipients: Sequence[int] = (),
+                 new_units: Sequence[tuple[str, str]] = (), **round_fields: Any):
+        self.project = project
+        self.recipients = list(recipients)
+        self.new_units = AddUnits(project, [dict(name=n, category=c) for n, c in new_units]) if new_units else None
+        self.round_fields = round_fields
+        self.number: int | None = None
+        self.text = "建立征求意见轮次"
+
+    def do(self) -> Change:
+        with self.project.transaction():
+            ids = list(self.recipients)
+            if self.new_units is not None:
+                ids.extend(self.new_units.do().ids)
+            change = self.project.add_round(recipients=ids, **self.round_fields)
+        self.number = change.ids[0]
+        return change
+
+    def undo(self) -> Change:
+        with self.project.transaction():
+            change = self.project.remove_last_round(self.number)
+            if self.new_units is not None:
+                self.new_units.undo()
+        return change

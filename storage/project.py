@@ -336,6 +336,7 @@ class Project:
                 name, category = row["name"].strip(), row.get("category") or "其他"
                 self._check_unit_fields(name, category)
                 ids.append(self.db["units"].insert({
+                    **({"id": row["id"]} if row.get("id") else {}),  # a redo keeps the unit's number
                     "name": name, "category": category,
                     "aliases": json.dumps(list(row.get("aliases") or []), ensure_ascii=False),
                     "contact_person": row.get("contact_person", ""), "phone": row.get("phone", ""),
@@ -363,6 +364,40 @@ class Project:
         with self.transaction():
             self.db["units"].delete(unit_id)
         return Change("units", (unit_id,), f"已删除单位“{unit.name}”")
+
+    def remove_units(self, unit_ids: Iterable[int]) -> Change:
+        """Remove units added by mistake (an undone import): all or none, and only without comments."""
+        unit_ids = list(unit_ids)
+        with self.transaction():
+            for unit_id in unit_ids:
+                self.remove_unit(unit_id)
+        return Change("units", tuple(unit_ids), f"已删除{len(unit_ids)}个单位")
+
+    def unit_record(self, unit_id: int) -> dict:
+        """Everything stored about a unit that removing it would take away, for ``reinstate_unit``."""
+        self.unit(unit_id)
+        return {table: list(self.db.query(f"SELECT * FROM {table} WHERE unit_id = ?", [unit_id]))
+                for table in ("recipients", "collected_files")} | {
+            "unit": next(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))}
+
+    def reinstate_unit(self, record: dict) -> Change:
+        """Put back a removed unit with its number, rounds and collected files (undo of removing it)."""
+        with self.transaction():
+            self.db["units"].insert(record["unit"])
+            for table in ("recipients", "collected_files"):
+                self.db[table].insert_all(record[table])
+        return Change("units", (record["unit"]["id"],), f"已恢复单位“{record['unit']['name']}”")
+
+    def remove_category(self, name: str) -> Change:
+        """Remove a category no unit belongs to."""
+        if name not in self.categories():
+            raise LedgerError(f"没有名为“{name}”的类别。")
+        used = self.db.execute("SELECT count(*) FROM units WHERE category = ?", [name]).fetchone()[0]
+        if used:
+            raise LedgerError(f"类别“{name}”下还有{used}个单位，不能删除。")
+        with self.transaction():
+            self.db["categories"].delete(name)
+        return Change("categories", (), f"已删除类别“{name}”")
 
     def find_units(self, name: str) -> list[Unit]:
         """Units whose name or alias agrees with ``name`` in either script, place prefix aside."""
@@ -413,6 +448,20 @@ class Project:
                                                  "deadline": _iso(deadline), "note": note}).last_pk
             self.db["recipients"].insert_all({"round_id": round_id, "unit_id": u} for u in recipients)
         return Change("rounds", (number,), f"已建立第{number}轮征求意见")
+
+    def remove_last_round(self, number: int) -> Change:
+        """Remove the newest round while nothing was recorded in it (undo of creating it)."""
+        if number != max((r.number for r in self.rounds()), default=None):
+            raise LedgerError(f"只能删除最新的一轮，第{number}轮不是。")
+        round_id = self._round_id(number)
+        comments = self.db.execute("SELECT count(*) FROM comments WHERE round_id = ?", [round_id]).fetchone()[0]
+        answered = self.db.execute("SELECT count(*) FROM recipients WHERE round_id = ? AND reply_state != 'none'",
+                                   [round_id]).fetchone()[0]
+        if comments or answered:
+            raise LedgerError(f"第{number}轮已有意见或反馈记录，不能删除。")
+        with self.transaction():
+            self.db["rounds"].delete(round_id)
+        return Change("rounds", (number,), f"已删除第{number}轮")
 
     def update_round(self, number: int, **fields) -> Change:
         round_id = self._round_id(number)

@@ -138,3 +138,61 @@ def test_record_reply_refused_for_a_unit_with_comments(project):
     talk = ScriptedInteraction()
     assert execute(RecordReply(project, 1, 1, ReplyState.NO_COMMENTS), talk) is None
     assert "已有意见" in talk.messages[0]
+
+
+def test_registry_edits_undo_and_redo_keeping_unit_numbers(project):
+    from feedback.commands import AddCategory, AddRound, AddUnits, RemoveUnit, UpdateUnit
+
+    talk = ScriptedInteraction()
+    add = AddUnits(project, [dict(name="市审计局", category="市级部门", aliases=["审计局"])])
+    unit_id = execute(add, talk).ids[0]
+    reply = RecordReply(project, 1, unit_id, ReplyState.NO_COMMENTS)
+    project.set_recipients(1, [1, 2, unit_id])
+    assert execute(reply, talk) is not None
+    reply.undo()
+    add.undo()
+    assert not project.find_units("审计局")
+    add.do()  # redo: the same number, so the reply on the stack above still finds its unit
+    assert project.unit(unit_id).name == "市审计局"
+
+    rename = UpdateUnit(project, unit_id, name="汉中市审计局", aliases=[])
+    execute(rename, talk)
+    assert project.unit(unit_id).name == "汉中市审计局" and project.unit(unit_id).aliases == []
+    rename.undo()
+    assert project.unit(unit_id).name == "市审计局" and project.unit(unit_id).aliases == ["审计局"]
+
+    remove = RemoveUnit(project, 2)  # 略阳县 received round 1 and answered 无意见
+    project.set_reply(1, 2, ReplyState.NO_COMMENTS)
+    assert execute(remove, ScriptedInteraction(confirmations=[False]), ) is None and project.unit(2)
+    execute(remove, talk)
+    assert not project.find_units("略阳县") and 2 not in {r.unit_id for r in project.replies(1)}
+    remove.undo()
+    assert project.unit(2).name == "略阳县"
+    assert {r.unit_id: r.state for r in project.replies(1)}[2] is ReplyState.NO_COMMENTS
+    assert execute(RemoveUnit(project, 1), talk) is None and "不能删除" in talk.messages[-1]
+
+    category = AddCategory(project, "高校")
+    execute(category, talk)
+    assert "高校" in project.categories()
+    category.undo()
+    assert "高校" not in project.categories()
+
+    new_round = AddRound(project, recipients=[1], new_units=[("市档案馆", "其他")], note="第二稿")
+    assert execute(new_round, talk).ids == (2,)
+    assert {r.unit_id for r in project.replies(2)} == {1, project.find_units("市档案馆")[0].id}
+    new_round.undo()
+    assert [r.number for r in project.rounds()] == [1] and not project.find_units("市档案馆")
+    new_round.do()
+    assert [r.number for r in project.rounds()] == [1, 2] and project.find_units("市档案馆")
+
+
+def test_a_round_with_answers_cannot_be_taken_back(project):
+    from feedback.commands import AddRound
+
+    talk = ScriptedInteraction()
+    new_round = AddRound(project, recipients=[1, 2])
+    execute(new_round, talk)
+    project.set_reply(2, 2, ReplyState.NO_COMMENTS)
+    with pytest.raises(Exception, match="已有意见或反馈记录"):
+        new_round.undo()
+    assert [r.number for r in project.rounds()] == [1, 2]

@@ -380,6 +380,17 @@ def test_units_page_registry_and_a_new_round(make_window, demo_file, monkeypatch
     assert page.matrix.columnCount() == 3 + 2
     assert window.ledger.round_filter.findData(2) >= 0
 
+    # each registry edit is one step on the window's undo stack
+    assert window.bridge.stack.undoText() == "建立征求意见轮次"
+    window.undo_action.trigger()
+    assert [r.number for r in window.project.rounds()] == [1] and page.matrix.columnCount() == 3 + 1
+    window.undo_action.trigger()
+    assert "高校" not in window.project.categories()
+    window.undo_action.trigger()
+    assert not window.project.find_units("汉中市审计局") and page.units_table.rowCount() == units_before
+    window.redo_action.trigger()
+    assert window.project.find_units("汉中市审计局")[0].id == added[0].id
+
 
 def test_remove_unit_is_refused_while_it_has_comments(make_window, demo_file):
     talk = ScriptedInteraction()

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from feedback.commands import AddComments, RecordReply
-from feedback.ledger import Change, LedgerError, Unit
+from feedback.commands import AddCategory, AddComments, AddRound, AddUnits, RecordReply, RemoveUnit, UpdateUnit
+from feedback.ledger import Change, Unit
 from feedback.vocabulary import ReplyState, RoundMethod
 from ui.style import REPLY_COLOURS, REPLY_SHORT, set_role
 from ui.text import tr
@@ -405,15 +405,9 @@ class UnitsPage(QWidget):
 
     # -- registry actions --------------------------------------------------------------------------
 
-    def _run(self, action) -> bool:
-        """A registry edit straight through the façade (not on the undo stack)."""
-        try:
-            change = action()
-        except LedgerError as error:
-            self.window.interaction.inform(str(error))
-            return False
-        self.window.announce(change)
-        return True
+    def _run(self, command) -> bool:
+        """A registry edit as an undoable command on the window's one undo stack."""
+        return self.window.bridge.run(command) is not None
 
     def _selected_unit(self) -> Unit | None:
         row = self.units_table.currentRow()
@@ -425,7 +419,7 @@ class UnitsPage(QWidget):
         dialog = UnitDialog(self.project.categories(), parent=self)
         if dialog.exec():
             values = dialog.values()
-            self._run(lambda: self.project.add_unit(values.pop("name"), values.pop("category"), **values))
+            self._run(AddUnits(self.project, [values]))
 
     def edit_unit(self) -> None:
         unit = self._selected_unit()
@@ -433,19 +427,18 @@ class UnitsPage(QWidget):
             return
         dialog = UnitDialog(self.project.categories(), unit, parent=self)
         if dialog.exec():
-            self._run(lambda: self.project.update_unit(unit.id, **dialog.values()))
+            self._run(UpdateUnit(self.project, unit.id, **dialog.values()))
 
     def remove_unit(self) -> None:
         unit = self._selected_unit()
         if unit is None:
             return
-        if self.window.interaction.confirm(tr("从名单中删除“{0}”吗？").format(unit.name)):
-            self._run(lambda: self.project.remove_unit(unit.id))
+        self._run(RemoveUnit(self.project, unit.id))
 
     def add_category(self) -> None:
         name = self.window.interaction.ask_text(tr("新的单位类别名称（例如：高校、行业协会）："))
         if name:
-            self._run(lambda: self.project.add_category(name))
+            self._run(AddCategory(self.project, name))
 
     def _unregistered_named_units(self) -> list[tuple[str, str]]:
         return [(name, category) for name, category in self.project.propose_recipients()
@@ -459,7 +452,8 @@ class UnitsPage(QWidget):
         names = "、".join(name for name, _ in missing)
         if self.window.interaction.confirm(
                 tr("草案中提到的以下{0}个单位尚未登记，按推测的类别登记吗？\n{1}").format(len(missing), names)):
-            self._run(lambda: self.project.add_units([dict(name=n, category=c) for n, c in missing]))
+            self._run(AddUnits(self.project, [dict(name=n, category=c) for n, c in missing],
+                               tr("登记草案中提到的{0}个单位").format(len(missing))))
 
     # -- rounds and replies ----------------------------------------------------------------------------
 
@@ -471,15 +465,8 @@ class UnitsPage(QWidget):
         method = dialog.method.currentData()
         sent, deadline = dialog.sent.date().toPython(), dialog.deadline.date().toPython()
         note = dialog.note.text().strip()
-
-        def create():
-            with self.project.transaction():
-                if new:
-                    ids.extend(self.project.add_units([dict(name=n, category=c) for n, c in new]).ids)
-                return self.project.add_round(method=method, sent_on=sent, deadline=deadline, recipients=ids,
-                                              note=note)
-
-        if self._run(create) and new:
+        if self._run(AddRound(self.project, recipients=ids, new_units=new, method=method, sent_on=sent,
+                              deadline=deadline, note=note)) and new:
             self.window.announce(Change("units", (), tr("已登记{0}个单位").format(len(new))))
 
     def selected_cell(self) -> tuple[int, int] | None:
