@@ -740,6 +740,13 @@ class Project:
         sql = "SELECT count(*) FROM comments c JOIN rounds r ON r.id = c.round_id JOIN units u ON u.id = c.unit_id"
         return self.db.execute(sql + where, params).fetchone()[0]
 
+    def clause_counts(self) -> dict[str, tuple[int, int]]:
+        """Comments per clause reference: (all, still 待处理), from one grouped query."""
+        rows = self.db.execute(
+            "SELECT clause_ref, count(*), sum(disposition = ?) FROM comments GROUP BY clause_ref",
+            [Disposition.PENDING.value])
+        return {ref: (total, pending or 0) for ref, total, pending in rows}
+
     # -- search and statistics ---------------------------------------------------
 
     def search(self, query: str, *, limit: int = 200) -> list[SearchHit]:

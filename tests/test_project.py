@@ -230,3 +230,12 @@ def test_leaving_in_work_clears_the_work_item_but_history_keeps_it(demo):
     demo.set_disposition(comment.id, Disposition.ADOPTED)
     assert demo.comment(comment.id).work_item == ""
     assert any(h.field == "work_item" and h.old_value == comment.work_item for h in demo.history(comment.id))
+
+
+def test_clause_counts_add_up_to_the_comments(demo):
+    counts = demo.clause_counts()
+    assert sum(total for total, _ in counts.values()) == demo.count_comments() == 32
+    assert all(pending == 0 for _, pending in counts.values())  # the demo is fully decided
+    demo.set_disposition(1, Disposition.PENDING)
+    ref = demo.comment(1).clause_ref
+    assert demo.clause_counts()[ref][1] == 1

@@ -237,12 +237,7 @@ class CommentTableModel(QAbstractTableModel):
 
 def clause_counts(project) -> dict[str, tuple[int, int]]:
     """Comments per clause reference: (all, still 待处理), from one grouped query."""
-    if hasattr(project, "clause_counts"):
-        return project.clause_counts()
-    rows = project.db.execute(
-        "SELECT clause_ref, count(*), sum(disposition = ?) FROM comments GROUP BY clause_ref",
-        [Disposition.PENDING.value])
-    return {ref: (total, pending or 0) for ref, total, pending in rows}
+    return project.clause_counts()
 
 
 class ClauseTreeModel(QStandardItemModel):
