@@ -18,14 +18,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, FullWidthRow, Progress,
                                      OfficialDocument, xml_safe)
-from feedback.explanation_text import clause_caption, quoted_title
+# the groupings are named in the domain (the drafter's choice is kept in the project) and offered from here too
+from feedback.explanation_text import (GROUP_BY_CLAUSE, GROUP_BY_UNIT, GROUPINGS,  # noqa: F401
+                                       clause_caption, quoted_title)
 from feedback.ledger import Comment, LedgerError
 from feedback.statistics import Statistics
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, ReplyState
-
-GROUP_BY_UNIT = "unit"
-GROUP_BY_CLAUSE = "clause"
-GROUPINGS = {GROUP_BY_UNIT: "按单位", GROUP_BY_CLAUSE: "按条款"}
 
 COLUMN_HEADERS = ("序号", "单位", "条款", "意见建议", "采纳情况", "理由/说明")
 # widths in millimetres; scaled to the text block (156 mm portrait, 225 mm landscape)

@@ -18,12 +18,12 @@ from exports.adoption_table import (GROUP_BY_UNIT, PORTRAIT_COLUMNS, AdoptionRow
 from exports.official_format import OfficialDocument, Progress, title_lines, title_width
 from feedback.explanation_text import (EXPLANATION, Paragraph, SectionKind, addressee_line, chinese_date,
                                        drafting_unit, explanation_title, fill_placeholders, opening_sentence,
-                                       placeholder_values, process_timeline, section_heading, split_paragraphs,
+                                       placeholder_values, section_heading, split_paragraphs,
                                        used_placeholders)
 from feedback.ledger import Plan
 from feedback.statistics import Statistics
 from feedback.vocabulary import Disposition
-from storage.documents import list_sections
+from storage.documents import list_sections, process_text
 
 ATTACHMENT_TITLE = "征求意见反馈情况"
 
@@ -67,8 +67,7 @@ class ExplanationContent:
 def fill_sections(project, statistics: Statistics, document: str = EXPLANATION) -> list[FilledSection]:
     """The stored sections with every placeholder replaced by today's value."""
     plan = project.plan()
-    values = placeholder_values(plan, statistics.sentence,
-                                process_timeline(project.versions(), project.rounds(), plan.drafted_on))
+    values = placeholder_values(plan, statistics.sentence, process_text(project))
     filled = []
     for position, stored in enumerate(list_sections(project, document)):
         paragraphs = split_paragraphs(fill_placeholders(stored.body, values))

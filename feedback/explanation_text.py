@@ -24,9 +24,9 @@ from datetime import date
 from typing import Iterable, Mapping, Sequence
 
 from feedback.draft import Clause, Draft
-from feedback.ledger import Plan, Round, Version
+from feedback.ledger import Plan
 from feedback.numerals import int_to_chinese
-from feedback.vocabulary import ClauseKind, LabelledEnum, RoundMethod, UnitCategory
+from feedback.vocabulary import ClauseKind, LabelledEnum, UnitCategory
 
 
 class SectionKind(LabelledEnum):
@@ -44,6 +44,11 @@ LETTER = "letter"
 DOCUMENT_KINDS = {EXPLANATION: (SectionKind.BACKGROUND, SectionKind.CONTENT, SectionKind.PROCESS,
                                 SectionKind.NEXT_STEPS),
                   LETTER: (SectionKind.LETTER_BODY,)}
+
+# How the attachment table (征求意见反馈情况) orders its rows: by unit or by clause.
+GROUP_BY_UNIT = "unit"
+GROUP_BY_CLAUSE = "clause"
+GROUPINGS = {GROUP_BY_UNIT: "按单位", GROUP_BY_CLAUSE: "按条款"}
 
 # What a placeholder in a section body becomes when the document is generated.
 PLACEHOLDERS = {
@@ -408,47 +413,26 @@ def default_sections(document: str, draft: Draft | None) -> list[tuple[SectionKi
 
 # -- the timeline of drafts and rounds ---------------------------------------------
 
-_ROUND_PHRASES = {
-    RoundMethod.WRITTEN: "书面征求有关单位意见",
-    RoundMethod.ONLINE: "在网上公开征求社会意见",
-    RoundMethod.MEETING: "召开座谈会听取意见",
-    RoundMethod.EXPERT: "组织专家论证",
-}
+def process_sentence(steps: Sequence[str], versions: int, rounds: int) -> str:
+    """The drafting history as one sentence, from the steps of the timeline in order
+    (``storage.versions.version_timeline``: drafts formed and rounds held, dates included).
 
-
-def process_timeline(versions: Sequence[Version], rounds: Sequence[Round], drafted_on: date | None = None) -> str:
-    """The drafting history as one sentence: drafts made and rounds held, in order.
-
-    Only the first draft carries a date (the plan's drafting date): the dates a later
-    draft was imported are not the dates it was written.
-
-    >>> v1 = Version(1, 1, '某计划', 'plan', '', '2026-01-01T00:00:00', note='初稿')
-    >>> v2 = Version(2, 2, '某计划', 'plan', '', '2026-02-01T00:00:00')
-    >>> r1 = Round(1, 1, RoundMethod.WRITTEN, 1, date(2023, 4, 10), date(2023, 4, 12))
-    >>> r2 = Round(2, 2, RoundMethod.MEETING, 2, date(2023, 5, 6), None)
-    >>> process_timeline([v1], [r1], date(2023, 4, 3))
-    '2023年4月3日形成第1稿（初稿）；2023年4月10日至4月12日，就第1稿书面征求有关单位意见。'
-    >>> process_timeline([v1, v2], [r1, r2])
-    '起草过程中，共形成2稿，开展2轮征求意见：形成第1稿（初稿）；2023年4月10日至4月12日，就第1稿书面征求有关单位意见；根据反馈意见修改形成第2稿；2023年5月6日起，就第2稿召开座谈会听取意见。'
+    >>> process_sentence(['2023年4月3日，形成征求意见稿（第1稿）',
+    ...                   '2023年4月10日至4月12日，就第1稿书面征求有关单位意见'], 1, 1)
+    '2023年4月3日，形成征求意见稿（第1稿）；2023年4月10日至4月12日，就第1稿书面征求有关单位意见。'
+    >>> process_sentence(['形成征求意见稿（第1稿）', '就第1稿书面征求有关单位意见',
+    ...                   '2023年4月20日，根据反馈意见修改形成第2稿'], 2, 1)
+    '起草过程中，共形成2稿，开展1轮征求意见：形成征求意见稿（第1稿）；就第1稿书面征求有关单位意见；2023年4月20日，根据反馈意见修改形成第2稿。'
+    >>> process_sentence([], 0, 0)
+    ''
     """
-    events = []
-    for version in versions:
-        note = f"（{version.note}）" if version.note else ""
-        if version.number == 1:
-            when = chinese_date(drafted_on) if drafted_on else ""
-            events.append(f"{when}形成第1稿{note}")
-        else:
-            events.append(f"根据反馈意见修改形成第{version.number}稿{note}")
-        for rnd in rounds:
-            if rnd.version_number == version.number:
-                span = date_span(rnd.sent_on, rnd.deadline)
-                events.append(f"{span + '，' if span else ''}就第{version.number}稿{_ROUND_PHRASES[rnd.method]}")
-    if not events:
+    steps = [s.strip().rstrip("。；;") for s in steps if s.strip()]
+    if not steps:
         return ""
     head = ""
-    if len(versions) > 1 or len(rounds) > 1:
-        head = f"起草过程中，共形成{len(versions)}稿，开展{len(rounds)}轮征求意见："
-    return head + "；".join(events) + "。"
+    if versions > 1 or rounds > 1:
+        head = f"起草过程中，共形成{versions}稿，开展{rounds}轮征求意见："
+    return head + "；".join(steps) + "。"
 
 
 # -- the letter's addressees ------------------------------------------------------

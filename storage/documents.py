@@ -25,14 +25,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feedback.explanation_text import (DOCUMENT_KINDS, EXPLANATION, LETTER, SectionKind, default_section_body,
-                                       default_sections, strip_heading_number)
+import json
+
+from feedback.explanation_text import (DOCUMENT_KINDS, EXPLANATION, GROUP_BY_UNIT, GROUPINGS, LETTER, SectionKind,
+                                       default_section_body, default_sections, process_sentence,
+                                       strip_heading_number)
 from feedback.ledger import Change, LedgerError
+from storage.versions import version_timeline
 
 __all__ = ["EXPLANATION", "LETTER", "Section", "list_sections", "section", "save_section", "move_section",
-           "add_section", "remove_section", "reset_sections", "regenerate_section"]
+           "add_section", "remove_section", "restore_section", "reset_sections", "generated_body",
+           "regenerate_section", "process_text", "attachment_grouping", "set_attachment_grouping"]
 
 _TABLE = "document_sections"
+_GROUPING = "explanation_grouping"  # settings key: how the attachment table is ordered
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,33 @@ def remove_section(project, section_id: int) -> Change:
     return Change("sections", (section_id,), f"已删除“{current.title}”")
 
 
+def restore_section(project, removed: Section) -> Change:
+    """Put a removed section back with its id, title, body and place (undoing a removal).
+
+    >>> import tempfile, os
+    >>> from feedback.outline import parse_lines
+    >>> from storage.project import Project
+    >>> project = Project.create(os.path.join(tempfile.mkdtemp(), 'p.yjt'), parse_lines(['某计划', '一、任务']))
+    >>> gone = list_sections(project)[1]
+    >>> _ = remove_section(project, gone.id)
+    >>> _ = restore_section(project, gone)
+    >>> list_sections(project)[1] == gone
+    True
+    >>> project.close()
+    """
+    _check_document(removed.document)
+    if project.db.execute(f"SELECT 1 FROM {_TABLE} WHERE id = ?", [removed.id]).fetchone():
+        raise LedgerError(f"“{removed.title}”已在文稿中。")
+    with project.transaction():
+        ids = [s.id for s in _rows(project, removed.document)]
+        project.db[_TABLE].insert({"id": removed.id, "document": removed.document, "position": len(ids),
+                                   "title": removed.title, "body": removed.body,
+                                   "generated": removed.kind.value if removed.kind else ""})
+        ids.insert(max(0, min(removed.position, len(ids))), removed.id)
+        _renumber(project, removed.document, ids)
+    return Change("sections", (removed.id,), f"已恢复“{removed.title}”")
+
+
 def reset_sections(project, document: str = EXPLANATION) -> Change:
     """Back to the default sections, drafted anew from the newest draft; the drafter's texts go."""
     _check_document(document)
@@ -178,10 +211,57 @@ def reset_sections(project, document: str = EXPLANATION) -> Change:
     return Change("sections", tuple(ids), "已恢复默认内容")
 
 
-def regenerate_section(project, section_id: int) -> Change:
-    """Redraft one default section (e.g. 主要内容 after a new draft version was imported)."""
+def generated_body(project, section_id: int) -> str:
+    """The text a default section is drafted with now, from the newest draft; refused for the drafter's own."""
     current = section(project, section_id)
     if current.kind is None:
         raise LedgerError(f"“{current.title}”是自行添加的部分，没有可重新生成的内容。")
-    body = default_section_body(current.kind, project.draft() if project.versions() else None)
-    return save_section(project, section_id, body=body)
+    return default_section_body(current.kind, project.draft() if project.versions() else None)
+
+
+def regenerate_section(project, section_id: int) -> Change:
+    """Redraft one default section (e.g. 主要内容 after a new draft version was imported)."""
+    return save_section(project, section_id, body=generated_body(project, section_id))
+
+
+def process_text(project) -> str:
+    """What ``{过程}`` becomes: the drafts formed and the rounds held, in order, with their dates.
+
+    >>> import tempfile, os
+    >>> from datetime import date
+    >>> from feedback.outline import parse_lines
+    >>> from storage.project import Project
+    >>> from storage.versions import import_revision
+    >>> project = Project.create(os.path.join(tempfile.mkdtemp(), 'p.yjt'), parse_lines(['某计划', '一、任务']))
+    >>> _ = project.update_plan(drafted_on=date(2023, 4, 3))
+    >>> _ = project.add_round(sent_on=date(2023, 4, 10), deadline=date(2023, 4, 12))
+    >>> process_text(project)
+    '2023年4月3日，形成征求意见稿（第1稿）；2023年4月10日至4月12日，就第1稿书面征求有关单位意见。'
+    >>> _ = import_revision(project, parse_lines(['某计划', '一、主要任务']), formed_on=date(2023, 4, 20))
+    >>> process_text(project)
+    '起草过程中，共形成2稿，开展1轮征求意见：2023年4月3日，形成征求意见稿（第1稿）；2023年4月10日至4月12日，就第1稿书面征求有关单位意见；2023年4月20日，根据反馈意见修改形成第2稿。'
+    >>> project.close()
+    """
+    steps = [entry.text for entry in version_timeline(project)]
+    return process_sentence(steps, len(project.versions()), len(project.rounds()))
+
+
+# -- the drafter's choices about the documents ---------------------------------------
+
+def attachment_grouping(project) -> str:
+    """How the explanation's attachment table is ordered: ``unit`` (the default) or ``clause``."""
+    row = project.db.execute("SELECT value FROM settings WHERE key = ?", [_GROUPING]).fetchone()
+    try:
+        value = json.loads(row[0]) if row else GROUP_BY_UNIT
+    except ValueError:
+        return GROUP_BY_UNIT
+    return value if value in GROUPINGS else GROUP_BY_UNIT
+
+
+def set_attachment_grouping(project, group_by: str) -> Change:
+    """Keep the ordering of the attachment table (``unit`` or ``clause``) in the project."""
+    if group_by not in GROUPINGS:
+        raise LedgerError(f"未知的分组方式：{group_by}（可选 unit 或 clause）")
+    with project.transaction():
+        project.db["settings"].insert({"key": _GROUPING, "value": json.dumps(group_by)}, pk="key", replace=True)
+    return Change("sections", (), f"附件表格改为{GROUPINGS[group_by]}排列")

@@ -197,6 +197,42 @@ def test_the_drafters_words_stay_and_the_numbers_follow_the_ledger(project, tmp_
     assert "2023年4月10日至4月12日，就第1稿书面征求有关单位意见" in after
 
 
+def test_the_drafting_history_names_every_version_and_round(project, tmp_path):
+    from storage.versions import import_revision, set_version_date
+
+    documents.add_section(project, "附：起草经过", "{过程}")
+    revised = [line.replace("持续改善办学条件", "全面改善办学条件") for line in DRAFT_LINES]
+    import_revision(project, parse_lines(revised), note="吸收反馈意见", formed_on=date(2023, 4, 20))
+    project.add_round(method=RoundMethod.MEETING, sent_on=date(2023, 5, 6), recipients=[1])
+    set_version_date(project, 1, date(2023, 4, 3))
+    expected = ("起草过程中，共形成2稿，开展2轮征求意见：2023年4月3日，形成征求意见稿（第1稿）；"
+                "2023年4月10日至4月12日，就第1稿书面征求有关单位意见；"
+                "2023年4月20日，根据反馈意见修改形成第2稿（吸收反馈意见）；2023年5月6日起，就第2稿召开座谈会听取意见。")
+    assert documents.process_text(project) == expected
+    content = explanation_content(project, attachment=False)
+    process = next(s for s in content.sections if s.title == "起草过程")
+    assert process.paragraphs[-1].text == expected
+    texts = document_text(write_explanation(project, tmp_path / "说明.docx"))
+    assert texts.count(expected) == 2  # in 起草过程 and in the drafter's own section using {过程}
+    assert texts[texts.index("三、起草过程") + 2] == expected
+    assert project.statistics().sentence in texts[texts.index("三、起草过程") + 1]
+
+
+def test_the_attachment_grouping_is_kept_in_the_project(project, tmp_path):
+    assert documents.attachment_grouping(project) == "unit"
+    change = documents.set_attachment_grouping(project, GROUP_BY_CLAUSE)
+    assert change.what == "sections"
+    with pytest.raises(LedgerError, match="分组方式"):
+        documents.set_attachment_grouping(project, "category")
+    path = project.path
+    project.close()
+    with Project.open(path) as reopened:
+        assert documents.attachment_grouping(reopened) == GROUP_BY_CLAUSE
+        reopened.db["settings"].insert({"key": "explanation_grouping", "value": "不是JSON"}, pk="key",
+                                       replace=True)
+        assert documents.attachment_grouping(reopened) == "unit"
+
+
 def test_the_document_reads_as_an_explanation(project, tmp_path):
     path = write_explanation(project, tmp_path / "说明.docx")
     document = docx.Document(str(path))
