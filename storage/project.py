@@ -15,6 +15,7 @@ touched; a failure leaves the file as it was before the action.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -172,6 +173,16 @@ class Project:
         if self._lock:
             self._lock.release()
             self._lock = None
+
+    def second_handle(self) -> "Project":
+        """Another connection to this file, for long work on another thread (an import).
+
+        It writes under this handle's lock, so it is closed first; each handle sees
+        only what the other has committed.
+        """
+        if self.read_only:
+            return Project.open(self.path, read_only=True, backup=False)
+        return Project(self.path, self._connect(self.path), None, read_only=False)
 
     def __enter__(self) -> "Project":
         return self
@@ -600,7 +611,7 @@ class Project:
                        work_item=row["work_item"], handler=row["handler"], decided_on=_date(row["decided_on"]))
 
     def _filter_sql(self, round_number=None, unit_id=None, category=None, disposition=None, clause_ref=None,
-                    query=None) -> tuple[str, list]:
+                    query=None, clause_origins=None) -> tuple[str, list]:
         where, params = [], []
         if round_number is not None:
             where.append("r.number = ?")
@@ -618,6 +629,16 @@ class Project:
             refs = self.subtree_refs(clause_ref)
             where.append(f"c.clause_ref IN ({','.join('?' * len(refs))})")
             params += refs
+        if clause_origins is not None:
+            # [(version number, refs)] from storage.versions.CommentPlaces: a clause of a later draft
+            # shows the comments of each round on the clauses of the draft that round consulted on
+            parts = []
+            for number, refs in clause_origins:
+                if refs:
+                    parts.append("(r.version_id = (SELECT id FROM versions WHERE number = ?) "
+                                 f"AND c.clause_ref IN ({','.join('?' * len(refs))}))")
+                    params += [number, *refs]
+            where.append("(" + " OR ".join(parts) + ")" if parts else "0")
         if query:
             expression = search.match_expression(query)
             if expression:
@@ -638,7 +659,8 @@ class Project:
         return found
 
     def comments(self, *, limit: int | None = None, offset: int = 0, order: str = "c.id", **filters) -> list[Comment]:
-        """Comments matching the filters (round_number, unit_id, category, disposition, clause_ref, query)."""
+        """Comments matching the filters (round_number, unit_id, category, disposition, clause_ref,
+        clause_origins, query)."""
         where, params = self._filter_sql(**filters)
         sql = _COMMENT_SELECT + where + f" ORDER BY {order}"
         if limit is not None:
@@ -649,9 +671,22 @@ class Project:
     def comment_ids(self, *, order: str = "c.id", **filters) -> list[int]:
         """Only the ids, for views that load rows as they are shown."""
         where, params = self._filter_sql(**filters)
-        sql = ("SELECT c.id FROM comments c JOIN rounds r ON r.id = c.round_id JOIN units u ON u.id = c.unit_id"
-               + where + f" ORDER BY {order}")
+        sql = "SELECT c.id FROM " + self._joins(where + order) + where + f" ORDER BY {order}"
         return [r[0] for r in self.db.execute(sql, params)]
+
+    @staticmethod
+    def _joins(uses: str) -> str:
+        """The comments table, joined to rounds (r) and units (u) only where ``uses`` needs them.
+
+        Every comment has its round and unit (NOT NULL, foreign keys on), so leaving a join
+        out never changes the rows; it spares a 100,000-comment ledger two lookups a row.
+        """
+        tables = "comments c"
+        if re.search(r"\br\.", uses):
+            tables += " JOIN rounds r ON r.id = c.round_id"
+        if re.search(r"\bu\.", uses):
+            tables += " JOIN units u ON u.id = c.unit_id"
+        return tables
 
     def comments_by_ids(self, ids: Sequence[int]) -> dict[int, Comment]:
         result: dict[int, Comment] = {}
@@ -737,15 +772,15 @@ class Project:
 
     def count_comments(self, **filters) -> int:
         where, params = self._filter_sql(**filters)
-        sql = "SELECT count(*) FROM comments c JOIN rounds r ON r.id = c.round_id JOIN units u ON u.id = c.unit_id"
-        return self.db.execute(sql + where, params).fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM " + self._joins(where) + where, params).fetchone()[0]
 
     def clause_counts(self) -> dict[str, tuple[int, int]]:
         """Comments per clause reference: (all, still 待处理), from one grouped query."""
-        rows = self.db.execute(
-            "SELECT clause_ref, count(*), sum(disposition = ?) FROM comments GROUP BY clause_ref",
-            [Disposition.PENDING.value])
-        return {ref: (total, pending or 0) for ref, total, pending in rows}
+        # two index-only passes: far quicker on a large ledger than one pass reading every row
+        pending = dict(self.db.execute("SELECT clause_ref, count(*) FROM comments WHERE disposition = ? "
+                                       "GROUP BY clause_ref", [Disposition.PENDING.value]))
+        return {ref: (total, pending.get(ref, 0))
+                for ref, total in self.db.execute("SELECT clause_ref, count(*) FROM comments GROUP BY clause_ref")}
 
     # -- search and statistics ---------------------------------------------------
 

@@ -58,6 +58,15 @@ def one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def group_badge(submissions: int) -> str:
+    """The mark of a comment standing for a group of public submissions.
+
+    >>> group_badge(10001), group_badge(1)
+    ('〔×10001〕', '')
+    """
+    return f"〔×{submissions}〕" if submissions > 1 else ""
+
+
 class CommentTableModel(QAbstractTableModel):
     """The comments passing the current filters, in the chosen order, loaded page by page."""
 
@@ -112,7 +121,7 @@ class CommentTableModel(QAbstractTableModel):
         if not self.project or not ids:
             return False
         fresh = self.project.comments_by_ids(list(ids))
-        rows = self.row_index()
+        rows = self.row_index() if len(ids) > 20 else self._rows_of(ids)
         came_or_went = any((i in rows) != (i in fresh) for i in ids)
         if came_or_went:
             self.reload()
@@ -131,8 +140,20 @@ class CommentTableModel(QAbstractTableModel):
             self._rows = {comment_id: row for row, comment_id in enumerate(self.ids)}
         return self._rows
 
+    def _rows_of(self, ids: Sequence[int]) -> dict[int, int]:
+        """Rows of a few ids without indexing every row (a list scan in C is quick enough)."""
+        if self._rows is not None:
+            return {i: self._rows[i] for i in ids if i in self._rows}
+        found = {}
+        for comment_id in ids:
+            try:
+                found[comment_id] = self.ids.index(comment_id)
+            except ValueError:
+                pass
+        return found
+
     def row_of(self, comment_id: int) -> int | None:
-        return self.row_index().get(comment_id)
+        return self._rows_of([comment_id]).get(comment_id)
 
     def comment_at(self, row: int) -> Comment | None:
         if not 0 <= row < len(self.ids):
@@ -182,6 +203,9 @@ class CommentTableModel(QAbstractTableModel):
             return comment
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "body":
+                if comment.submissions > 1:  # a group of identical or near-identical public comments
+                    return tr("{0}人次提出相同或相近的意见，处理意见对这一组全部适用：\n{1}").format(
+                        comment.submissions, comment.body)
                 return comment.body
             if key == "reason":
                 return comment.reason or (tr("尚未填写理由或说明") if comment.reason_missing else None)
@@ -220,7 +244,7 @@ class CommentTableModel(QAbstractTableModel):
         if key == "clause":
             return comment.clause_ref
         if key == "body":
-            return one_line(comment.body)
+            return group_badge(comment.submissions) + one_line(comment.body)
         if key == "disposition":
             return comment.disposition.label + (" ！" if comment.reason_missing else "")
         if key == "reason":
@@ -261,6 +285,7 @@ class ClauseTreeModel(QStandardItemModel):
     def set_clauses(self, clauses: Sequence[Clause]) -> None:
         self.removeRows(0, self.rowCount())
         self._items.clear()
+        self.totals = {}  # new rows: every count is written afresh
         self._children = {self.ALL: []}
         self._parents = {}
         root = self._row(self.ALL, tr("全部意见"), None, bold=True)
@@ -297,7 +322,7 @@ class ClauseTreeModel(QStandardItemModel):
 
     def update_counts(self, own: dict[str, tuple[int, int]]) -> None:
         """Write the counts; ``own`` is per reference (all, pending), as ``clause_counts`` gives it."""
-        self.totals = {}
+        shown, self.totals = self.totals, {}
 
         def walk(ref: str) -> tuple[int, int]:
             total, pending = own.get(ref, (0, 0))
@@ -313,7 +338,8 @@ class ClauseTreeModel(QStandardItemModel):
                     pending += child_pending
             own_total, own_pending = own.get(ref, (0, 0)) if ref != self.ALL else (total, pending)
             self.totals[ref] = (total, pending, own_total, own_pending)
-            self._show(ref, total, pending, own_total)
+            if shown.get(ref) != self.totals[ref]:  # only the rows whose numbers changed are redrawn
+                self._show(ref, total, pending, own_total)
             return total, pending
 
         walk(self.ALL)
