@@ -34,7 +34,7 @@ from feedback.ledger import Change, Comment, LedgerError
 from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, RevisionFlag, change_groups,
                                char_diff, check_consistency, clause_reading, comments_behind, group_similarity,
                                match_clauses, relation_for)
-from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, RoundMethod
+from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, RoundMethod
 
 Progress = Callable[[float, str], None]
 
@@ -96,6 +96,20 @@ def set_version_date(project, number: int, when: date | None) -> Change:
     with project.transaction():
         _write_version_date(project, number, when)
     return Change("versions", (number,), f"已记录第{number}稿的形成日期")
+
+
+def recorded_version_date(project, number: int) -> date | None:
+    """The day recorded for a version, without the plan's drafting date standing in for the first."""
+    recorded = _setting(project, _VERSION_DATES).get(str(number))
+    return date.fromisoformat(recorded) if recorded else None
+
+
+def set_version_note(project, number: int, note: str) -> Change:
+    """The drafter's note on a version (``吸收第一轮反馈意见``), shown in the drafting history."""
+    _check_version(project, number)
+    with project.transaction():
+        project.db.execute("UPDATE versions SET note = ? WHERE number = ?", [note.strip(), number])
+    return Change("versions", (number,), f"已修改第{number}稿的说明")
 
 
 def _write_version_date(project, number: int, when: date | None) -> None:
@@ -183,6 +197,19 @@ def _group_of(project, row: dict) -> list[int]:
         if row["id"] in group.match_ids:
             return group.match_ids
     return [row["id"]]
+
+
+def confirm_change(project, from_version: int, to_version: int, key: str) -> Change:
+    """Accept the change named ``key`` (``ChangeGroup.key``, e.g. ``二（二）4→二（二）5+二（二）6``) as proposed."""
+    _check_pair(project, from_version, to_version)
+    matches = stored_matches(project, from_version, to_version)
+    group = next((g for g in change_groups(matches) if g.key == key), None)
+    if group is None:
+        raise LedgerError(f"第{from_version}稿与第{to_version}稿之间没有“{key}”这一对应关系，可能已被更正。")
+    with project.transaction():
+        marks = ",".join("?" * len(group.match_ids))
+        project.db.execute(f"UPDATE {_MATCHES} SET confirmed = 1 WHERE id IN ({marks})", group.match_ids)
+    return Change("versions", (to_version,), "已确认条款对应关系")
 
 
 def confirm_all(project, from_version: int, to_version: int) -> Change:
@@ -309,29 +336,57 @@ class RevisionResult:
                 f"序号调整{counts[Relation.RENUMBERED]}条。")
 
 
-def import_revision(project, draft: Draft, *, source_file: str = "", note: str = "",
-                    formed_on: date | None = None, progress: Progress | None = None) -> RevisionResult:
-    """Add ``draft`` as the next version, matched to the newest one; all or nothing.
+@dataclass
+class PreparedRevision:
+    """A revised draft matched to the version before it, not yet stored.
 
-    ``formed_on`` is the day the revision was made (for the drafting history).
-    ``progress(fraction, message)`` is called along the way.
+    Made by ``prepare_revision`` from plain values, so that the matching can run
+    away from the project file (in the app: off the window's thread).
+    """
+
+    draft: Draft
+    from_version: int | None
+    matches: list[ClauseMatch]
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare_revision(draft: Draft, previous: int | None, old_clauses: Sequence[Clause], *, source_file: str = "",
+                     progress: Progress | None = None) -> PreparedRevision:
+    """Match ``draft`` to ``old_clauses`` (the clauses of version ``previous``); nothing is stored.
+
+    >>> from feedback.outline import parse_lines
+    >>> old = parse_lines(['某计划', '一、任务', '1.推进甲。加强甲工作。'])
+    >>> prepared = prepare_revision(parse_lines(['某计划', '一、任务', '1.推进甲。全面加强甲工作。']), 1, old.clauses)
+    >>> [(m.from_ref, m.to_ref, m.relation.label) for m in prepared.matches]
+    [('一', '一', '未修改'), ('一1', '一1', '修改')]
     """
     report = progress or _silent
     name = source_file or "修改稿"
     if not draft.clauses:
         raise LedgerError(f"“{name}”中没有识别出条款，未导入。")
-    numbers = _version_numbers(project)
-    previous = numbers[-1] if numbers else None
-    report(0.05, "正在读取上一稿")
     matches: list[ClauseMatch] = []
     warnings: list[str] = []
     if previous is not None:
-        old = project.clauses(previous)
-        matches = match_clauses(old, draft.clauses,
+        matches = match_clauses(old_clauses, draft.clauses,
                                 progress=lambda f, m: report(0.1 + 0.7 * f, m))
         kept = sum(1 for m in matches if m.from_ref is not None and m.to_ref is not None)
-        if old and kept < _LOW_OVERLAP * min(len(old), len(draft.clauses)):
+        if old_clauses and kept < _LOW_OVERLAP * min(len(old_clauses), len(draft.clauses)):
             warnings.append(f"“{name}”与第{previous}稿相同或相近的条款很少，请确认是否为同一文件的修改稿。")
+    return PreparedRevision(draft, previous, matches, warnings)
+
+
+def save_revision(project, prepared: PreparedRevision, *, source_file: str = "", note: str = "",
+                  formed_on: date | None = None, progress: Progress | None = None) -> RevisionResult:
+    """Store a prepared revision as the next version, with its matches; all or nothing.
+
+    Refused when another version was added since the revision was matched.
+    """
+    report = progress or _silent
+    numbers = _version_numbers(project)
+    previous = numbers[-1] if numbers else None
+    if previous != prepared.from_version:
+        raise LedgerError(f"“{source_file or '修改稿'}”比对后项目中的草案已有变化，请重新导入。")
+    draft, matches = prepared.draft, prepared.matches
     report(0.85, "正在保存新一稿")
     with project.transaction():
         change = project.add_version(draft, source_file=source_file, note=note)
@@ -345,7 +400,24 @@ def import_revision(project, draft: Draft, *, source_file: str = "", note: str =
                            [c.ref for c in draft.clauses])
     flags = revision_flags(project, previous, number) if previous is not None else []
     report(1.0, "已完成")
-    return RevisionResult(number, previous, stored, groups, flags, change, warnings)
+    return RevisionResult(number, previous, stored, groups, flags, change, list(prepared.warnings))
+
+
+def import_revision(project, draft: Draft, *, source_file: str = "", note: str = "",
+                    formed_on: date | None = None, progress: Progress | None = None) -> RevisionResult:
+    """Add ``draft`` as the next version, matched to the newest one; all or nothing.
+
+    ``formed_on`` is the day the revision was made (for the drafting history).
+    ``progress(fraction, message)`` is called along the way.
+    """
+    report = progress or _silent
+    numbers = _version_numbers(project)
+    previous = numbers[-1] if numbers else None
+    report(0.05, "正在读取上一稿")
+    prepared = prepare_revision(draft, previous, project.clauses(previous) if previous is not None else [],
+                                source_file=source_file, progress=report)
+    return save_revision(project, prepared, source_file=source_file, note=note, formed_on=formed_on,
+                         progress=report)
 
 
 # -- changes between two versions ----------------------------------------------------------
@@ -588,6 +660,94 @@ def comments_on_clause(project, version_number: int, ref: str) -> list[ClauseCom
     return sorted(entries, key=lambda e: (e.carried, -e.version_number, e.comment.id))
 
 
+@dataclass
+class CommentPlaces:
+    """Where the comments of every round show among the clauses of one version (the ledger's tree).
+
+    Comments of the rounds held on this version sit on their own clause; those of
+    rounds on an earlier version on the clauses theirs became (``map_forward``): on
+    every piece of a split clause, on nothing when the clause was deleted.
+    """
+
+    version_number: int
+    children: dict[str | None, list[str]]
+    forward: dict[int, dict[str, list[str]]]  # earlier version → its clause → clauses of this version
+    round_versions: dict[int, int]  # round number → the version it consulted on
+
+    def subtree(self, ref: str) -> list[str]:
+        """``ref`` and every clause under it in this version, in draft order."""
+        found, queue = [ref], [ref]
+        while queue:
+            for child in self.children.get(queue.pop(0), []):
+                found.append(child)
+                queue.append(child)
+        return found
+
+    def place(self, version_number: int, ref: str) -> list[str]:
+        """The clauses of this version on which a comment on ``ref`` of ``version_number`` shows."""
+        if version_number == self.version_number or ref in (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF):
+            return [ref]
+        return list(self.forward.get(version_number, {}).get(ref, []))
+
+    def origins(self, ref: str) -> list[tuple[int, list[str]]]:
+        """(version, clauses) whose comments show on ``ref`` of this version or on a clause under it.
+
+        >>> places = CommentPlaces(2, {None: ['一'], '一': ['一1', '一2']}, {1: {'一': ['一'], '一1': ['一2']}}, {})
+        >>> places.origins('一')
+        [(2, ['一', '一1', '一2']), (1, ['一', '一1'])]
+        >>> places.origins('一1')
+        [(2, ['一1'])]
+        """
+        if ref in (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF):
+            return [(number, [ref]) for number in sorted({self.version_number, *self.forward}, reverse=True)]
+        here = set(self.subtree(ref))
+        result = [(self.version_number, self.subtree(ref))]
+        for number in sorted(self.forward, reverse=True):
+            refs = [old for old, new in self.forward[number].items() if here.intersection(new)]
+            if refs:
+                result.append((number, refs))
+        return result
+
+
+def comment_places(project, version_number: int | None = None) -> CommentPlaces:
+    """Where comments show on the clauses of ``version_number`` (the newest by default)."""
+    numbers = _version_numbers(project)
+    current = version_number if version_number is not None else (numbers[-1] if numbers else 0)
+    children: dict[str | None, list[str]] = {}
+    for clause in project.clauses(current) if numbers else []:
+        children.setdefault(clause.parent_ref, []).append(clause.ref)
+    rounds = project.rounds()
+    forward = {}
+    for number in sorted({r.version_number for r in rounds if r.version_number < current}):
+        forward[number] = {ref: [to for to, _ in places]
+                           for ref, places in map_forward(project, number, current).items()}
+    return CommentPlaces(current, children, forward, {r.number: r.version_number for r in rounds})
+
+
+def clause_comment_counts(project, places: CommentPlaces) -> dict[str, tuple[int, int]]:
+    """Comments per clause of ``places``' version: (all, still 待处理), each comment counted once.
+
+    A comment carried to several pieces of a split clause counts on the first; one whose
+    clause was deleted counts under its old reference (``第1稿二（三）8``), which no clause
+    of this version has, so that the whole still counts it.
+    """
+    version_of_round = dict(project.db.execute(
+        "SELECT r.id, v.number FROM rounds r JOIN versions v ON v.id = r.version_id"))
+    # grouped by round and clause: both passes read only the (round_id, clause_ref) index
+    pending = {(round_id, ref): n for round_id, ref, n in project.db.execute(
+        "SELECT round_id, clause_ref, count(*) FROM comments WHERE disposition = ? GROUP BY round_id, clause_ref",
+        [Disposition.PENDING.value])}
+    counts: dict[str, tuple[int, int]] = {}
+    for round_id, ref, total in project.db.execute(
+            "SELECT round_id, clause_ref, count(*) FROM comments GROUP BY round_id, clause_ref"):
+        number = version_of_round[round_id]
+        targets = places.place(number, ref) if number <= places.version_number else []
+        key = targets[0] if targets else f"第{number}稿{ref}"
+        before = counts.get(key, (0, 0))
+        counts[key] = (before[0] + total, before[1] + pending.get((round_id, ref), 0))
+    return counts
+
+
 # -- the drafting history ---------------------------------------------------------------------
 
 _ROUND_PHRASES = {
@@ -671,3 +831,47 @@ def version_overview(project) -> list[VersionInfo]:
                         counts.get(v.number, 0), tuple(r.number for r in rounds if r.version_number == v.number),
                         open_matches.get(v.number, 0))
             for v in project.versions()]
+
+
+# -- what the undoable commands use ------------------------------------------------------------
+
+class ProjectVersions:
+    """The versions of one project as the undoable commands (``feedback.version_commands``) see them."""
+
+    def __init__(self, project):
+        self.project = project
+
+    def matches(self, from_version: int, to_version: int) -> list[ClauseMatch]:
+        return stored_matches(self.project, from_version, to_version)
+
+    def put_matches(self, from_version: int, to_version: int, matches: Sequence[ClauseMatch]) -> Change:
+        return store_matches(self.project, from_version, to_version, matches)
+
+    def confirm(self, from_version: int, to_version: int, key: str) -> Change:
+        return confirm_change(self.project, from_version, to_version, key)
+
+    def confirm_all(self, from_version: int, to_version: int) -> Change:
+        return confirm_all(self.project, from_version, to_version)
+
+    def set_match(self, from_version: int, to_version: int, from_refs: Sequence[str],
+                  to_refs: Sequence[str]) -> Change:
+        return set_match(self.project, from_version, to_version, from_refs, to_refs)
+
+    def note(self, number: int) -> str:
+        _check_version(self.project, number)
+        return next(v.note for v in self.project.versions() if v.number == number)
+
+    def set_note(self, number: int, note: str) -> Change:
+        return set_version_note(self.project, number, note)
+
+    def recorded_date(self, number: int) -> date | None:
+        return recorded_version_date(self.project, number)
+
+    def set_date(self, number: int, when: date | None) -> Change:
+        return set_version_date(self.project, number, when)
+
+    def change_note(self, from_version: int, to_version: int, key: str) -> str:
+        return change_notes(self.project, from_version, to_version).get(key, "")
+
+    def set_change_note(self, from_version: int, to_version: int, key: str, note: str) -> Change:
+        return set_change_note(self.project, from_version, to_version, key, note)

@@ -285,3 +285,71 @@ def test_revising_the_demo_consultation(tmp_path):
     assert [(f.from_refs, f.to_refs) for f in result.flags if f.kind is FlagKind.CHANGE_WITHOUT_COMMENT] == [
         (["三（三）6"], ["三（三）6"])]
     demo.close()
+
+
+def test_where_comments_show_on_the_newest_draft(project):
+    """The ledger's clause tree shows version 2; round-1 comments sit on the clauses theirs became."""
+    import_revision(project, parse_lines(SECOND_DRAFT))
+    ids = {u.name: u.id for u in project.units()}
+    project.add_round(version_number=2, recipients=[ids["市财政局"]])
+    project.add_comment(round_number=2, unit_id=ids["市财政局"], clause_ref="二（二）5", body="建议明确平台建设主体。")
+    places = versions.comment_places(project)
+    assert places.version_number == 2 and places.round_versions == {1: 1, 2: 2}
+    assert places.origins("二（二）5") == [(2, ["二（二）5"]), (1, ["二（二）4"])]
+    assert places.origins("二（二）4") == [(2, ["二（二）4"]), (1, ["二（二）3"])]
+    assert places.origins("二（三）8") == [(2, ["二（三）8"]), (1, ["二（三）6", "二（三）7"])]
+
+    def bodies(ref):
+        return [c.body for c in project.comments(clause_origins=places.origins(ref))]
+
+    assert bodies("二（二）5") == ["建议分为两条。", "建议明确平台建设主体。"]
+    assert bodies("二（二）6") == ["建议分为两条。"]
+    assert bodies("二（二）4") == ["建议改为统筹安排资金。"]
+    assert bodies("二（三）7") == ["建议明确建设标准。"]  # made on 二（三）5, renumbered
+    assert bodies("二（三）8") == []  # the round-1 comment on the old 二（三）8 was on a deleted clause
+    assert len(bodies("二")) == 4 and bodies(GENERAL_CLAUSE_REF) == ["建议压减篇幅。"]
+
+    counts = versions.clause_comment_counts(project, places)
+    assert counts["二（二）5"] == (2, 1)  # the split clause's comment counts on its first piece only
+    assert "二（二）6" not in counts and counts["二（二）4"] == (1, 0) and counts["二（三）7"] == (1, 0)
+    assert counts["第1稿二（三）8"] == (1, 0)  # no clause of version 2 has it, the whole still does
+    assert sum(total for total, _ in counts.values()) == project.count_comments() == 6
+    # with one version, the counts are the plain counts per clause
+    single, _ = consulted_project(project.path.parent / "q.yjt")
+    assert versions.clause_comment_counts(single, versions.comment_places(single)) == single.clause_counts()
+    single.close()
+
+
+def test_a_prepared_revision_is_stored_only_on_the_version_it_was_matched_to(project):
+    prepared = versions.prepare_revision(parse_lines(SECOND_DRAFT), 1, project.clauses(1), source_file="第二稿.docx")
+    assert triples(prepared.matches) == EXPECTED_MATCHES
+    assert [v.number for v in project.versions()] == [1]  # nothing stored yet
+    import_revision(project, parse_lines(THIRD_DRAFT))
+    with pytest.raises(LedgerError, match="“第二稿.docx”比对后项目中的草案已有变化，请重新导入"):
+        versions.save_revision(project, prepared, source_file="第二稿.docx")
+    assert [v.number for v in project.versions()] == [1, 2]
+
+
+def test_the_note_and_the_recorded_date_of_a_version(project):
+    import_revision(project, parse_lines(SECOND_DRAFT))
+    assert versions.set_version_note(project, 2, " 吸收反馈意见 ").ids == (2,)
+    assert project.versions()[1].note == "吸收反馈意见"
+    assert versions.recorded_version_date(project, 1) is None
+    assert versions.version_date(project, 1) == date(2023, 4, 3)  # the plan's drafting date stands in
+    with pytest.raises(LedgerError, match="项目中没有第3稿"):
+        versions.set_version_note(project, 3, "不存在")
+
+
+def test_any_two_versions_compare_clause_by_clause(project):
+    import_revision(project, parse_lines(SECOND_DRAFT))
+    import_revision(project, parse_lines(THIRD_DRAFT))
+    # 1 → 3 is matched afresh (only neighbouring versions keep matches); 2 → 3 changed one clause
+    assert [(c.group.from_refs, c.group.to_refs, c.relation.value) for c in changes_between(project, 2, 3)] == [
+        (["二（一）2"], ["二（一）2"], "modified")]
+    across = changes_between(project, 1, 3)
+    assert [(c.group.from_refs, c.group.to_refs, c.relation.value) for c in across] == [
+        (c.group.from_refs, c.group.to_refs, c.relation.value) for c in changes_between(project, 1, 2)]
+    inserted = across[0]
+    assert inserted.relation is Relation.INSERTED and "（含课外实践）" in inserted.new_text
+    assert [(r.op, r.new) for r in changes_between(project, 2, 3)[0].runs if r.op != "equal"] == [
+        ("insert", "（含课外实践）")]
