@@ -423,3 +423,42 @@ def test_main_opens_the_demo_window_and_saves_a_screenshot(tmp_path):
     missing = subprocess.run([sys.executable, str(root / "main.py"), str(tmp_path / "无此文件.yjt")],
                              capture_output=True, text=True, env=env, timeout=60)
     assert missing.returncode == 2 and "无此文件.yjt" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_without_a_screen_the_run_command_leaves_a_picture_of_the_window(tmp_path):
+    """On a machine with no display, main.py --demo still opens the demo and says where its picture is."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    result = subprocess.run([sys.executable, str(root / "main.py"), "--demo"], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "没有图形显示" in result.stdout and "已打开演示项目" in result.stdout
+    pictures = list((tmp_path / "data").rglob("*.png"))
+    assert len(pictures) == 1 and str(pictures[0]) in result.stdout
+    assert QImage(str(pictures[0])).width() == 1440
+    assert "propagateSizeHints" not in result.stderr
+
+
+def test_display_problem_names_missing_x11_packages(monkeypatch):
+    import ctypes
+
+    import ui.app
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert ui.app.display_problem({}) == "没有图形显示（未设置 DISPLAY）"
+    real = ctypes.CDLL
+
+    def fake(name, *args, **kwargs):
+        if "icccm" in name:
+            raise OSError(name)
+        return real("libc.so.6")
+
+    monkeypatch.setattr(ctypes, "CDLL", fake)
+    assert "libxcb-icccm4" in ui.app.display_problem({"DISPLAY": ":0"})
+    monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **k: real("libc.so.6"))
+    assert ui.app.display_problem({"DISPLAY": ":0"}) is None

@@ -20,6 +20,59 @@ QUIT_WHEN_SHOWN = "YIJIANTONG_QUIT_WHEN_SHOWN"
 SCREENSHOT_SIZE = (1440, 900)
 
 
+# What Qt's X11 window needs beside itself: (library, Debian package). Not every desktop has them all.
+_X11_LIBRARIES = (("libxcb-cursor.so.0", "libxcb-cursor0"), ("libxcb-icccm.so.4", "libxcb-icccm4"),
+                  ("libxcb-keysyms.so.1", "libxcb-keysyms1"), ("libxcb-image.so.0", "libxcb-image0"),
+                  ("libxcb-render-util.so.0", "libxcb-render-util0"), ("libxcb-randr.so.0", "libxcb-randr0"),
+                  ("libxcb-shape.so.0", "libxcb-shape0"), ("libxcb-xkb.so.1", "libxcb-xkb1"),
+                  ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"))
+
+
+def display_problem(environ=os.environ) -> str | None:
+    """Why no window can be shown here (a sentence), or None when it can.
+
+    Only Linux without a chosen Qt platform is checked: there a missing display or a
+    missing X11 library would otherwise end the program with Qt's own abort.
+
+    >>> display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    True
+    """
+    if not sys.platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not environ.get("DISPLAY"):
+        return "没有图形显示（未设置 DISPLAY）"
+    import ctypes
+
+    missing = []
+    for library, package in _X11_LIBRARIES:
+        try:
+            ctypes.CDLL(library)
+        except OSError:
+            missing.append(package)
+    if missing:
+        return f"缺少图形界面所需的系统库（可用 apt-get install {' '.join(missing)} 安装）"
+    return None
+
+
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns about window hints it ignores; nobody can act on that."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message):
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
 def _application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
@@ -59,7 +112,13 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
         if page not in (*PAGES, "start"):
             print(f"错误：没有名为“{page}”的页面（可选：{'、'.join((*PAGES, 'start'))}）", file=sys.stderr)
             return 2
-    headless = bool(screenshot) or bool(os.environ.get(QUIT_WHEN_SHOWN))
+    # no screen to show a window on: open the project all the same and leave a picture of the window
+    problem = None if screenshot or os.environ.get(QUIT_WHEN_SHOWN) else display_problem()
+    if problem:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if problem or screenshot:
+        _quiet_offscreen_warnings()
+    headless = bool(screenshot) or bool(problem) or bool(os.environ.get(QUIT_WHEN_SHOWN))
     if screenshot and sys.platform.startswith("linux") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -94,6 +153,13 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
             window.show_page(page)
         QTimer.singleShot(0, lambda: setup_logging(data_dir()))  # after the first paint
 
+    if problem:
+        finish()
+        picture = data_dir() / "意见通窗口.png"
+        status = _screenshot(app, window, str(picture))
+        opened = "已打开演示项目" if demo else f"已打开“{project_path}”" if project_path else "已显示起始页"
+        print(f"{problem}，无法显示窗口：{opened}，窗口已保存为图片 {picture}。在桌面环境中运行同一命令即可打开窗口。")
+        return status
     if screenshot:
         finish()
         return _screenshot(app, window, screenshot)
