@@ -338,6 +338,8 @@ class LedgerPage(QWidget):
         self._current_id = comment.id if comment else None
         history = self.project.history(comment.id) if comment and self.project else []
         self.panel.show_comment(comment, history, self.window.settings.handler, self.units)
+        if comment is not None and comment.submissions > 1:  # one decision for the whole group
+            self.panel.header.setText(self.panel.header.text() + tr("　共{0}人次提出").format(comment.submissions))
         if comment is not None:
             self.clause_view.show_clause(comment.clause_ref, comment.quoted_text)
         else:
@@ -499,6 +501,8 @@ class LedgerPage(QWidget):
             self.fill_filters()
             if change.what == "units":
                 self.units = {u.id: u.name for u in self.project.units()}
+            if change.what == "rounds":  # a second round (an online one, say) makes the round column worth showing
+                self.table.setColumnHidden(COLUMN_INDEX["round"], len(self.project.rounds()) <= 1)
 
     def state(self) -> dict:
         return {"splitter": self.splitter.saveState(), "right": self.right_splitter.saveState(),

@@ -235,6 +235,11 @@ class MainWindow(QMainWindow):
                                 *self.page_actions.values()]
         self.edit_actions = [self.restore_action, self.save_next_action, self.enter_action,
                              self.edit_comment_action, self.delete_comment_action, *self.disposition_actions]
+        from ui.sheets import SheetActions
+
+        self.sheets = SheetActions(self)  # the 表格 menu: forms out and back, the ledger workbook, public comments
+        self.project_actions += self.sheets.project_actions
+        self.edit_actions += self.sheets.edit_actions
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -264,6 +269,7 @@ class MainWindow(QMainWindow):
         decide_menu.addAction(self.save_next_action)
         decide_menu.addAction(self.next_action)
         decide_menu.addAction(self.previous_action)
+        self.sheets.fill_menu(bar.addMenu(tr("表格(&S)")))
         view_menu = bar.addMenu(tr("视图(&V)"))
         for action in self.page_actions.values():
             view_menu.addAction(action)
