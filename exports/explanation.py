@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Mapping
 
 from exports.adoption_table import (GROUP_BY_UNIT, PORTRAIT_COLUMNS, AdoptionRow, adoption_rows,
                                     merge_column, reply_lines, table_rows, comment_groups)
@@ -35,6 +36,7 @@ class FilledSection:
     title: str
     heading: str
     paragraphs: list[Paragraph]
+    section_id: int = 0  # the stored section it comes from (0 in a read-only project never edited)
 
     @property
     def text(self) -> str:
@@ -64,24 +66,31 @@ class ExplanationContent:
         return f"附件：{self.attachment_title}"
 
 
-def fill_sections(project, statistics: Statistics, document: str = EXPLANATION) -> list[FilledSection]:
-    """The stored sections with every placeholder replaced by today's value."""
+def fill_sections(project, statistics: Statistics, document: str = EXPLANATION, *,
+                  bodies: Mapping[int, str] | None = None) -> list[FilledSection]:
+    """The stored sections with every placeholder replaced by today's value.
+
+    ``bodies`` (section id → text) stands in for stored text, e.g. a section being typed.
+    """
     plan = project.plan()
     values = placeholder_values(plan, statistics.sentence, process_text(project))
+    bodies = bodies or {}
     filled = []
     for position, stored in enumerate(list_sections(project, document)):
-        paragraphs = split_paragraphs(fill_placeholders(stored.body, values))
-        filled.append(FilledSection(stored.title, section_heading(position, stored.title), paragraphs))
+        paragraphs = split_paragraphs(fill_placeholders(bodies.get(stored.id, stored.body), values))
+        filled.append(FilledSection(stored.title, section_heading(position, stored.title), paragraphs,
+                                    stored.id))
     return filled
 
 
-def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: bool = True) -> ExplanationContent:
-    """The whole explanation with the ledger's current numbers."""
+def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: bool = True,
+                        bodies: Mapping[int, str] | None = None) -> ExplanationContent:
+    """The whole explanation with the ledger's current numbers (``bodies`` as in ``fill_sections``)."""
     plan = project.plan()
     statistics = project.statistics()
     content = ExplanationContent(
         plan=plan, title=explanation_title(plan), addressee=addressee_line(plan), opening=opening_sentence(plan),
-        sections=fill_sections(project, statistics), attachment_title=ATTACHMENT_TITLE,
+        sections=fill_sections(project, statistics, bodies=bodies), attachment_title=ATTACHMENT_TITLE,
         unit=drafting_unit(plan), date_text=chinese_date(plan.written_on or date.today()),
         statistics=statistics, group_by=group_by)
     if attachment:

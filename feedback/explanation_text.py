@@ -221,6 +221,15 @@ def strip_heading_number(title: str) -> str:
     return _HEADING_NUMBER_RE.sub("", title.strip()).strip()
 
 
+def clean_body(body: str) -> str:
+    """A section body as stored: line ends made ``\\n``, blank lines at either end dropped.
+
+    >>> clean_body('\\r\\n第一段。\\r\\n第二段。\\n\\n')
+    '第一段。\\n第二段。'
+    """
+    return (body or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+
+
 def section_heading(position: int, title: str) -> str:
     """``一、起草背景`` for the first section (position counts from 0)."""
     return f"{int_to_chinese(position + 1)}、{title}"

@@ -196,7 +196,7 @@ class SetMatch(_MatchesCommand):
 
 
 class SetChangeNote(Command):
-    """The 修改说明 of one change, written into the 修改对照表; it answers a 无意见依据的修改 flag."""
+    """The 修改说明 of one change, written into the 修改对照表; it answers a 修改无对应意见 flag."""
 
     def __init__(self, store: VersionStore, from_version: int, to_version: int, key: str, note: str):
         self.store, self.from_version, self.to_version = store, from_version, to_version

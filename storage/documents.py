@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import json
 
 from feedback.explanation_text import (DOCUMENT_KINDS, EXPLANATION, GROUP_BY_UNIT, GROUPINGS, LETTER, SectionKind,
-                                       default_section_body, default_sections, process_sentence,
+                                       clean_body, default_section_body, default_sections, process_sentence,
                                        strip_heading_number)
 from feedback.ledger import Change, LedgerError
 from storage.versions import version_timeline
@@ -130,7 +130,7 @@ def save_section(project, section_id: int, *, title: str | None = None, body: st
     if title is not None:
         values["title"] = _clean_title(title)
     if body is not None:
-        values["body"] = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        values["body"] = clean_body(body)
     values = {k: v for k, v in values.items() if getattr(current, k) != v}
     if not values:
         return Change("sections", (), "没有变化")

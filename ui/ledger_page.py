@@ -42,6 +42,8 @@ class LedgerPage(QWidget):
         self.units: dict[int, str] = {}
         self._current_id: int | None = None
         self._returning = False
+        self.places = None  # with a later draft: where earlier rounds' comments show (storage.versions)
+        self._view_version: int | None = None  # the earlier draft the clause view reads, None for the newest
 
         # -- filters ----------------------------------------------------------------
         self.search = QLineEdit()
@@ -177,10 +179,7 @@ class LedgerPage(QWidget):
         self.panel.editor.load(None)  # an edit of the previous project was saved or dropped by now
         self.project = project
         self._current_id = None
-        clauses = project.clauses() if project else []
-        self.clause_view.set_clauses(clauses)
-        self.tree_model.set_clauses(clauses)
-        self.tree.expandToDepth(1)
+        self._load_clauses()
         self.fill_filters()
         self.search.blockSignals(True)
         self.search.clear()
@@ -239,8 +238,26 @@ class LedgerPage(QWidget):
     def filters(self) -> dict:
         return dict(round_number=self.round_filter.currentData(), category=self.category_filter.currentData(),
                     unit_id=self.unit_filter.currentData(), disposition=self.disposition_filter.currentData(),
-                    clause_ref=self.tree_model.ref_at(self.tree.currentIndex()),
-                    query=self.search.text().strip() or None)
+                    query=self.search.text().strip() or None, **self._clause_filter())
+
+    def _load_clauses(self) -> None:
+        """The tree shows the newest draft; with an earlier one, comments of its rounds show on the clauses
+        theirs became (``storage.versions.comment_places``)."""
+        from storage.versions import comment_places
+
+        project = self.project
+        clauses = project.clauses() if project else []
+        self.clause_view.set_clauses(clauses)
+        self._view_version = None
+        self.tree_model.set_clauses(clauses)
+        self.tree.expandToDepth(1)
+        self.places = comment_places(project) if project is not None and len(project.versions()) > 1 else None
+
+    def _clause_filter(self) -> dict:
+        ref = self.tree_model.ref_at(self.tree.currentIndex())
+        if ref and self.places is not None:
+            return {"clause_ref": None, "clause_origins": self.places.origins(ref)}
+        return {"clause_ref": ref}
 
     def apply_filters(self, *args) -> None:
         if self.project is None:
@@ -340,6 +357,12 @@ class LedgerPage(QWidget):
         self.panel.show_comment(comment, history, self.window.settings.handler, self.units)
         if comment is not None and comment.submissions > 1:  # one decision for the whole group
             self.panel.header.setText(self.panel.header.text() + tr("　共{0}人次提出").format(comment.submissions))
+        # a comment of an earlier round is read beside the clause it was made on, in that draft
+        made_on = self.places.round_versions.get(comment.round_number) if comment and self.places else None
+        wanted = made_on if self.places is not None and made_on != self.places.version_number else None
+        if wanted != self._view_version and self.project is not None:
+            self._view_version = wanted
+            self.clause_view.set_clauses(self.project.clauses(wanted))
         if comment is not None:
             self.clause_view.show_clause(comment.clause_ref, comment.quoted_text)
         else:
@@ -472,7 +495,12 @@ class LedgerPage(QWidget):
 
     def refresh_counts(self) -> None:
         if self.project is not None:
-            self.tree_model.update_counts(clause_counts(self.project))
+            if self.places is not None:
+                from storage.versions import clause_comment_counts
+
+                self.tree_model.update_counts(clause_comment_counts(self.project, self.places))
+            else:
+                self.tree_model.update_counts(clause_counts(self.project))
         self._update_count()
 
     def apply_change(self, change: Change) -> None:
@@ -497,8 +525,22 @@ class LedgerPage(QWidget):
                 self._show(self.model.comment_at(self.model.row_of(keep)))
             elif len(change.ids) == 1 and self.model.row_of(change.ids[0]) is not None:
                 self.select_comment(change.ids[0])  # an undo shows what it undid
+        elif change.what == "versions":  # a new draft, or matches corrected: comments move with them
+            from storage.versions import comment_places
+
+            newest = self.project.versions()[-1].number
+            if newest != (self.places.version_number if self.places is not None else 1):
+                self._load_clauses()
+            elif self.places is not None:
+                self.places = comment_places(self.project)
+            self.refresh_counts()
+            self.apply_filters()
         elif change.what in ("units", "rounds", "categories", "plan"):
             self.fill_filters()
+            if change.what == "rounds" and self.places is not None:  # a round on the newest draft, say
+                from storage.versions import comment_places
+
+                self.places = comment_places(self.project)
             if change.what == "units":
                 self.units = {u.id: u.name for u in self.project.units()}
             if change.what == "rounds":  # a second round (an online one, say) makes the round column worth showing

@@ -25,6 +25,7 @@ log = logging.getLogger("yijiantong")
 LAZY_PAGES = {
     "units": ("ui.units_page", "UnitsPage", "单位与反馈"),
     "statistics": ("ui.statistics_page", "StatisticsPage", "统计分析"),
+    "explanation": ("ui.explanation_page", "ExplanationPage", "起草说明"),
 }
 PAGES = ("ledger", *LAZY_PAGES)
 DEMO_FILE = "演示项目-汉中市提高教育质量三年行动计划.yjt"
