@@ -521,14 +521,15 @@ def _cell_paragraphs(value: CellValue) -> list[list[Span]]:
 
 
 def _cell_xml(value: CellValue, width: int, style: str, align: str, size_xml: str,
-              merge: str = "", grid_span: int = 1) -> str:
+              merge: str = "", grid_span: int = 1, keep_next: bool = False) -> str:
     tc_pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if grid_span > 1:
         tc_pr += f'<w:gridSpan w:val="{grid_span}"/>'
     if merge:
         tc_pr += f'<w:vMerge w:val="{merge}"/>' if merge == "restart" else "<w:vMerge/>"
     tc_pr += '<w:vAlign w:val="center"/>'
-    p_pr = f'<w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{align}"/></w:pPr>'
+    keep = "<w:keepNext/>" if keep_next else ""
+    p_pr = f'<w:pPr><w:pStyle w:val="{style}"/>{keep}<w:jc w:val="{align}"/></w:pPr>'
     body = "".join(f"<w:p>{p_pr}{''.join(_run_xml(s, size_xml) for s in spans)}</w:p>"
                    for spans in ([[]] if merge == "continue" else _cell_paragraphs(value)))
     return f"<w:tc><w:tcPr>{tc_pr}</w:tcPr>{body}</w:tc>"
@@ -544,16 +545,62 @@ def _plain(value: CellValue) -> str:
     return value if isinstance(value, str) else "".join(s.text for s in (value or []))
 
 
+_CELL_MARGINS_MM = 3.0  # left and right cell margins together (85 twips each), rounded up
+_TABLE_LINE = 1.3  # the height of a table line in font sizes (single spacing with the font's leading)
+
+
+def row_height_mm(values: Sequence[CellValue], widths_mm: Sequence[float], font_size: float = SIZE_SMALL_4) -> float:
+    """About how tall a row prints: its longest cell's lines, each character counted as a Chinese one.
+
+    >>> round(row_height_mm(['1', '一二三四五六七八九十一二'], [10, 30]), 1)
+    11.0
+    """
+    char_mm = font_size / 72 * 25.4
+    lines = 1
+    for value, width in zip(values, widths_mm):
+        per_line = max(1, int((width - _CELL_MARGINS_MM) / char_mm))
+        text = _plain(value)
+        lines = max(lines, sum(max(1, -(-len(line) // per_line)) for line in text.split("\n")))
+    return lines * font_size * _TABLE_LINE / 72 * 25.4
+
+
+def _merged_groups_kept(rows: Sequence, heights: Sequence[float], merge_column: int | None,
+                        limit: float) -> list[bool]:
+    """For each row, whether it keeps with the next: rows sharing a merged cell, together shorter than ``limit``.
+
+    >>> _merged_groups_kept([['1', '甲'], ['2', '甲'], ['3', '乙']], [5, 5, 5], 1, 100)
+    [True, False, False]
+    """
+    keys = [None if isinstance(row, FullWidthRow) or merge_column is None or merge_column >= len(row)
+            else _plain(row[merge_column]) for row in rows]
+    kept = [False] * len(rows)
+    start = 0
+    while start < len(rows):
+        end = start
+        while end + 1 < len(rows) and keys[start] and keys[end + 1] == keys[start]:
+            end += 1
+        if end > start and sum(heights[start:end + 1]) < limit:
+            for index in range(start, end):
+                kept[index] = True
+        start = end + 1
+    return kept
+
+
 def table_xml(columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | FullWidthRow], *,
               text_width_mm: float = PORTRAIT.text_width, merge_column: int | None = None,
-              font_size: float = SIZE_SMALL_4, header: bool = True) -> str:
+              font_size: float = SIZE_SMALL_4, header: bool = True,
+              text_height_mm: float = PORTRAIT.text_height) -> str:
     """The WordprocessingML of a whole table, built as one string (fast for thousands of rows).
 
     Borders on every cell, the header row repeated on each page, fixed column widths
-    scaled to the text block; consecutive equal cells of ``merge_column`` merged.
+    scaled to the text block; consecutive equal cells of ``merge_column`` merged. A row
+    shorter than half the text block is kept on one page (a longer one may break), and so
+    are the rows of one merged cell, so that its name is on the page with them.
     """
     total = sum(c.width_mm for c in columns) or 1
-    widths = [round(c.width_mm * text_width_mm / total * TWIPS_PER_MM) for c in columns]
+    widths_mm = [c.width_mm * text_width_mm / total for c in columns]
+    widths = [round(w * TWIPS_PER_MM) for w in widths_mm]
+    whole_row = text_height_mm / 2
     size_xml = "" if font_size == SIZE_SMALL_4 else _size_xml(font_size)
     border = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
     parts = [
@@ -573,9 +620,14 @@ def table_xml(columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | Fu
     cell_open = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
                  for w in widths]
     cell_ppr = [f'<w:pPr><w:pStyle w:val="{STYLE_TABLE_TEXT}"/><w:jc w:val="{c.align}"/></w:pPr>' for c in columns]
+    kept_ppr = [f'<w:pPr><w:pStyle w:val="{STYLE_TABLE_TEXT}"/><w:keepNext/><w:jc w:val="{c.align}"/></w:pPr>'
+                for c in columns]
+    rows = list(rows)
+    heights = [0.0 if isinstance(row, FullWidthRow) else row_height_mm(row, widths_mm, font_size) for row in rows]
+    keep_next = _merged_groups_kept(rows, heights, merge_column, whole_row)
     run_open = f'<w:r>{"<w:rPr>" + size_xml + "</w:rPr>" if size_xml else ""}<w:t xml:space="preserve">'
     previous: str | None = None
-    for row in rows:
+    for number, row in enumerate(rows):
         if isinstance(row, FullWidthRow):
             previous = None
             parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
@@ -591,10 +643,13 @@ def table_xml(columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | Fu
                 merge = "continue" if text and text == previous else "restart"
                 previous = text
             if merge or not isinstance(value, str):
-                cells.append(_cell_xml(value, width, STYLE_TABLE_TEXT, column.align, size_xml, merge))
+                cells.append(_cell_xml(value, width, STYLE_TABLE_TEXT, column.align, size_xml, merge,
+                                       keep_next=keep_next[number]))
             else:
-                cells.append(cell_open[index] + _plain_cell_body(value, cell_ppr[index], run_open) + "</w:tc>")
-        parts.append("<w:tr>" + "".join(cells) + "</w:tr>")
+                ppr = kept_ppr[index] if keep_next[number] else cell_ppr[index]
+                cells.append(cell_open[index] + _plain_cell_body(value, ppr, run_open) + "</w:tc>")
+        whole = heights[number] < whole_row
+        parts.append(("<w:tr><w:trPr><w:cantSplit/></w:trPr>" if whole else "<w:tr>") + "".join(cells) + "</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
 
@@ -709,7 +764,8 @@ class OfficialDocument:
               merge_column: int | None = None, font_size: float = SIZE_SMALL_4, header: bool = True) -> Table:
         """A bordered table across the text block, built directly as XML (see ``table_xml``)."""
         element = parse_xml(table_xml(columns, rows, text_width_mm=self.page.text_width,
-                                      merge_column=merge_column, font_size=font_size, header=header))
+                                      merge_column=merge_column, font_size=font_size, header=header,
+                                      text_height_mm=self.page.text_height))
         body = self.document.element.body
         sect_pr = body.find(qn("w:sectPr"))
         if sect_pr is not None:

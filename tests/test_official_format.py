@@ -133,6 +133,27 @@ def test_table_text_header_and_layout(tmp_path):
     assert spans[0].font.strike and spans[1].font.underline
 
 
+def test_rows_stay_whole_and_a_merged_cell_stays_with_its_rows(tmp_path):
+    doc = OfficialDocument()
+    long_comment = "建议修改。" * 400  # taller than half a page: it may break, or it could not be printed
+    doc.table([Column("序号", 12, "center"), Column("单位", 30), Column("意见", 114)],
+              [["1", "市财政局", "建议修改。"], ["2", "市财政局", "建议补充。"], ["3", "洋县", "建议删去。"],
+               ["4", "勉县", long_comment], ["5", "勉县", "建议补充。"]], merge_column=1)
+    table = docx.Document(str(doc.save(tmp_path / "t.docx"))).tables[0]
+
+    def whole(row):
+        return row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+    def kept_with_next(row):
+        return all(p._p.pPr.find(qn("w:keepNext")) is not None for cell in row._tr.tc_lst
+                   for p in docx.table._Cell(cell, table).paragraphs)
+
+    rows = table.rows[1:]
+    assert [whole(r) for r in rows] == [True, True, True, False, True]
+    # 市财政局's two rows go to the same page; 勉县's cannot both fit, so they are not tied together
+    assert [kept_with_next(r) for r in rows] == [True, False, False, False, False]
+
+
 def test_page_numbers_on_the_outer_side_of_odd_and_even_pages(tmp_path):
     path = sample(tmp_path)
     document = docx.Document(str(path))
