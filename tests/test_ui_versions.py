@@ -9,7 +9,7 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
 import docx  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
 from feedback.commands import ScriptedInteraction  # noqa: E402
 from feedback.revision import FlagKind, Relation  # noqa: E402
@@ -246,3 +246,25 @@ def test_helpers():
 
     old, new = diff_html(char_diff("到2023年底完成", "到2025年底基本完成"))
     assert "2023" in old and "line-through" in old and "2025" in new and "基本" in new
+
+
+def test_a_read_only_project_is_compared_and_exported_but_not_changed(qtbot, tmp_path, demo_file):
+    from feedback.outline import parse_lines
+    from storage.versions import import_revision
+
+    with Project.open(demo_file) as project:
+        import_revision(project, parse_lines(revise_demo_lines(DEMO_DRAFT.read_text(encoding="utf-8").splitlines())))
+    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(settings, ScriptedInteraction(), remember_layout=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_project(demo_file, read_only=True)
+    window.show_page("versions")
+    page = window.page("versions")
+    assert page.pair() == (1, 2) and page.current_key() == UNCERTAIN  # what awaits confirmation comes first
+    assert not page.import_button.isEnabled() and page.export_button.isEnabled()
+    assert not any(b.isEnabled() for b in (page.confirm_button, page.correct_button, page.unmatch_button,
+                                           page.confirm_all_button, page.note_button))
+    assert not page.versions_table.item(1, 2).flags() & Qt.ItemFlag.ItemIsEditable
+    assert page.import_revision(tmp_path / "任意.docx") is None
+    window.close_project()

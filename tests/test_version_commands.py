@@ -1,6 +1,8 @@
 """The undoable version edits, without a window: do, undo, redo, refusals."""
 from datetime import date
 
+import pytest
+
 from feedback.commands import ScriptedInteraction, execute
 from feedback.outline import parse_lines
 from feedback.revision import FlagKind
@@ -10,8 +12,6 @@ from storage.versions import (ProjectVersions, import_revision, revision_flags, 
                               version_date, version_timeline)
 from tests.fixtures.revised_drafts import SECOND_DRAFT
 from tests.test_versions import consulted_project, grey_band_revision
-
-import pytest
 
 
 @pytest.fixture

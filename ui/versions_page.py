@@ -18,9 +18,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
+                               QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
+                               QWidget)
 
 from feedback.explanation_text import chinese_date
 from feedback.ledger import Change, LedgerError
@@ -366,6 +366,10 @@ class VersionsPage(QWidget):
             self.review = None
         self.project = project
         self._changes_pair = None
+        for box in (self.from_box, self.to_box):  # the next project's versions, not this one's choice
+            box.blockSignals(True)
+            box.clear()
+            box.blockSignals(False)
         self.refresh()
 
     def editable(self) -> bool:
