@@ -25,6 +25,7 @@ log = logging.getLogger("yijiantong")
 LAZY_PAGES = {
     "units": ("ui.units_page", "UnitsPage", "单位与反馈"),
     "statistics": ("ui.statistics_page", "StatisticsPage", "统计分析"),
+    "versions": ("ui.versions_page", "VersionsPage", "版本对照"),
     "explanation": ("ui.explanation_page", "ExplanationPage", "起草说明"),
 }
 PAGES = ("ledger", *LAZY_PAGES)
