@@ -27,6 +27,37 @@ def void_calls_drop_none() -> bool:
     return sys.getrefcount(None) < before - 32
 
 
+def emit_drops_true() -> bool:
+    """True when emitting a signal from Python loses a reference to ``True`` (the same fault, PySide6 6.12)."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Probe(QObject):
+        ping = Signal()
+
+    probe = Probe()
+    before = sys.getrefcount(True)
+    for _ in range(64):
+        probe.ping.emit()
+    return sys.getrefcount(True) < before - 32
+
+
+def keep_bools_alive() -> bool:
+    """Make ``True`` and ``False`` as good as immortal where emitting signals would kill them; True when needed.
+
+    Every progress report of a background job, every status message is an emit:
+    a day's work would otherwise end in "deallocating True or False".
+    """
+    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return False
+    if not emit_drops_true():
+        return False
+    for value in (True, False):
+        count = ctypes.c_ssize_t.from_address(id(value))
+        if count.value < _RESERVE:
+            count.value += _RESERVE
+    return True
+
+
 def keep_none_alive() -> bool:
     """Make ``None`` as good as immortal where the fault would kill it; True when that was needed."""
     if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
