@@ -12,7 +12,6 @@ in its place, as they put ``ScriptedInteraction`` in place of the dialogs.
 """
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 from typing import Callable, Sequence
@@ -25,8 +24,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from ui.style import ERROR, MUTED, set_role
 from ui.text import tr
-
-log = logging.getLogger("yijiantong")
 
 PREVIEW_ROWS = 12
 _FOLDER_BUTTON_MS = 30_000
@@ -98,7 +95,8 @@ def report_result(report) -> str:
     """The short result of one collected file (``exports.forms.FileReport``).
 
     >>> from exports.forms import FileReport
-    >>> report_result(FileReport("a.xlsx", "imported", "", comments=3)), report_result(FileReport("b.xlsx", "rejected", ""))
+    >>> imported, rejected = FileReport("a.xlsx", "imported", "", comments=3), FileReport("b.xlsx", "rejected", "")
+    >>> report_result(imported), report_result(rejected)
     ('已导入3条', '已拒收')
     """
     return tr(_RESULTS.get(report.status, report.status)).format(report.comments)
@@ -307,7 +305,8 @@ class PublicMappingDialog(QDialog):
                 item = QTableWidgetItem(text[:120])
                 item.setToolTip(str(value)[:1000] if value is not None else "")
                 self.preview.setItem(r, c, item)
-        self.preview.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self.preview.horizontalHeader().setDefaultAlignment(left)
         self.preview.horizontalHeader().setStretchLastSection(True)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
