@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from exports.explanation import explanation_content  # noqa: E402
 from exports.official_format import STYLE_HEADING1  # noqa: E402
 from feedback.commands import ScriptedInteraction, SetDisposition  # noqa: E402
 from feedback.explanation_text import GROUP_BY_CLAUSE, GROUP_BY_UNIT, SectionKind  # noqa: E402
@@ -126,9 +127,27 @@ def test_typed_text_is_kept_in_the_project_and_shown_in_the_preview(window, page
     # kept once typing pauses, without leaving the editor
     qtbot.waitUntil(lambda: stored_sections(demo_file)[3].body.endswith("同时做好政策解读工作。"), timeout=3000)
     assert page.editor.toPlainText().endswith("同时做好政策解读工作。")  # the save did not reload the editor
+    preview = page.preview.toPlainText()  # typing redrew the text and left the attachment as it was
+    assert preview.count("同时做好政策解读工作。") == 1 and preview.count("征求意见反馈情况") == 2
+    assert all(row.body.splitlines()[0] in preview for row in page.attachment_rows)
     window.close_project()
     with Project.open(demo_file) as reopened:
         assert documents.list_sections(reopened)[3].body.endswith("印发实施。同时做好政策解读工作。")
+
+
+def test_choosing_another_section_keeps_the_text_and_the_choice(page, demo_file):
+    page.section_list.setCurrentRow(0)
+    page.editor.setPlainText("第一部分的新文字。")
+    page.section_list.setCurrentRow(2)  # at once, before typing paused
+    assert stored_sections(demo_file)[0].body == "第一部分的新文字。"
+    assert page.section_list.currentRow() == 2 and page.section_heading.text() == "三、起草过程"
+    assert page.editor.toPlainText() == page.sections[2].body
+    page.editor.setPlainText("{统计}")
+    page.flush()
+    assert page.warnings.isHidden()
+    page.editor.setPlainText("没有统计的起草过程。")
+    page.flush()
+    assert "{统计}" in page.warnings.text() and page.warnings.isVisibleTo(page)
 
 
 def test_text_left_unsaved_is_kept_when_the_project_closes(window, page, demo_file):
@@ -311,3 +330,11 @@ def test_a_read_only_project_can_be_previewed_and_generated_but_not_edited(qtbot
     with Project.open(demo_file, read_only=True) as other:
         assert other.db.execute("SELECT count(*) FROM document_sections").fetchone()[0] == 0
         assert documents.attachment_grouping(other) == GROUP_BY_UNIT
+
+
+def test_a_long_attachment_is_cut_short_in_the_preview_only(page):
+    content = explanation_content(page.project)
+    shown = explanation_page.attachment_html(content, limit=5)
+    assert shown.count("<tr>") == 1 + 5
+    assert f"预览只显示前5行，共{len(content.rows)}条意见" in shown
+    assert "rowspan" in explanation_page.attachment_html(content)  # a unit's rows share one cell, as in the document

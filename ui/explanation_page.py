@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter,
@@ -35,7 +35,8 @@ from ui.text import tr
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SAVE_DELAY_MS = 600  # typed text is kept once typing pauses this long
 PREVIEW_DELAY_MS = 250
-PREVIEW_ROWS = 300  # the preview shows this many rows of the attachment table; the document has them all
+PREVIEW_ROWS = 100  # the preview shows this many rows of the attachment table; the document has them all
+ATTACHMENT_ANCHOR = "attachment"
 TEXT_FIELDS = ("title", "short_name", "drafting_unit", "addressee", "contact_person", "contact_phone")
 DATE_FIELDS = ("drafted_on", "written_on")
 # The preview in faces close to the document's where installed (仿宋 body, 黑体 headings, 小标宋 title).
@@ -69,7 +70,7 @@ def _text(value: str) -> str:
 
 def attachment_html(content: ExplanationContent, limit: int = PREVIEW_ROWS) -> str:
     """The attachment 征求意见反馈情况 as a table, units (or clauses) merged as in the document."""
-    parts = ['<p style="margin-top: 28px;">附件</p>',
+    parts = [f'<p style="margin-top: 28px;"><a name="{ATTACHMENT_ANCHOR}"></a>附件</p>',
              f'<p align="center" style="font-size: {_TITLE_PX - 2}px; {_font_css(_TITLE_FACES)} margin: 8px 0 10px 0;">'
              f'{_text(content.attachment_title)}</p>',
              '<table border="1" cellspacing="0" cellpadding="4" width="100%" '
@@ -345,6 +346,7 @@ class ExplanationPage(QWidget):
         # -- the sections ------------------------------------------------------------------------------------
         self.section_list = QListWidget()
         self.section_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.section_list.setSpacing(2)
         self.section_list.currentRowChanged.connect(self._section_chosen)
         self.section_list.itemDoubleClicked.connect(lambda item: self.rename_section())
         self.add_button = QPushButton(tr("添加…"))
@@ -514,6 +516,8 @@ class ExplanationPage(QWidget):
             self._grouping = grouping
             self._load_sections()
             self.refresh_preview(attachment=regroup)
+            if not regroup:
+                self.refresh_warnings()
         elif change.what == "plan":
             self._dirty_fields = set()
             self._load_fields()
@@ -612,15 +616,40 @@ class ExplanationPage(QWidget):
         if attachment:
             self.attachment_rows = content.rows
             self._attachment_html = attachment_html(content)
-            self.warnings.setText("　".join(explanation_warnings(self.project)))
-            self.warnings.setVisible(bool(self.warnings.text()))
+            self.refresh_warnings()
         self.grouping_box.setCurrentIndex(max(0, self.grouping_box.findData(self._grouping)))
         self.preview_content = content
         bar = self.preview.verticalScrollBar()
         position = bar.value()
-        self.preview.setHtml(explanation_html(content, current=self.section_id, attachment=self._attachment_html))
+        if attachment or not self._replace_body(explanation_html(content, current=self.section_id)):
+            self.preview.setHtml(explanation_html(content, current=self.section_id,
+                                                  attachment=self._attachment_html))
         bar.setValue(position)
         self._show_automatic(content)
+
+    def _replace_body(self, body_html: str) -> bool:
+        """Put a new body before the attachment already shown; False when there is none to keep.
+
+        Laying out a long table takes Qt far longer than the text, so typing leaves it alone.
+        """
+        document = self.preview.document()
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                if ATTACHMENT_ANCHOR in fragments.fragment().charFormat().anchorNames():
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(block.position() - 1, QTextCursor.MoveMode.KeepAnchor)
+                    cursor.insertHtml(body_html)
+                    return True
+                fragments += 1
+            block = block.next()
+        return False
+
+    def refresh_warnings(self) -> None:
+        """What to look at before sending the explanation (fields missing, comments undecided …)."""
+        self.warnings.setText("　".join(explanation_warnings(self.project)))
+        self.warnings.setVisible(bool(self.warnings.text()))
 
     def _show_automatic(self, content: ExplanationContent) -> None:
         """What the placeholders of the section in the editor stand for now."""
@@ -688,11 +717,19 @@ class ExplanationPage(QWidget):
         self._dirty_body, self._dirty_fields = False, set()
 
     def _section_chosen(self, row: int) -> None:
-        self.flush()
-        if 0 <= row < len(self.sections):
-            self._load_editor(self.sections[row])
-            self.refresh_preview()
-            self.scroll_preview_to_section()
+        if not 0 <= row < len(self.sections):
+            return
+        chosen = self.sections[row].id
+        self.flush()  # keeping the text of the section left reloads the list around that one
+        ids = [s.id for s in self.sections]
+        if chosen and chosen in ids:
+            row = ids.index(chosen)
+        self.section_list.blockSignals(True)
+        self.section_list.setCurrentRow(row)
+        self.section_list.blockSignals(False)
+        self._load_editor(self.sections[row])
+        self.refresh_preview()
+        self.scroll_preview_to_section()
 
     def select_section(self, section_id: int) -> None:
         ids = [s.id for s in self.sections]
