@@ -125,9 +125,11 @@ class Project:
                     f"“{path.name}”正在另一个窗口或程序中编辑，只能以只读方式打开。")
         try:
             if read_only:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
-                                       check_same_thread=False)
+                # an ordinary connection that refuses writes: unlike mode=ro, the last one to close
+                # tidies the -wal and -shm files away instead of leaving them beside the project
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA query_only = ON")
+                conn.execute("PRAGMA busy_timeout = 5000")
             else:
                 conn = cls._connect(path)
             version = cls._check_version(path, conn)

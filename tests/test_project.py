@@ -239,3 +239,14 @@ def test_clause_counts_add_up_to_the_comments(demo):
     demo.set_disposition(1, Disposition.PENDING)
     ref = demo.comment(1).clause_ref
     assert demo.clause_counts()[ref][1] == 1
+
+
+def test_reading_leaves_nothing_beside_the_file_and_writes_nothing(tmp_path):
+    path = tmp_path / "plan.yjt"
+    small_project(path).close()
+    with Project.open(path, read_only=True) as reader:
+        with pytest.raises(LedgerError):
+            reader.add_unit("市审计局", "市级部门")
+        with pytest.raises(sqlite3.DatabaseError):
+            reader.db.execute("DELETE FROM units")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yjt"]
