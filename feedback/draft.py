@@ -6,7 +6,7 @@ blocks into a ``Draft``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from feedback.vocabulary import ClauseKind

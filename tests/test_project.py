@@ -10,7 +10,7 @@ from feedback.vocabulary import Disposition, ReplyState, RoundMethod
 from storage.backups import list_backups
 from storage.demo import build_demo_project
 from storage.project import Project, ProjectError, ProjectLockedError
-from storage.schema import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from storage.schema import SCHEMA_VERSION, migrate, schema_version
 
 
 @pytest.fixture

@@ -20,43 +20,12 @@ from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from feedback.commands import ScriptedInteraction  # noqa: E402
 from feedback.vocabulary import Disposition, ReplyState  # noqa: E402
-from storage.demo import build_demo_project  # noqa: E402
 from storage.project import Project  # noqa: E402
 from ui.jobs import JobCancelled, run_job  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.settings import AppSettings  # noqa: E402
 
 DRAFT = ["某市推进教育数字化行动方案（征求意见稿）", "一、总体要求", "坚持应用为王。", "二、重点任务",
          "1.建设智慧校园。到2025年建成50所。（牵头单位：市教育局；责任单位：市财政局、市工信局）",
          "2.培养数字教师。（牵头单位：市教育局；责任单位：市人社局）"]
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.yjt"
-    build_demo_project(path).close()
-    return path
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def make_window(qtbot, settings):
-    windows = []
-
-    def make(talk=None):
-        window = MainWindow(settings, talk or ScriptedInteraction(), remember_layout=False)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.close_project()
 
 
 def test_second_instance_is_offered_read_only(make_window, demo_file):

@@ -9,7 +9,7 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
 import docx  # noqa: E402
-from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QEvent, Qt  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -19,20 +19,10 @@ from feedback.commands import ScriptedInteraction, SetDisposition  # noqa: E402
 from feedback.explanation_text import GROUP_BY_CLAUSE, GROUP_BY_UNIT, SectionKind  # noqa: E402
 from feedback.vocabulary import Disposition  # noqa: E402
 from storage import documents  # noqa: E402
-from storage.demo import build_demo_project  # noqa: E402
 from storage.project import Project  # noqa: E402
 from ui.jobs import Job  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.settings import AppSettings  # noqa: E402
 import ui.explanation_page as explanation_page  # noqa: E402
 from ui.explanation_page import DocumentDialog  # noqa: E402
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.yjt"
-    build_demo_project(path).close()
-    return path
 
 
 @pytest.fixture
@@ -40,21 +30,12 @@ def talk():
     return ScriptedInteraction(choices=[None] * 10)  # after generating: neither open the file nor its folder
 
 
-def make_window(qtbot, tmp_path, talk):
-    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings, talk, remember_layout=False)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
 @pytest.fixture
-def window(qtbot, tmp_path, demo_file, talk):
-    window = make_window(qtbot, tmp_path, talk)
+def window(make_window, demo_file, talk):
+    window = make_window(talk)
     assert window.open_project(demo_file)
     window.show_page("explanation")
-    yield window
-    window.close_project()
+    return window
 
 
 @pytest.fixture
@@ -307,9 +288,9 @@ def test_a_bad_template_is_one_sentence_and_no_file(window, page, talk, qtbot, s
     assert not (tmp_path / "说明.docx").exists()
 
 
-def test_a_read_only_project_can_be_previewed_and_generated_but_not_edited(qtbot, tmp_path, demo_file, talk,
+def test_a_read_only_project_can_be_previewed_and_generated_but_not_edited(make_window, qtbot, demo_file, talk,
                                                                               saving_to):
-    window = make_window(qtbot, tmp_path, talk)
+    window = make_window(talk)
     assert window.open_project(demo_file, read_only=True)
     window.show_page("explanation")
     page = window.page("explanation")

@@ -15,34 +15,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from feedback.commands import ScriptedInteraction, SetDisposition  # noqa: E402
 from feedback.outline import parse_lines  # noqa: E402
 from feedback.vocabulary import Disposition  # noqa: E402
-from storage.demo import build_demo_project  # noqa: E402
 from storage.project import Project  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.models import COLUMN_INDEX  # noqa: E402
 from ui.settings import AppSettings  # noqa: E402
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.yjt"
-    build_demo_project(path).close()
-    return path
-
-
-@pytest.fixture
-def talk():
-    return ScriptedInteraction(texts=["王经办"])
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, demo_file, talk):
-    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings, talk, remember_layout=False)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_project(demo_file)
-    yield window
-    window.close_project()
 
 
 def stored(path, comment_id):

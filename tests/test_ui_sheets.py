@@ -18,7 +18,6 @@ from exports.forms import HEADER_ROW, form_context, write_form  # noqa: E402
 from exports.ledger_xlsx import LEDGER_SHEET  # noqa: E402
 from feedback.commands import ScriptedInteraction  # noqa: E402
 from feedback.vocabulary import Disposition, ReplyState, RoundMethod  # noqa: E402
-from storage.demo import build_demo_project  # noqa: E402
 from storage.intake import PUBLIC_UNIT_NAME  # noqa: E402
 from storage.project import Project  # noqa: E402
 from tests.fixtures.fill_forms import edit_cell, fill_form  # noqa: E402
@@ -53,29 +52,6 @@ class ScriptedFiles:
     def save_file(self, title, suggestion, filters):
         self.titles.append(title)
         return self.answers["save"]
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.yjt"
-    build_demo_project(path).close()
-    return path
-
-
-@pytest.fixture
-def talk():
-    return ScriptedInteraction(texts=["王经办"])
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, demo_file, talk):
-    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings, talk, remember_layout=False)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_project(demo_file)
-    yield window
-    window.close_project()
 
 
 def run(window, qtbot, action, files):

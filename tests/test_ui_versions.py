@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
 from feedback.commands import ScriptedInteraction  # noqa: E402
 from feedback.revision import FlagKind, Relation  # noqa: E402
-from storage.demo import DEMO_DRAFT, build_demo_project  # noqa: E402
+from storage.demo import DEMO_DRAFT  # noqa: E402
 from storage.project import Project  # noqa: E402
 from storage.versions import stored_matches, unconfirmed_matches  # noqa: E402
 from tests.fixtures.revised_drafts import revise_demo_lines  # noqa: E402
@@ -22,13 +22,6 @@ from ui.settings import AppSettings  # noqa: E402
 from ui.versions_page import diff_html, parse_day  # noqa: E402
 
 UNCERTAIN = "三（七）19→三（七）18"  # the reworded task 19 (now 18) awaits confirmation
-
-
-@pytest.fixture
-def demo_file(tmp_path):
-    path = tmp_path / "demo.yjt"
-    build_demo_project(path).close()
-    return path
 
 
 @pytest.fixture
@@ -46,17 +39,6 @@ def revised_docx(tmp_path):
 @pytest.fixture
 def talk():
     return ScriptedInteraction(texts=["吸收第一轮反馈意见"])
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, demo_file, talk):
-    settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings, talk, remember_layout=False)
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_project(demo_file)
-    yield window
-    window.close_project()
 
 
 def imported(window, qtbot, path):
