@@ -24,9 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from itertools import islice
+from typing import Callable, Generator, Iterator
 
-from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, check_row_number, check_spreadsheet_file,
+from exports.xlsx_safety import (SheetFileError, cell_text, check_row_number, check_spreadsheet_file,
                                  clean_cell_text, sheet_error)
 from feedback.duplicates import Cancelled, group_duplicates
 from feedback.ledger import LedgerError
@@ -124,32 +125,30 @@ def _header_index(rows: list[list]) -> int:
     return 0
 
 
-def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list], list[int]]:
-    from openpyxl import load_workbook
+def _xlsx_rows(path: Path, sheet: str | None, progress) -> Iterator[tuple[list, int]]:
+    """(values, row number) of each row holding a value, streamed from the sheet's XML."""
+    from exports.xlsx_reader import XlsxBook
 
     check_spreadsheet_file(path)
     name = path.name
     try:
-        workbook = load_workbook(path, read_only=True)  # a formula comes back as the text typed
+        book = XlsxBook(path)
+    except SheetFileError:
+        raise
     except Exception as error:
         raise sheet_error(name, "不是有效的 .xlsx 文件（内容已损坏，无法解析）") from error
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
+        if sheet is not None and sheet not in book.sheetnames:
             raise sheet_error(name, f"没有名为“{sheet}”的工作表")
-        ws = workbook[sheet] if sheet else workbook.worksheets[0]
-        declared = ws.max_row or 0
-        check_row_number(declared, name)
-        ws.reset_dimensions()  # rows come as they are, not padded to what the file declares
-        rows, numbers = [], []
-        width = MAX_COLUMNS
-        for number, row in enumerate(ws.iter_rows(max_col=width, values_only=True), 1):
-            check_row_number(number, name)
-            if any(v is not None and v != "" for v in row):
-                rows.append(list(row))
-                numbers.append(number)
-            if progress and number % 5000 == 0 and progress(0, 1) is False:
+        if not book.sheetnames:
+            raise sheet_error(name, "表格中没有工作表")
+        seen = 0
+        for number, row in book.iter_rows(sheet or book.sheetnames[0], max_col=MAX_COLUMNS):
+            seen += 1
+            if progress and seen % 5000 == 0 and progress(0, 1) is False:
                 raise Cancelled
-        return rows, numbers
+            if any(v is not None and v != "" for v in row):
+                yield row, number
     except (SheetFileError, Cancelled):
         raise
     except MemoryError as error:
@@ -157,7 +156,7 @@ def _read_xlsx(path: Path, sheet: str | None, progress) -> tuple[list[list], lis
     except Exception as error:
         raise sheet_error(name, "表格内容已损坏，无法读取") from error
     finally:
-        workbook.close()
+        book.close()
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -207,7 +206,8 @@ def _in_gb2312(ch: str) -> bool:
         return False
 
 
-def _read_csv(path: Path, progress) -> tuple[list[list], list[int]]:
+def _csv_rows(path: Path, progress) -> Iterator[tuple[list, int]]:
+    """(values, row number) of each row holding a value; the file is read whole (at most 50 MB)."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -227,34 +227,45 @@ def _read_csv(path: Path, progress) -> tuple[list[list], list[int]]:
     except csv.Error:
         dialect = csv.excel
     csv.field_size_limit(MAX_FILE_BYTES)
-    rows, numbers = [], []
+    del data
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
             check_row_number(number, name)
-            if any(v.strip() for v in row):
-                rows.append(row[:MAX_COLUMNS])
-                numbers.append(number)
             if progress and number % 5000 == 0 and progress(0, 1) is False:
                 raise Cancelled
+            if any(v.strip() for v in row):
+                yield row[:MAX_COLUMNS], number
     except csv.Error as error:
         raise sheet_error(name, f"CSV 格式有误（{error}）") from error
-    return rows, numbers
+
+
+def _table_rows(path: Path, sheet: str | None, progress) -> tuple[list[str], Generator[tuple[list, int]]]:
+    """The header names and a stream of the data rows after them (values, row number)."""
+    suffix = path.suffix.lower()
+    rows = _csv_rows(path, progress) if suffix in (".csv", ".txt", ".tsv") else _xlsx_rows(path, sheet, progress)
+    first = list(islice(rows, _HEADER_SEARCH_ROWS))
+    if not first:
+        raise sheet_error(path.name, "表格中没有内容")
+    head = _header_index([row for row, _ in first])
+    headers = [cell_text(v) for v in first[head][0]]
+
+    def data_rows():
+        yield from first[head + 1:]
+        yield from rows
+
+    return headers, data_rows()
 
 
 def read_public_table(path, *, sheet: str | None = None,
                       progress: Callable[[int, int], bool] | None = None) -> PublicTable:
     """The header row and data rows of an .xlsx (first sheet unless named) or .csv file."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        rows, numbers = _read_csv(path, progress)
-    else:
-        rows, numbers = _read_xlsx(path, sheet, progress)
-    if not rows:
-        raise sheet_error(path.name, "表格中没有内容")
-    head = _header_index(rows)
-    headers = [cell_text(v) for v in rows[head]]
-    return PublicTable(path.name, headers, rows[head + 1:], numbers[head + 1:])
+    headers, stream = _table_rows(path, sheet, progress)
+    rows, numbers = [], []
+    for row, number in stream:
+        rows.append(row)
+        numbers.append(number)
+    return PublicTable(path.name, headers, rows, numbers)
 
 
 def _column(headers: list[str], wanted: str, file_name: str) -> int:
@@ -301,42 +312,51 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
     from storage.intake import PublicGroup, apply_public_comments, online_round, public_file_imported
 
     path = Path(path)
-    table = read_public_table(path, sheet=sheet, progress=progress)
-    mapping = dict(mapping or guess_mapping(table.headers))
+    file_name = path.name
+    headers, stream = _table_rows(path, sheet, progress)
+    mapping = dict(mapping or guess_mapping(headers))
     if "text" not in mapping:
-        raise sheet_error(table.file, "未指定意见内容所在的列（text=列名）")
-    columns = {role: _column(table.headers, header, table.file) for role, header in mapping.items()}
+        raise sheet_error(file_name, "未指定意见内容所在的列（text=列名）")
+    columns = {role: _column(headers, header, file_name) for role, header in mapping.items()}
     try:
         number = online_round(project, round_number, create=False)
     except LedgerError:
         if not create_round or round_number is not None:
             raise
         number = None  # made with the comments, in one action
-    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as file:
+        checksum = hashlib.file_digest(file, "sha256").hexdigest()
     if number is not None and public_file_imported(project, number, checksum):
-        return PublicImportReport(table.file, number, "unchanged", mapping=mapping,
-                                  message=f"“{table.file}”已导入过，未作改动")
+        stream.close()
+        return PublicImportReport(file_name, number, "unchanged", mapping=mapping,
+                                  message=f"“{file_name}”已导入过，未作改动")
 
-    def value(row: list, role: str):
-        index = columns.get(role)
-        return row[index] if index is not None and index < len(row) else None
-
+    text_at, submitter_at, clause_at, date_at = (columns.get(role, MAX_COLUMNS) for role in ROLES)
     texts, submissions = [], []
-    blank = truncated = 0
-    for row, row_number in zip(table.rows, table.row_numbers):
-        text = clean_cell_text(cell_text(value(row, "text")))
+    rows = blank = truncated = 0
+    parsed_dates: dict = {}
+    for row, row_number in stream:
+        rows += 1
+        width = len(row)
+        text = clean_cell_text(cell_text(row[text_at] if text_at < width else None))
         if not text:
             blank += 1
             continue
         if len(text) > MAX_SUBMISSION_CHARS:
             text = text[:MAX_SUBMISSION_CHARS]
             truncated += 1
+        when = row[date_at] if date_at < width else None
+        if when is not None:
+            # a few distinct dates or times recur over 100,000 rows
+            when = parsed_dates[when] if when in parsed_dates else parsed_dates.setdefault(when, parse_date(when))
         texts.append(text)
-        submissions.append({"text": text, "submitter": cell_text(value(row, "submitter"))[:200],
-                            "submitted_on": parse_date(value(row, "date")),
-                            "clause_text": cell_text(value(row, "clause"))[:200], "source_row": row_number})
+        submissions.append({"text": text,
+                            "submitter": cell_text(row[submitter_at])[:200] if submitter_at < width else "",
+                            "submitted_on": when,
+                            "clause_text": cell_text(row[clause_at])[:200] if clause_at < width else "",
+                            "source_row": row_number})
     if not texts:
-        raise sheet_error(table.file, f"“{mapping['text']}”列中没有意见内容")
+        raise sheet_error(file_name, f"“{mapping['text']}”列中没有意见内容")
 
     def grouping_progress(done: int, total: int) -> bool:
         return progress(done, total) if progress else True
@@ -365,13 +385,13 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
     with project.transaction():
         if number is None:
             number = online_round(project, None, create=True)
-        ids = apply_public_comments(project, public_groups, round_number=number, file_name=table.file,
+        ids = apply_public_comments(project, public_groups, round_number=number, file_name=file_name,
                                     checksum=checksum)
     largest = max(g.count for g in groups)
-    message = (f"“{table.file}”：{len(texts)}条网上意见归并为{len(ids)}条意见"
+    message = (f"“{file_name}”：{len(texts)}条网上意见归并为{len(ids)}条意见"
                f"（最多的一条有{largest}人次提出），已记入第{number}轮")
     if blank:
         message += f"；{blank}行意见内容为空，已略过"
-    return PublicImportReport(table.file, number, "imported", rows=len(table.rows), submissions=len(texts),
+    return PublicImportReport(file_name, number, "imported", rows=rows, submissions=len(texts),
                               comments=len(ids), largest_group=largest, skipped_blank=blank, truncated=truncated,
                               mapping=mapping, message=message)

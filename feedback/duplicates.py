@@ -19,13 +19,15 @@ texts made only of very common bigrams, where the work per text is bounded.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from operator import add
 from typing import Callable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from feedback.text import fold
+from feedback.text import fold, to_simplified
 
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 _PROGRESS_STEP = 2000
@@ -56,6 +58,26 @@ def normalize(text: str) -> str:
     return _NOT_WORD_RE.sub("", fold(text)).lower()
 
 
+def normalize_all(texts: Sequence[str]) -> list[str]:
+    """``normalize`` of each text, with one Unicode and one OpenCC pass over all of them.
+
+    Line breaks are spaces to ``normalize`` (both are dropped), so the texts are
+    joined with line breaks and converted at once; should the pieces not come back
+    one for one, each text is normalized on its own.
+
+    >>> normalize_all(['建議，增加 “体育” 课时！', '第一行\\n第二行 ＡＢ', ''])
+    ['建议增加体育课时', '第一行第二行ab', '']
+    """
+    if not texts:
+        return []
+    joined = unicodedata.normalize("NFKC", "\n".join(text.replace("\n", " ") for text in texts))
+    pieces = to_simplified(joined).split("\n")
+    if len(pieces) != len(texts):
+        return [normalize(text) for text in texts]
+    sub = _NOT_WORD_RE.sub
+    return [sub("", piece).lower() for piece in pieces]
+
+
 class _Sets:
     """Union-find over positions, joining into the lower root."""
 
@@ -80,15 +102,19 @@ class _Sets:
 def _bigrams(key: str) -> set[str]:
     if len(key) < 2:
         return {key}
-    return {key[i:i + 2] for i in range(len(key) - 1)}
+    return set(map(add, key, key[1:]))
 
 
-def _matches(key: str, chosen: list[int], keys: list[str], threshold: float) -> list[int]:
-    if not chosen:
-        return []
-    found = process.extract(key, [keys[j] for j in chosen], scorer=fuzz.ratio, score_cutoff=threshold,
-                            limit=None)
-    return [chosen[position] for _, _, position in found]
+def _ranks(keys: list[str]) -> dict[str, int]:
+    """Each bigram's place from the rarest (held by fewest keys) on.
+
+    The bigram sets are made again when needed rather than kept: for 100,000
+    texts they would take hundreds of megabytes.
+    """
+    frequency: Counter[str] = Counter()
+    for key in keys:
+        frequency.update(_bigrams(key))
+    return {token: r for r, token in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
 
 
 def _near_duplicate_sets(keys: list[str], threshold: float,
@@ -98,49 +124,46 @@ def _near_duplicate_sets(keys: list[str], threshold: float,
     share = threshold / 100.0
     if share <= 0 or share > 1 or len(keys) < 2:
         return sets
-    token_sets = [_bigrams(k) for k in keys]
-    frequency: Counter[str] = Counter()
-    for tokens in token_sets:
-        frequency.update(tokens)
-    rank = {token: r for r, token in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
-    order = sorted(range(len(keys)), key=lambda i: len(keys[i]))
+    rank_of = _ranks(keys).__getitem__
     lengths = [len(k) for k in keys]
+    order = sorted(range(len(keys)), key=lengths.__getitem__)
     # A pair reaching the threshold differs by at most this many insertions and
     # deletions per character of the longer text's partner, and each such edit
     # removes at most two of a text's bigrams.
     edits_per_char = (1 - share) * 2 / share
+    # rank → [index of the first entry long enough to matter, positions holding the bigram in their prefix…]
     postings: dict[int, list[int]] = {}
-    starts: dict[int, int] = {}
     total = len(order)
+    extract, ratio = process.extract, fuzz.ratio
     for done, i in enumerate(order, 1):
         if progress and done % _PROGRESS_STEP == 0 and progress(done, total) is False:
             raise Cancelled
-        key = keys[i]
         length = lengths[i]
         shortest = length * share / (2 - share)
-        ranked = sorted(map(rank.__getitem__, token_sets[i]))
-        prefix = ranked[:min(len(ranked), 2 * int(edits_per_char * length) + 1)]
+        ranked = sorted(map(rank_of, _bigrams(keys[i])))
         candidates: set[int] = set()
-        for token in prefix:  # rarest first: the most telling bigrams fill the budget
+        collecting = True
+        for token in ranked[:2 * int(edits_per_char * length) + 1]:
             posting = postings.get(token)
-            if not posting:
+            if posting is None:
+                postings[token] = [1, i]
                 continue
-            start = starts[token]
-            while start < len(posting) and lengths[posting[start]] < shortest:
-                start += 1
-            starts[token] = start
-            # texts are visited shortest first: the newest entries are the closest in length
-            candidates.update(posting[max(start, len(posting) - _POSTING_SCAN):])
-            if len(candidates) >= _CANDIDATES:
-                break
+            if collecting:  # rarest first: the most telling bigrams fill the budget
+                start = posting[0]
+                end = len(posting)
+                if lengths[posting[start]] < shortest:
+                    while start < end and lengths[posting[start]] < shortest:
+                        start += 1
+                    posting[0] = start
+                # texts are visited shortest first: the newest entries are the closest in length
+                candidates.update(posting[max(start, end - _POSTING_SCAN):])
+                collecting = len(candidates) < _CANDIDATES
+            posting.append(i)
         if candidates:
-            for j in _matches(key, list(candidates), keys, threshold):
-                sets.union(i, j)
-        for token in prefix:
-            if token not in postings:
-                postings[token] = []
-                starts[token] = 0
-            postings[token].append(i)
+            chosen = list(candidates)
+            for _, _, position in extract(keys[i], [keys[j] for j in chosen], scorer=ratio,
+                                          score_cutoff=threshold, limit=None):
+                sets.union(i, chosen[position])
     return sets
 
 
@@ -154,9 +177,8 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 90,
     for index, text in enumerate(texts):
         by_raw.setdefault(text, []).append(index)
     by_key: dict[str, list[str]] = {}
-    for raw in by_raw:
-        key = normalize(raw) or raw.strip() or raw
-        by_key.setdefault(key, []).append(raw)
+    for raw, key in zip(by_raw, normalize_all(list(by_raw))):
+        by_key.setdefault(key or raw.strip() or raw, []).append(raw)
     keys = list(by_key)
     sets = _near_duplicate_sets(keys, threshold, progress)
     grouped: dict[int, list[str]] = {}

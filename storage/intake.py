@@ -191,11 +191,12 @@ def apply_public_comments(project, groups: list[PublicGroup], *, round_number: i
         def rows():
             for comment_id, group in zip(ids, groups):
                 for submission in group.submissions:
-                    yield {"comment_id": comment_id, "submitter": submission.get("submitter", ""),
-                           "submitted_on": submission.get("submitted_on"), "text": submission["text"],
-                           "clause_text": submission.get("clause_text", ""),
-                           "source_row": submission.get("source_row")}
+                    yield (comment_id, submission.get("submitter", ""), submission.get("submitted_on"),
+                           submission["text"], submission.get("clause_text", ""), submission.get("source_row"))
 
-        project.db["public_submissions"].insert_all(rows(), batch_size=5000)
+        # one prepared statement for 100,000 rows: no per-batch SQL building
+        project.db.conn.executemany(
+            "INSERT INTO public_submissions(comment_id, submitter, submitted_on, text, clause_text, source_row) "
+            "VALUES (?, ?, ?, ?, ?, ?)", rows())
         _record(project, round_id, unit_id, file_name, checksum, ids)
     return ids

@@ -4,7 +4,7 @@ import random
 from hypothesis import given, settings, strategies as st
 from rapidfuzz import fuzz
 
-from feedback.duplicates import Cancelled, group_duplicates, normalize
+from feedback.duplicates import Cancelled, group_duplicates, normalize, normalize_all
 
 BASE = "建议将农村学校教师周转宿舍建设纳入年度计划，并明确资金来源"
 
@@ -79,3 +79,10 @@ def test_progress_can_cancel():
 def test_same_groups_as_comparing_every_pair(chosen, noise):
     texts = chosen + noise
     assert sorted(g.members for g in group_duplicates(texts)) == brute_force(texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("建議增加體育课时，。！ \n\t“”ＡBｃ１_-·")) | st.characters(),
+                        max_size=20), max_size=12))
+def test_normalizing_many_texts_at_once_equals_one_by_one(texts):
+    assert normalize_all(texts) == [normalize(t) for t in texts]

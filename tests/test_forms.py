@@ -323,3 +323,54 @@ def test_read_form_gives_rows_with_their_cells(project, tmp_path):
     assert [(r.row, r.clause_ref, r.body) for r in answers.rows] == [
         (FIRST_ANSWER_ROW, "三（二）4", "全角数字"), (FIRST_ANSWER_ROW + 1, "三（二）4", "半角括号")]
     assert answers.filler == "李明" and not answers.no_comments
+
+
+def test_a_form_saved_the_way_excel_saves_it_is_read_the_same(project, tmp_path):
+    """Excel and WPS keep text in a shared-string table, not in the cells as openpyxl does."""
+    from tests.test_xlsx_reader import with_shared_strings
+
+    form = write_form(form_context(project), tmp_path / "市财政局.xlsx", project.unit(unit_id(project, "市财政局")))
+    rows = [(OPTION_TASK4, "建议明确经费来源", "市、县财政部门每年安排专项资金", "便于落实"),
+            ("总体意见", "=SUM(A1:A3) 建议压减任务数量", "", "")]
+    fill_form(form, rows, out=tmp_path / "openpyxl.xlsx")
+    excel = with_shared_strings(fill_form(form, rows, out=tmp_path / "excel.xlsx"))
+    with zipfile.ZipFile(excel) as archive:
+        assert "xl/sharedStrings.xml" in archive.namelist()
+    from exports.forms import ClauseResolver, clause_options
+
+    resolver = ClauseResolver((r, h) for _, r, h in clause_options(project.clauses()))
+    read = [read_form(path, resolver_for=lambda identity: resolver, check_identity=lambda identity: None)[0]
+            for path in (tmp_path / "openpyxl.xlsx", excel)]
+    assert read[0].rows == read[1].rows and read[0].checksum(1) == read[1].checksum(1)
+    assert [r.body for r in read[1].rows] == ["建议明确经费来源\n理由：便于落实", "=SUM(A1:A3) 建议压减任务数量"]
+    merged = with_shared_strings(merge_cells(tmp_path / "openpyxl.xlsx", "C7:D7", out=tmp_path / "合并.xlsx"))
+    report = collect_forms(project, [merged])[0]
+    assert report.status == "rejected" and "第7行答复区域有合并单元格（C7:D7）" in report.message
+    assert collect_forms(project, [excel])[0].status == "imported" and project.count_comments() == 2
+
+
+def test_a_defined_name_lost_by_a_deleted_cell_falls_back_to_the_printed_place(project, tmp_path):
+    form = write_form(form_context(project), tmp_path / "市财政局.xlsx", project.unit(unit_id(project, "市财政局")))
+    fill_form(form, [(OPTION_TASK4, "建议", "", "")])
+    with zipfile.ZipFile(form) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"$B$4<", b"#REF!<")
+    assert b"#REF!" in parts["xl/workbook.xml"]
+    with zipfile.ZipFile(form, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert collect_forms(project, [form])[0].status == "imported"
+
+
+def test_a_form_declaring_entities_is_refused_in_one_line(project, tmp_path):
+    form = write_form(form_context(project), tmp_path / "市财政局.xlsx", project.unit(unit_id(project, "市财政局")))
+    fill_form(form, [(OPTION_TASK4, "建议", "", "")])
+    with zipfile.ZipFile(form) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + parts["xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(form, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    report = collect_forms(project, [form])[0]
+    assert report.status == "rejected" and "市财政局.xlsx" in report.message and "文档类型声明" in report.message
+    assert "\n" not in report.message and project.count_comments() == 0

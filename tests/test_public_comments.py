@@ -166,3 +166,23 @@ def test_import_public_command(project, tmp_path, capsys):
                                          round=None, new_round=True, sheet=None))
     assert status == 0
     assert "20条网上意见归并为1条意见" in capsys.readouterr().out
+
+
+def test_an_export_saved_by_excel_imports_the_same_and_only_once(project, tmp_path):
+    """Shared strings (Excel, WPS) or inline text (generated exports) give the same comments."""
+    from tests.test_xlsx_reader import with_shared_strings
+
+    rows = sample_rows()[:30] + [[31, "家长丁", "建議增加心理健康教師編制。", "三（九）23", datetime(2023, 4, 5, 8, 0)],
+                                 [32, "家长戊", "建议增加心理健康教师编制", "", None]]
+    inline = write_xlsx(tmp_path / "生成.xlsx", rows)
+    excel = with_shared_strings(write_xlsx(tmp_path / "保存.xlsx", rows))
+    assert read_public_table(inline).rows == read_public_table(excel).rows
+    assert read_public_table(excel).row_numbers[:2] == [3, 4]
+    project.add_round(method=RoundMethod.ONLINE)
+    report = import_public_comments(project, excel)
+    assert (report.rows, report.submissions, report.comments, report.largest_group) == (32, 32, 2, 30)
+    comments = {c.body: c for c in project.comments()}
+    assert comments["建議增加心理健康教師編制。"].submissions == 2
+    assert comments["建議增加心理健康教師編制。"].received_on == date(2023, 4, 5)
+    again = import_public_comments(project, excel)
+    assert again.status == "unchanged" and project.count_comments() == 2
