@@ -24,7 +24,8 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from exports.xlsx_safety import MAX_CELL_CHARS, clean_cell_text, guarded_cell, needs_text_guard
+from exports.xlsx_safety import (MAX_CELL_CHARS, clean_cell_text, guarded_cell, has_control_characters,
+                                 needs_text_guard)
 from feedback.duplicates import Cancelled
 from feedback.vocabulary import ClauseKind, Disposition
 
@@ -181,7 +182,7 @@ def export_ledger(project, path, *, order: str = "c.id", today: date | None = No
                 if not text:
                     row[index] = None
                     continue
-                if len(text) > MAX_CELL_CHARS or "\x00" <= min(text) < " ":
+                if len(text) > MAX_CELL_CHARS or has_control_characters(text):
                     text = row[index] = clean_cell_text(text)
                 if text[0] in _GUARD_STARTS and needs_text_guard(text):
                     row[index] = guarded_cell(ws, text, body)

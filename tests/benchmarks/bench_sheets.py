@@ -2,16 +2,24 @@
 
     python tests/benchmarks/bench_sheets.py [ledger|collect|public|all] [--rows N]
 
-Each part runs in its own process (so its peak memory is its own) and prints its
-time, the baseline measured in the same run, the ratio and the peak memory:
-  ledger   100,000-row ledger vs openpyxl write-only writing the same cells bare (target ≤ 1.3×)
-  collect  100 returned forms of 1,000 rows each (target < 20 s)
-  public   100,000-row public-comment sheet with duplicate grouping (target < 30 s)
+Each part prints its time, the baseline measured in the same run, the ratio and
+the peak memory:
+  ledger   100,000-row ledger vs openpyxl write-only writing the same cells bare (target ≤ 1.3×);
+           the two alternate twice (bare, ours, ours, bare) and the faster of each counts,
+           so a busy machine does not tilt the ratio
+  collect  100 returned forms of 1,000 rows each (target < 20 s), vs openpyxl's read-only
+           mode iterating the same files bare
+  public   100,000-row public-comment sheet with duplicate grouping (target < 30 s), vs
+           openpyxl's read-only mode reading the sheet bare
+For collect and public the files are made first; then the collection, the import and
+each baseline run in a fresh process of their own, so each peak memory is its own.
 """
 from __future__ import annotations
 
+import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,59 +74,91 @@ def bench_ledger(rows: int) -> None:
                               disposition=Disposition.REJECTED if i % 3 == 0 else Disposition.ADOPTED,
                               reason=text(10, 40) if i % 3 == 0 else "", handler="起草组", decided_on=date(2023, 4, 20))
                          for i in range(rows))
-    # the baseline: the same cell values, prepared beforehand, written bare
-    values = []
-    for c in project.comments():
-        values.append([c.id, c.unit_name, c.category, c.clause_ref, c.body, c.proposed_wording or None,
-                       c.disposition.label, c.reason or None, c.handler, c.decided_on.isoformat()])
-    start = time.perf_counter()
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet("bare")
-    for row in values:
-        ws.append(row)
-    workbook.save(folder / "bare.xlsx")
-    baseline = time.perf_counter() - start
-    del values, workbook, ws
-    start = time.perf_counter()
-    count = export_ledger(project, folder / "ledger.xlsx", today=date(2023, 4, 27))
-    ours = time.perf_counter() - start
-    print(f"ledger: {count:,} rows  export {ours:.2f} s (query, styles, heights, safety included)  "
-          f"bare write-only {baseline:.2f} s  ratio {ours / baseline:.2f}× (target ≤ 1.3×)  "
+
+    # the baseline: the same cell values, prepared beforehand (and dropped after, so that
+    # they do not weigh on the garbage collector while the export runs), written bare
+    def bare() -> float:
+        values = [[c.id, c.unit_name, c.category, c.clause_ref, c.body, c.proposed_wording or None,
+                   c.disposition.label, c.reason or None, c.handler, c.decided_on.isoformat()]
+                  for c in project.comments()]
+        start = time.perf_counter()
+        workbook = Workbook(write_only=True)
+        ws = workbook.create_sheet("bare")
+        for row in values:
+            ws.append(row)
+        workbook.save(folder / "bare.xlsx")
+        return time.perf_counter() - start
+
+    def ours() -> tuple[float, int]:
+        start = time.perf_counter()
+        count = export_ledger(project, folder / "ledger.xlsx", today=date(2023, 4, 27))
+        return time.perf_counter() - start, count
+
+    first_bare = bare()
+    first_ours, count = ours()
+    second_ours, _ = ours()
+    baseline = min(first_bare, bare())
+    best = min(first_ours, second_ours)
+    print(f"ledger: {count:,} rows  export {best:.2f} s (query, styles, heights, safety included)  "
+          f"bare write-only {baseline:.2f} s  ratio {best / baseline:.2f}× (target ≤ 1.3×)  "
           f"peak memory {peak_mb():.0f} MB")
     project.close()
+    shutil.rmtree(folder)
+
+
+def _child(*args: str) -> dict:
+    """Run one measured step in a fresh process; its last line is a JSON report."""
+    done = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def bench_collect(forms: int, rows: int) -> None:
-    from exports.forms import clause_options, collect_forms, write_forms
+    from exports.forms import clause_options, write_forms
     from tests.fixtures.fill_forms import fill_form, sample_rows
 
     folder = Path(tempfile.mkdtemp())
     project = _project(folder, units=forms)
     options = [o for o, _, _ in clause_options(project.clauses())]
     files = write_forms(project, folder / "forms", blank=False, answer_rows=20)
+    project.close()
     for index, path in enumerate(files):
         fill_form(path, sample_rows(rows, options, seed=index))
+    ours = _child("_collect", str(folder))
+    bare = _child("_collect_bare", str(folder))
+    shutil.rmtree(folder)
+    print(f"collect: {ours['files']} forms × {rows:,} rows = {ours['comments']:,} comments  {ours['seconds']:.2f} s "
+          f"(target < 20 s), peak memory {ours['peak_mb']:.0f} MB  |  openpyxl read-only iterating the same files "
+          f"{bare['seconds']:.2f} s, peak memory {bare['peak_mb']:.0f} MB  |  ratio {ours['seconds'] / bare['seconds']:.2f}×")
+
+
+def _collect(folder: Path) -> dict:
+    from exports.forms import collect_forms
+    from storage.project import Project
+
+    project = Project.open(folder / "bench.yjt", backup=False)
     start = time.perf_counter()
     reports = collect_forms(project, [folder / "forms"], received_on=date(2023, 4, 10))
     elapsed = time.perf_counter() - start
-    taken = sum(r.comments for r in reports)
     assert all(r.status == "imported" for r in reports), [r.message for r in reports if not r.taken][:3]
-    # the baseline: openpyxl only loading the same files
+    project.close()
+    return dict(seconds=elapsed, peak_mb=peak_mb(), files=len(reports), comments=sum(r.comments for r in reports))
+
+
+def _collect_bare(folder: Path) -> dict:
     from openpyxl import load_workbook
 
     start = time.perf_counter()
-    for path in files:
-        load_workbook(path)
-    loading = time.perf_counter() - start
-    print(f"collect: {len(reports)} forms × {rows:,} rows = {taken:,} comments  {elapsed:.2f} s (target < 20 s)  "
-          f"openpyxl loading alone {loading:.2f} s  ratio {elapsed / loading:.2f}×  peak memory {peak_mb():.0f} MB")
-    project.close()
+    for path in sorted((folder / "forms").glob("*.xlsx")):
+        workbook = load_workbook(path, read_only=True)
+        for ws in workbook.worksheets:
+            for _ in ws.iter_rows(values_only=True):
+                pass
+        workbook.close()
+    return dict(seconds=time.perf_counter() - start, peak_mb=peak_mb())
 
 
 def bench_public(rows: int) -> None:
-    from openpyxl import Workbook, load_workbook
-
-    from exports.public_comments import import_public_comments
+    from openpyxl import Workbook
 
     folder = Path(tempfile.mkdtemp())
     project = _project(folder, units=1)
@@ -154,17 +194,39 @@ def bench_public(rows: int) -> None:
         ws.append([i + 1, f"网友{i}", text, rnd.choice(refs) if i % 4 == 0 else "", f"2023-04-{1 + i % 9:02d}"])
     path = folder / "网上意见.xlsx"
     workbook.save(path)
-    start = time.perf_counter()
-    for _ in load_workbook(path, read_only=True)["留言"].iter_rows(values_only=True):
-        pass
-    reading = time.perf_counter() - start
-    start = time.perf_counter()
-    report = import_public_comments(project, path, create_round=True)
-    elapsed = time.perf_counter() - start
-    print(f"public: {report.submissions:,} submissions → {report.comments:,} comments (largest {report.largest_group:,})  "
-          f"{elapsed:.2f} s (target < 30 s)  openpyxl reading alone {reading:.2f} s  ratio {elapsed / reading:.2f}×  "
-          f"peak memory {peak_mb():.0f} MB")
     project.close()
+    del workbook, ws
+    ours = _child("_public", str(folder))
+    bare = _child("_public_bare", str(folder))
+    shutil.rmtree(folder)
+    print(f"public: {ours['submissions']:,} submissions → {ours['comments']:,} comments (largest {ours['largest']:,})  "
+          f"{ours['seconds']:.2f} s (target < 30 s), peak memory {ours['peak_mb']:.0f} MB  |  openpyxl read-only "
+          f"reading the sheet bare {bare['seconds']:.2f} s, peak memory {bare['peak_mb']:.0f} MB  |  "
+          f"ratio {ours['seconds'] / bare['seconds']:.2f}×")
+
+
+def _public(folder: Path) -> dict:
+    from exports.public_comments import import_public_comments
+    from storage.project import Project
+
+    project = Project.open(folder / "bench.yjt", backup=False)
+    start = time.perf_counter()
+    report = import_public_comments(project, folder / "网上意见.xlsx", create_round=True)
+    elapsed = time.perf_counter() - start
+    project.close()
+    return dict(seconds=elapsed, peak_mb=peak_mb(), submissions=report.submissions, comments=report.comments,
+                largest=report.largest_group)
+
+
+def _public_bare(folder: Path) -> dict:
+    from openpyxl import load_workbook
+
+    start = time.perf_counter()
+    workbook = load_workbook(folder / "网上意见.xlsx", read_only=True)
+    for _ in workbook["留言"].iter_rows(values_only=True):
+        pass
+    workbook.close()
+    return dict(seconds=time.perf_counter() - start, peak_mb=peak_mb())
 
 
 def main(argv: list[str]) -> None:
@@ -179,6 +241,8 @@ def main(argv: list[str]) -> None:
         bench_collect(100, max(rows // 100, 1))
     elif part == "public":
         bench_public(rows)
+    elif part in ("_collect", "_collect_bare", "_public", "_public_bare"):
+        print(json.dumps(globals()[part](Path(argv[1]))))
     else:
         raise SystemExit(__doc__)
 
