@@ -105,16 +105,23 @@ def _bigrams(key: str) -> set[str]:
     return set(map(add, key, key[1:]))
 
 
-def _ranks(keys: list[str]) -> dict[str, int]:
-    """Each bigram's place from the rarest (held by fewest keys) on.
+def _tokens_and_ranks(keys: list[str]) -> tuple[list[tuple[str, ...]], dict[str, int]]:
+    """Each key's distinct bigrams, and each bigram's place from the rarest (held by fewest keys) on.
 
-    The bigram sets are made again when needed rather than kept: for 100,000
-    texts they would take hundreds of megabytes.
+    A key's bigrams are kept as a tuple of one shared string per distinct bigram:
+    sets of their own strings would take hundreds of megabytes for 100,000 texts.
     """
     frequency: Counter[str] = Counter()
+    shared = {}
+    one = shared.setdefault
+    tokens = []
     for key in keys:
-        frequency.update(_bigrams(key))
-    return {token: r for r, token in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
+        found = _bigrams(key)
+        kept = tuple(map(one, found, found))
+        frequency.update(kept)
+        tokens.append(kept)
+    ranks = {token: r for r, token in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
+    return tokens, ranks
 
 
 def _near_duplicate_sets(keys: list[str], threshold: float,
@@ -124,7 +131,8 @@ def _near_duplicate_sets(keys: list[str], threshold: float,
     share = threshold / 100.0
     if share <= 0 or share > 1 or len(keys) < 2:
         return sets
-    rank_of = _ranks(keys).__getitem__
+    tokens, ranks = _tokens_and_ranks(keys)
+    rank_of = ranks.__getitem__
     lengths = [len(k) for k in keys]
     order = sorted(range(len(keys)), key=lengths.__getitem__)
     # A pair reaching the threshold differs by at most this many insertions and
@@ -140,7 +148,8 @@ def _near_duplicate_sets(keys: list[str], threshold: float,
             raise Cancelled
         length = lengths[i]
         shortest = length * share / (2 - share)
-        ranked = sorted(map(rank_of, _bigrams(keys[i])))
+        ranked = sorted(map(rank_of, tokens[i]))
+        tokens[i] = ()
         candidates: set[int] = set()
         collecting = True
         for token in ranked[:2 * int(edits_per_char * length) + 1]:
