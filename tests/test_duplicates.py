@@ -82,7 +82,8 @@ def test_same_groups_as_comparing_every_pair(chosen, noise):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(list("建議增加體育课时，。！ \n\t“”ＡBｃ１_-·")) | st.characters(),
+@given(st.lists(st.text(alphabet=st.sampled_from(list("建議增加體育课时，。！ \n\t“”ＡBｃ１_-·"))
+                        | st.characters(exclude_categories=("Cs",)),
                         max_size=20), max_size=12))
 def test_normalizing_many_texts_at_once_equals_one_by_one(texts):
     assert normalize_all(texts) == [normalize(t) for t in texts]
