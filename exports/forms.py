@@ -599,7 +599,7 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
             raise fail(f"第{header_row}行表头被改动（{letter}{header_row} 应为“{text}”）")
     if cell_text(ws.cell(header_row, len(HEADERS) + 1)):
         raise fail(f"第{header_row}行表头被改动（F{header_row} 应为空，请勿增加列）")
-    for coord in ws.merged:
+    for coord in dict.fromkeys(ws.merged):  # the same range listed twice is looked at once
         try:
             merged = CellRange(coord)
         except (TypeError, ValueError):

@@ -64,6 +64,13 @@ def _parse(source, tags) -> Iterator:
         yield element
 
 
+def _drop(element) -> None:
+    """Forget an element read, and the ones read before it, or the parsed tree keeps growing."""
+    element.clear()
+    while element.getprevious() is not None:
+        del element.getparent()[0]
+
+
 def _text(item) -> str:
     """The text of a shared or inline string: plain text and rich-text runs, without phonetic hints."""
     parts = []
@@ -87,7 +94,7 @@ def _column(letters: str) -> int:
     index = _COLUMNS.get(letters)
     if index is None:
         index = 0
-        for letter in letters:
+        for letter in letters.upper():
             if not "A" <= letter <= "Z":
                 raise ValueError(f"bad column {letters!r}")
             index = index * 26 + ord(letter) - 64
@@ -227,8 +234,8 @@ class XlsxBook:
             strings = []
             if self._shared_strings_part in self._names:
                 for item in self._elements(self._shared_strings_part, _STRING_ITEM):
-                    strings.append(_text(item).replace("x005F_", ""))
-                    item.clear()
+                    strings.append(_text(item).replace("x005F_", ""))  # as openpyxl reads them
+                    _drop(item)
             self._strings = strings
         return self._strings
 
@@ -343,10 +350,7 @@ class XlsxBook:
                     if column > len(values):
                         values.extend([None] * (column - len(values)))
                     values[column - 1] = value
-                element.clear()
-                # drop the rows already read, or the tree keeps growing
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+                _drop(element)
                 if values:
                     yield row_number, values
             elif tag == _DIMENSION:
