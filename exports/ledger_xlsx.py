@@ -66,10 +66,14 @@ def _row_height(row: list) -> float | None:
         text = row[index]
         if text.__class__ is not str:
             text = getattr(text, "value", None) or ""
-        if len(text) * 2 <= per_line and "\n" not in text:
+        if "\n" in text:
+            count = sum(-(-_display_width(part) // per_line) or 1 for part in text.split("\n"))
+        elif len(text) * 2 <= per_line:
             continue
-        count = sum(-(-_display_width(part) // per_line) or 1 for part in text.split("\n"))
-        lines = max(lines, count)
+        else:  # one paragraph, the usual case
+            count = -(-_display_width(text) // per_line)
+        if count > lines:
+            lines = count
     return min(lines * _LINE_POINTS + 3, 409) if lines > 1 else None
 
 
