@@ -15,8 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QKeySequence, QTextCursor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
@@ -31,6 +30,7 @@ from feedback.ledger import LedgerError
 from storage import documents
 from ui.style import set_role
 from ui.text import tr
+from ui.widgets import dialog_buttons
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SAVE_DELAY_MS = 600  # typed text is kept once typing pauses this long
@@ -219,11 +219,7 @@ class DocumentDialog(QDialog):
             grid.addWidget(QLabel(tr("征求意见轮次")), 2, 0)
             grid.addWidget(self.round, 2, 1)
         grid.setColumnStretch(1, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("生成"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, tr("生成"))
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.error)

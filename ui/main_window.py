@@ -9,15 +9,20 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMainWindow, QPushButton, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
 from ui.interaction import DialogInteraction
 from ui.settings import DISPLAY_NAME, AppSettings, data_dir
 from ui.text import tr
+from ui.widgets import dialog_buttons
+
+if TYPE_CHECKING:  # the domain is imported after the window is on screen
+    from feedback.ledger import Change
 
 log = logging.getLogger("yijiantong")
 # Pages built on first use: name → (module, class, menu label). Each page has set_project(project),
@@ -80,11 +85,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("经办人姓名"), self.handler)
         form.addRow("", clear)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, tr("保存"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from ui.style import ERROR, MUTED, set_role
 from ui.text import tr
+from ui.widgets import dialog_buttons
 
 PREVIEW_ROWS = 12
 _FOLDER_BUTTON_MS = 30_000
@@ -309,11 +310,7 @@ class PublicMappingDialog(QDialog):
         self.preview.horizontalHeader().setDefaultAlignment(left)
         self.preview.horizontalHeader().setStretchLastSection(True)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("导入"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, tr("导入"))
         top = QHBoxLayout()
         top.addLayout(form, 0)
         top.addStretch(1)

@@ -5,7 +5,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
@@ -15,6 +15,7 @@ from feedback.ledger import Change, Unit
 from feedback.vocabulary import ReplyState, RoundMethod
 from ui.style import REPLY_COLOURS, REPLY_SHORT, set_role
 from ui.text import tr
+from ui.widgets import dialog_buttons
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -44,13 +45,6 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-def _buttons(ok_text: str) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-    return box
-
-
 class UnitDialog(QDialog):
     """Add or edit one unit of the registry."""
 
@@ -74,9 +68,7 @@ class UnitDialog(QDialog):
         form.addRow(tr("联系人"), self.contact)
         form.addRow(tr("电话"), self.phone)
         form.addRow(tr("备注"), self.note)
-        buttons = _buttons(tr("保存"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, tr("保存"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -130,9 +122,7 @@ class RoundDialog(QDialog):
         row.addWidget(QLabel(tr("发送单位")), 1)
         row.addWidget(all_button)
         row.addWidget(none_button)
-        buttons = _buttons(tr("建立"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, tr("建立"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(row)
