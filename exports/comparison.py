@@ -11,8 +11,6 @@ disposition, from the ledger), then the drafter's own note.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -21,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, DocumentError,
-                                     OfficialDocument, Span, xml_safe)
+                                     OfficialDocument, Span, atomic_save, xml_safe)
 from exports.xlsx_safety import MAX_CELL_CHARS, clean_cell_text, needs_text_guard, set_text
 from feedback.explanation_text import quoted_title
 from feedback.revision import DiffRun, Relation, new_pieces, old_pieces
@@ -266,25 +264,7 @@ def write_comparison_xlsx(project, from_version: int, to_version: int, path, *, 
 
 def _save_workbook(book, path) -> Path:
     """Save through a temporary file beside ``path``; a failure is one Chinese sentence naming it."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise DocumentError(f"无法保存“{path.name}”：文件夹“{path.parent}”不存在。")
-    try:
-        handle, temporary = tempfile.mkstemp(suffix=".xlsx", prefix=".保存中-", dir=path.parent)
-    except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, path)
-    except PermissionError as error:
-        raise DocumentError(f"无法保存“{path.name}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error
-    except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
+    return atomic_save(path, book.save, suffix=".xlsx")
 
 
 def write_comparison(project, from_version: int, to_version: int, path, *, include_renumbered: bool = False,

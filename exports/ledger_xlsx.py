@@ -24,6 +24,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
+from exports.saving import atomic_save
 from exports.xlsx_safety import (MAX_CELL_CHARS, clean_cell_text, guarded_cell, has_control_characters,
                                  needs_text_guard)
 from feedback.duplicates import Cancelled
@@ -203,15 +204,14 @@ def export_ledger(project, path, *, order: str = "c.id", today: date | None = No
     else:
         cancelled = False
         _write_replies(workbook, project, today, body)
-    temporary = path.with_name(path.name + ".part")
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+
+    def write(temporary: str) -> None:
         workbook.save(temporary)  # also when cancelled: closes the streams it opened
         if cancelled:
             raise Cancelled
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+
+    atomic_save(path, write, suffix=".xlsx")
     return total
 
 

@@ -21,9 +21,7 @@ drafter who opens the file in Word or WPS finds the format in the style list.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -41,13 +39,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from exports.saving import DocumentError, atomic_save  # noqa: F401 (both part of this module's interface)
+
 
 Progress = Callable[[float, str], None]
 """How a long write reports itself: ``progress(fraction_done, message)``, fraction 0.0 … 1.0."""
-
-
-class DocumentError(Exception):
-    """A document that cannot be written; the message is one Chinese sentence naming the file."""
 
 
 # -- the page --------------------------------------------------------------------
@@ -808,40 +804,6 @@ def save_document(document: Document, path) -> Path:
     return atomic_save(path, document.save)
 
 
-def _file_mode(path: Path) -> int:
-    """The mode a new file gets here (a replaced file keeps its own): not the temporary file's 0600."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def atomic_save(path, write: Callable[[str], None]) -> Path:
-    """Call ``write(temporary_path)`` and move the result onto ``path`` only when it succeeded."""
-    path = Path(path)
-    if path.suffix.lower() != ".docx":
-        raise DocumentError(f"“{path.name}”须以 .docx 结尾。")
-    if not path.parent.is_dir():
-        raise DocumentError(f"无法保存“{path.name}”：文件夹“{path.parent}”不存在。")
-    try:
-        handle, temporary = tempfile.mkstemp(suffix=".docx", prefix=".保存中-", dir=path.parent)
-    except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
-    os.close(handle)
-    try:
-        write(temporary)
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
-    except PermissionError as error:
-        raise DocumentError(f"无法保存“{path.name}”：文件可能正在 Word 或 WPS 中打开，请关闭后重试。") from error
-    except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
 
 
 # -- reading the format back ------------------------------------------------------------

@@ -96,6 +96,25 @@ def test_the_filtered_view_and_cancelling(project, tmp_path):
     with pytest.raises(Cancelled):
         export_ledger(project, tmp_path / "cancel.xlsx", progress=lambda done, total: False)
     assert not list(tmp_path.glob("cancel.xlsx*"))
+    before = out.read_bytes()
+    with pytest.raises(Cancelled):  # a cancelled export over an earlier file leaves that file as it was
+        export_ledger(project, out, progress=lambda done, total: False)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("*xlsx*")) == ["未采纳.xlsx", "汉台区.xlsx"]  # no temporary left
+
+
+def test_a_ledger_open_in_excel_is_one_sentence(project, tmp_path, monkeypatch):
+    import os
+
+    from exports.official_format import DocumentError
+
+    def refuse(source, target):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(DocumentError, match="汇总表.xlsx.*Excel 或 WPS 中打开"):
+        export_ledger(project, tmp_path / "汇总表.xlsx")
+    assert list(tmp_path.glob("*xlsx*")) == []
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
