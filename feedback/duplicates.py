@@ -186,7 +186,7 @@ def group_duplicates(texts: Sequence[str], *, threshold: float = 90,
     for index, text in enumerate(texts):
         by_raw.setdefault(text, []).append(index)
     by_key: dict[str, list[str]] = {}
-    for raw, key in zip(by_raw, normalize_all(list(by_raw))):
+    for raw, key in zip(by_raw, normalize_all(list(by_raw)), strict=True):
         by_key.setdefault(key or raw.strip() or raw, []).append(raw)
     keys = list(by_key)
     sets = _near_duplicate_sets(keys, threshold, progress)
