@@ -8,6 +8,8 @@ is their number; every submission is kept.
 
 >>> guess_mapping(['序号', '网名', '留言内容', '涉及条款', '留言时间'])
 {'text': '留言内容', 'submitter': '网名', 'clause': '涉及条款', 'date': '留言时间'}
+>>> guess_mapping(['昵称', '留言', '所涉部分'])
+{'text': '留言', 'submitter': '昵称', 'clause': '所涉部分'}
 >>> parse_mapping('text=意见内容, submitter=姓名')
 {'text': '意见内容', 'submitter': '姓名'}
 >>> parse_date('2023/4/1 10:20'), parse_date('2023年4月12日'), parse_date('昨天')
@@ -40,7 +42,8 @@ MAX_SUBMISSION_CHARS = 10_000
 _HEADER_SEARCH_ROWS = 20
 # Header words per role, most telling first; a longer match wins over a shorter one.
 _KEYWORDS = {
-    "clause": ("涉及条款", "针对条款", "意见条款", "所属章节", "对应条款", "条款", "章节", "条目"),
+    "clause": ("涉及条款", "所涉条款", "针对条款", "意见条款", "所属章节", "对应条款", "所涉部分", "涉及部分", "条款",
+               "章节", "条目"),
     "date": ("提交时间", "留言时间", "发布时间", "反馈时间", "提交日期", "时间", "日期"),
     "submitter": ("提交人", "留言人", "反馈人", "提出人", "网名", "昵称", "姓名", "用户名", "署名", "用户", "作者"),
     "text": ("意见内容", "留言内容", "意见建议", "建议内容", "反馈内容", "具体意见", "意见", "建议", "留言", "内容",
@@ -107,12 +110,17 @@ def parse_date(value) -> str | None:
 
 @dataclass
 class PublicTable:
-    """A sheet read: the header names and the data rows (with their row numbers in the file)."""
+    """A sheet read: the header names and the data rows (with their row numbers in the file).
+
+    ``checksum`` is the SHA-256 of the file as read, so importing the table later
+    knows the file without opening it again.
+    """
 
     file: str
     headers: list[str]
     rows: list[list]
     row_numbers: list[int]
+    checksum: str = ""
 
 
 def _header_index(rows: list[list]) -> int:
@@ -265,7 +273,23 @@ def read_public_table(path, *, sheet: str | None = None,
     for row, number in stream:
         rows.append(row)
         numbers.append(number)
-    return PublicTable(path.name, headers, rows, numbers)
+    return PublicTable(path.name, headers, rows, numbers, _file_checksum(path))
+
+
+def _file_checksum(path: Path) -> str:
+    try:
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        raise sheet_error(path.name, "找不到文件或无法打开") from None
+
+
+def _table_checksum(table: PublicTable) -> str:
+    """A fingerprint of a table made without a file: its headers and rows."""
+    digest = hashlib.sha256(repr(table.headers).encode("utf-8"))
+    for row in table.rows:
+        digest.update(repr(row).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _column(headers: list[str], wanted: str, file_name: str) -> int:
@@ -293,6 +317,7 @@ class PublicImportReport:
     truncated: int = 0
     mapping: dict = field(default_factory=dict)
     message: str = ""
+    duplicate_groups: int = 0  # comments standing for more than one submission
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -304,6 +329,8 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
                            progress: Callable[[int, int], bool] | None = None) -> PublicImportReport:
     """Read a consultation export, group duplicates and add the groups as comments.
 
+    ``path`` is the file, or the ``PublicTable`` already read from it by
+    ``read_public_table`` (then the file is not opened again and ``sheet`` is unused).
     ``mapping`` (role → column header; ``text`` required) defaults to ``guess_mapping``.
     The same file imported again changes nothing. ``progress(done, total)`` returning
     False stops before anything is written (raises ``Cancelled``).
@@ -311,9 +338,15 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
     from exports.forms import ClauseResolver, clause_options
     from storage.intake import PublicGroup, apply_public_comments, online_round, public_file_imported
 
-    path = Path(path)
-    file_name = path.name
-    headers, stream = _table_rows(path, sheet, progress)
+    if isinstance(path, PublicTable):
+        table = path
+        file_name, headers = table.file, table.headers
+        stream = (pair for pair in zip(table.rows, table.row_numbers))
+    else:
+        table = None
+        path = Path(path)
+        file_name = path.name
+        headers, stream = _table_rows(path, sheet, progress)
     mapping = dict(mapping or guess_mapping(headers))
     if "text" not in mapping:
         raise sheet_error(file_name, "未指定意见内容所在的列（text=列名）")
@@ -324,8 +357,10 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
         if not create_round or round_number is not None:
             raise
         number = None  # made with the comments, in one action
-    with open(path, "rb") as file:
-        checksum = hashlib.file_digest(file, "sha256").hexdigest()
+    if table is None:
+        checksum = _file_checksum(path)
+    else:
+        checksum = table.checksum or _table_checksum(table)
     if number is not None and public_file_imported(project, number, checksum):
         stream.close()
         return PublicImportReport(file_name, number, "unchanged", mapping=mapping,
@@ -388,10 +423,11 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
         ids = apply_public_comments(project, public_groups, round_number=number, file_name=file_name,
                                     checksum=checksum)
     largest = max(g.count for g in groups)
+    duplicate_groups = sum(1 for g in groups if g.count > 1)
     message = (f"“{file_name}”：{len(texts)}条网上意见归并为{len(ids)}条意见"
-               f"（最多的一条有{largest}人次提出），已记入第{number}轮")
+               f"（其中{duplicate_groups}组为相同或相近的意见，最多的一组有{largest}人次提出），已记入第{number}轮")
     if blank:
         message += f"；{blank}行意见内容为空，已略过"
     return PublicImportReport(file_name, number, "imported", rows=rows, submissions=len(texts),
                               comments=len(ids), largest_group=largest, skipped_blank=blank, truncated=truncated,
-                              mapping=mapping, message=message)
+                              mapping=mapping, message=message, duplicate_groups=duplicate_groups)

@@ -63,6 +63,10 @@ def test_guess_mapping_from_header_names():
         {"text": "意见建议", "submitter": "姓名", "clause": "章节", "date": "提交时间"}
     assert guess_mapping(["提交人", "意见条款", "具体意见"]) == {"text": "具体意见", "submitter": "提交人", "clause": "意见条款"}
     assert guess_mapping(["编号", "内容"]) == {"text": "内容"}
+    for clause in ("所涉部分", "涉及部分", "所涉条款"):
+        assert guess_mapping(["昵称", "留言", clause, "时间"]) == \
+            {"text": "留言", "submitter": "昵称", "clause": clause, "date": "时间"}
+    assert guess_mapping(["留言", "部分"]) == {"text": "留言"}  # 部分 alone says nothing
     assert guess_mapping(["a", "b"]) == {}
 
 
@@ -74,6 +78,7 @@ def test_ten_thousand_identical_submissions_become_one_comment(project, tmp_path
     report = import_public_comments(project, path, create_round=True)
     assert (report.status, report.submissions, report.comments, report.largest_group, report.skipped_blank) == \
         ("imported", 10_003, 3, 10_001, 1)
+    assert report.duplicate_groups == 1 and report.to_json()["duplicate_groups"] == 1
     assert report.mapping == {"text": "留言内容", "submitter": "网名", "clause": "涉及条款", "date": "留言时间"}
     (rnd,) = project.rounds()
     assert rnd.method is RoundMethod.ONLINE
@@ -165,7 +170,8 @@ def test_import_public_command(project, tmp_path, capsys):
     status = run_import_public(Namespace(project=project_path, file=path, map="text=留言内容,submitter=网名",
                                          round=None, new_round=True, sheet=None))
     assert status == 0
-    assert "20条网上意见归并为1条意见" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "20条网上意见归并为1条意见" in out and "其中1组为相同或相近的意见" in out
 
 
 def test_an_export_saved_by_excel_imports_the_same_and_only_once(project, tmp_path):
@@ -181,8 +187,44 @@ def test_an_export_saved_by_excel_imports_the_same_and_only_once(project, tmp_pa
     project.add_round(method=RoundMethod.ONLINE)
     report = import_public_comments(project, excel)
     assert (report.rows, report.submissions, report.comments, report.largest_group) == (32, 32, 2, 30)
+    assert report.duplicate_groups == 2
     comments = {c.body: c for c in project.comments()}
     assert comments["建議增加心理健康教師編制。"].submissions == 2
     assert comments["建議增加心理健康教師編制。"].received_on == date(2023, 4, 5)
     again = import_public_comments(project, excel)
+    assert again.status == "unchanged" and project.count_comments() == 2
+
+
+def test_a_table_already_read_imports_without_opening_the_file(project, tmp_path, monkeypatch):
+    import exports.public_comments as public_comments
+
+    path = write_xlsx(tmp_path / "留言.xlsx", sample_rows()[:20] + sample_rows()[-4:])
+    table = read_public_table(path)
+    data = path.read_bytes()
+    path.unlink()  # the import needs only what was read
+    reads = []
+    monkeypatch.setattr(public_comments, "_table_rows", lambda *a, **k: reads.append(a) or None)
+    project.add_round(method=RoundMethod.ONLINE)
+    report = import_public_comments(project, table, {"text": "留言内容", "submitter": "网名", "clause": "涉及条款"})
+    assert reads == []
+    assert (report.status, report.file, report.submissions, report.comments, report.duplicate_groups) == \
+        ("imported", "留言.xlsx", 23, 3, 1)
+    assert "其中1组为相同或相近的意见，最多的一组有21人次提出" in report.message
+    assert {c.body: c.submissions for c in project.comments()}[CAMPAIGN] == 21
+    monkeypatch.undo()
+
+    path.write_bytes(data)  # the same file again, from disk this time
+    assert read_public_table(path).checksum == table.checksum
+    assert import_public_comments(project, path).status == "unchanged"
+    assert project.count_comments() == 3
+
+
+def test_a_table_made_without_a_file_is_known_by_its_content(project):
+    from exports.public_comments import PublicTable
+
+    table = PublicTable("手工.csv", ["留言"], [["建议增加体育课时"], ["建议增加体育课时"], ["希望减少作业"]], [2, 3, 4])
+    project.add_round(method=RoundMethod.ONLINE)
+    first = import_public_comments(project, table)
+    assert (first.comments, first.duplicate_groups, first.largest_group) == (2, 1, 2)
+    again = import_public_comments(project, PublicTable("手工.csv", ["留言"], [list(r) for r in table.rows], [2, 3, 4]))
     assert again.status == "unchanged" and project.count_comments() == 2

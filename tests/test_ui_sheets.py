@@ -194,9 +194,14 @@ def import_public(window, qtbot, path, choose=None):
     return dialog
 
 
-def test_public_comments_through_the_mapping_dialog(window, qtbot, talk, tmp_path, demo_file):
+def test_public_comments_through_the_mapping_dialog(window, qtbot, talk, tmp_path, demo_file, monkeypatch):
+    import exports.public_comments as public_comments
+
     path = write_public_export(tmp_path / "留言导出.xlsx")
     seen = {}
+    reads = []
+    table_rows = public_comments._table_rows
+    monkeypatch.setattr(public_comments, "_table_rows", lambda *a, **k: reads.append(a[0]) or table_rows(*a, **k))
 
     def choose(dialog):
         seen["guessed"] = dialog.mapping()
@@ -204,13 +209,15 @@ def test_public_comments_through_the_mapping_dialog(window, qtbot, talk, tmp_pat
         dialog.set_column("text", None)
         seen["refused"] = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
         dialog.set_column("text", "留言")
+        dialog.set_column("clause", None)
         dialog.set_column("clause", "所涉部分")
         seen["header"] = dialog.preview.horizontalHeaderItem(2).text()
         seen["preview"] = dialog.preview.item(0, 2).text()
 
     rows_before = window.ledger.model.rowCount()
     import_public(window, qtbot, path, choose)
-    assert seen["guessed"] == {"text": "留言", "submitter": "昵称", "date": "时间"}
+    assert seen["guessed"] == {"text": "留言", "submitter": "昵称", "clause": "所涉部分", "date": "时间"}
+    assert reads == [path]  # read once for the preview; the import uses what was read
     assert seen["rounds"] == ["新建一轮（网上公开）", "第1轮（书面征求）"]
     assert seen["refused"] is False
     assert seen["header"] == "留言\n→ 意见内容" and seen["preview"] == CAMPAIGN

@@ -763,14 +763,15 @@ class SheetActions(QObject):
             return None
         dialog = PublicMappingDialog(table, guess_mapping(table.headers), self.project.rounds(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.import_mapped(path, dialog.mapping(), *dialog.round_choice()))
+        dialog.accepted.connect(lambda: self.import_mapped(path, dialog.mapping(), *dialog.round_choice(), table=table))
         self.mapping_dialog = dialog
         dialog.destroyed.connect(lambda *_: setattr(self, "mapping_dialog", None))
         dialog.open()
         return dialog
 
     def import_mapped(self, path: Path, mapping: dict[str, str], round_number: int | None,
-                      new_round: bool) -> None:
+                      new_round: bool, table=None) -> None:
+        """Import with the chosen mapping; ``table`` (the one previewed) spares reading the file again."""
         if not self._can_write():
             return
         project = self.project
@@ -782,23 +783,21 @@ class SheetActions(QObject):
             handle = project.second_handle()
             try:
                 before = set(handle.comment_ids())
-                report = import_public_comments(handle, path, mapping, round_number=round_number,
-                                                create_round=new_round, progress=progress)
-                after = set(handle.comment_ids())
-                added = handle.comments_by_ids(sorted(after - before))
-                groups = sum(1 for c in added.values() if c.submissions > 1)
-                return report, before, after, groups
+                report = import_public_comments(handle, path if table is None else table, mapping,
+                                                round_number=round_number, create_round=new_round,
+                                                progress=progress)
+                return report, before, set(handle.comment_ids())
             finally:
                 handle.close()
 
         def done(result):
-            report, before, after, groups = result
+            report, before, after = result
             if report.status == "unchanged":
                 self.interaction.inform(tr("{0}。").format(report.message))
                 return
             text = tr("“{0}”：{1}条网上意见，归并为{2}条意见，其中{3}组为相同或相近的意见（最多的一组{4}人次），"
-                      "已记入第{5}轮。").format(report.file, report.submissions, report.comments, groups,
-                                          report.largest_group, report.round_number)
+                      "已记入第{5}轮。").format(report.file, report.submissions, report.comments,
+                                          report.duplicate_groups, report.largest_group, report.round_number)
             if report.skipped_blank:
                 text += tr("{0}行意见内容为空，已略过。").format(report.skipped_blank)
             if report.truncated:
