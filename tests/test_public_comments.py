@@ -196,7 +196,7 @@ def test_an_export_saved_by_excel_imports_the_same_and_only_once(project, tmp_pa
 
 
 def test_a_table_already_read_imports_without_opening_the_file(project, tmp_path, monkeypatch):
-    import exports.public_comments as public_comments
+    from exports import public_comments
 
     path = write_xlsx(tmp_path / "留言.xlsx", sample_rows()[:20] + sample_rows()[-4:])
     table = read_public_table(path)

@@ -195,7 +195,7 @@ def import_public(window, qtbot, path, choose=None):
 
 
 def test_public_comments_through_the_mapping_dialog(window, qtbot, talk, tmp_path, demo_file, monkeypatch):
-    import exports.public_comments as public_comments
+    from exports import public_comments
 
     path = write_public_export(tmp_path / "留言导出.xlsx")
     seen = {}
