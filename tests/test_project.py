@@ -250,3 +250,48 @@ def test_reading_leaves_nothing_beside_the_file_and_writes_nothing(tmp_path):
         with pytest.raises(sqlite3.DatabaseError):
             reader.db.execute("DELETE FROM units")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yjt"]
+
+
+def _indexed_form_one_by_one(text):
+    """The index text of one comment as first defined: NFKC, OpenCC, letters and digits, pairs."""
+    import unicodedata
+
+    from feedback.text import to_simplified
+
+    if text and not text.isascii():
+        text = to_simplified(unicodedata.normalize("NFKC", text))
+    chars = "".join(ch for ch in (text or "").lower() if ch.isalnum())
+    return " ".join([a + b for a, b in zip(chars, chars[1:])] + [chars[-1]]) if chars else ""
+
+
+def test_indexing_many_texts_at_once_gives_each_its_own_form():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from storage.search import indexed_forms
+
+    # Traditional phrases, full-width and compatibility forms, combining marks, the batch separator, newlines
+    letters = st.sampled_from(list("臺灣後來發現乾隆頭髮計算機軟體資訊雲裡霧裡ＡＢＣ１２３①ｶﾞ㍿ﬁ́̈e\u0301Σς_，。 \n\x1f\x00aZ9"))
+    texts = st.lists(st.text(alphabet=letters, max_size=12), max_size=30)
+
+    @settings(max_examples=300, deadline=None)
+    @given(texts)
+    def check(batch):
+        assert indexed_forms(batch) == [_indexed_form_one_by_one(text) for text in batch]
+
+    check()
+
+
+def test_comments_added_in_bulk_are_found_in_either_script(tmp_path):
+    project = small_project(tmp_path / "p.yjt")
+    unit = project.units()[0].id
+    ref = project.clauses()[1].ref
+    bodies = ["建議加強臺灣同胞來漢就業的後續服務", "乾隆年间的\x1f碑刻应予保护", "第一行\n第二行：头发", "ＡＢＣ１２３全角字母"]
+    project.add_comments([dict(round_number=1, unit_id=unit, clause_ref=ref, body=body) for body in bodies])
+    ids = {c.body: c.id for c in project.comments()}
+    assert [h.id for h in project.search("台湾同胞")] == [ids[bodies[0]]]
+    assert [h.id for h in project.search("後續服務")] == [ids[bodies[0]]]
+    assert [h.id for h in project.search("乾隆年间的碑刻")] == [ids[bodies[1]]]
+    assert [h.id for h in project.search("第一行第二行")] == [ids[bodies[2]]]
+    assert [h.id for h in project.search("abc123")] == [ids[bodies[3]]]
+    project.close()
