@@ -124,15 +124,16 @@ def run_import_public(args) -> int:
     from exports.public_comments import guess_mapping, import_public_comments, parse_mapping, read_public_table
 
     mapping = parse_mapping(args.map) if args.map else None
+    source = args.file
     if mapping is None:
-        table = read_public_table(args.file, sheet=args.sheet)
+        table = source = read_public_table(args.file, sheet=args.sheet)  # read once: guessed, then imported
         mapping = guess_mapping(table.headers)
         if "text" not in mapping:
             raise LedgerError(f"无法从表头判断意见内容所在的列，请用 --map text=列名 指定（表头：{'、'.join(table.headers)}）")
         print("按表头推测的列对应：" + "，".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
     project = _open(args.project)
     try:
-        report = import_public_comments(project, args.file, mapping, round_number=args.round,
+        report = import_public_comments(project, source, mapping, round_number=args.round,
                                         create_round=args.new_round, sheet=args.sheet)
     finally:
         project.close()
