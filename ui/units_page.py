@@ -15,7 +15,7 @@ from feedback.ledger import Change, Unit
 from feedback.vocabulary import ReplyState, RoundMethod
 from ui.style import REPLY_COLOURS, REPLY_SHORT, set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons
+from ui.widgets import dialog_buttons, list_table
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -31,16 +31,7 @@ def _item(text: str, data=None, *, align_right: bool = False) -> QTableWidgetIte
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.horizontalHeader().setHighlightSections(False)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    table = list_table(headers)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
     return table
 

@@ -30,6 +30,7 @@ from feedback.version_commands import (ConfirmAllMatches, ConfirmMatch, EditVers
                                        SetVersionDate)
 from ui.style import ERROR, MUTED, WARNING, set_role
 from ui.text import tr
+from ui.widgets import list_table
 
 _DATA = Qt.ItemDataRole.UserRole + 1
 _DELETED_STYLE = "color:#c62828; background:#fdecea; text-decoration: line-through;"
@@ -102,18 +103,9 @@ def _item(text: str, data=None, *, tip: str = "", colour: QColor | None = None, 
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
+    table = list_table(headers)
     table.setWordWrap(False)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.setShowGrid(False)
-    table.setAlternatingRowColors(True)
-    table.horizontalHeader().setHighlightSections(False)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
