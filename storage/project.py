@@ -691,12 +691,25 @@ class Project:
         return tables
 
     def comments_by_ids(self, ids: Sequence[int]) -> dict[int, Comment]:
+        """The comments with these ids; quick enough for a 100,000-row export (plain tuples, no dicts)."""
         result: dict[int, Comment] = {}
+        dispositions = {d.value: d for d in Disposition}
+        dates: dict[str | None, date | None] = {None: None, "": None}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
             marks = ",".join("?" * len(chunk))
-            for row in self.db.query(_COMMENT_SELECT + f" WHERE c.id IN ({marks})", chunk):
-                result[row["id"]] = self._comment(row)
+            for (comment_id, round_number, unit_id, unit_name, category, clause_ref, body, quoted_text,
+                 proposed_wording, received_on, source, submissions, disposition, reason, work_item, handler,
+                 decided_on) in self.db.execute(_COMMENT_SELECT + f" WHERE c.id IN ({marks})", chunk):
+                for value in (received_on, decided_on):
+                    if value not in dates:
+                        dates[value] = _date(value)
+                result[comment_id] = Comment(
+                    id=comment_id, round_number=round_number, unit_id=unit_id, unit_name=unit_name,
+                    category=category, clause_ref=clause_ref, body=body, quoted_text=quoted_text,
+                    proposed_wording=proposed_wording, received_on=dates[received_on], source=source,
+                    submissions=submissions, disposition=dispositions[disposition], reason=reason,
+                    work_item=work_item, handler=handler, decided_on=dates[decided_on])
         return result
 
     def update_comment(self, comment_id: int, *, who: str = "", **fields) -> Change:

@@ -295,3 +295,11 @@ def test_comments_added_in_bulk_are_found_in_either_script(tmp_path):
     assert [h.id for h in project.search("第一行第二行")] == [ids[bodies[2]]]
     assert [h.id for h in project.search("abc123")] == [ids[bodies[3]]]
     project.close()
+
+
+def test_comments_by_ids_are_the_comments_one_by_one(demo):
+    demo.set_disposition(3, Disposition.PENDING)
+    ids = demo.comment_ids()
+    many = demo.comments_by_ids(ids)
+    assert list(many) == ids or sorted(many) == sorted(ids)
+    assert all(many[i] == demo.comment(i) for i in ids)
