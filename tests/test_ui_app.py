@@ -431,3 +431,14 @@ def test_display_problem_names_missing_x11_packages(monkeypatch):
     assert "libxcb-icccm4" in ui.app.display_problem({"DISPLAY": ":0"})
     monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **k: real("libc.so.6"))
     assert ui.app.display_problem({"DISPLAY": ":0"}) is None
+
+
+def test_fraction_reports_become_percent_and_stop_once_cancelled():
+    from ui.jobs import JobCancelled, fraction_progress
+
+    seen = []
+    report = fraction_progress(lambda done, total: seen.append((done, total)) or len(seen) < 2)
+    report(0.25, "正在写入")
+    assert seen == [(25, 100)]
+    with pytest.raises(JobCancelled):
+        report(0.5, "正在写入")

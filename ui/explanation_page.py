@@ -881,19 +881,15 @@ class ExplanationPage(QWidget):
 
     def _start(self, title: str, path: Path, write):
         """Run ``write(project, path, report)`` as a job on a read-only handle of the file."""
-        from ui.jobs import JobCancelled, run_job
+        from ui.jobs import fraction_progress, run_job
 
         project_path = self.project.path
 
         def work(progress):
             from storage.project import Project
 
-            def report(fraction: float, message: str) -> None:
-                if not progress(round(fraction * 100), 100):
-                    raise JobCancelled()
-
             with Project.open(project_path, read_only=True, backup=False) as project:
-                return Path(write(project, path, report))
+                return Path(write(project, path, fraction_progress(progress)))
 
         def done(result: Path) -> None:
             self.last_output = result

@@ -30,6 +30,18 @@ class JobCancelled(Exception):
     """Raised by a job that stops because its progress callback returned False."""
 
 
+def fraction_progress(progress: Progress) -> Callable[[float, str], None]:
+    """``progress`` in the form exports and storage report with: ``report(fraction, message)``.
+
+    The report raises ``JobCancelled`` once the user has cancelled, so the writer stops there.
+    """
+    def report(fraction: float, message: str) -> None:
+        if not progress(round(fraction * 100), 100):
+            raise JobCancelled()
+
+    return report
+
+
 class _Signals(QObject):
     progressed = Signal(int, int)
     succeeded = Signal(object)

@@ -804,7 +804,7 @@ class VersionsPage(QWidget):
             if note is None:
                 return None
         old_clauses = self.project.clauses(previous) if previous is not None else []
-        from ui.jobs import JobCancelled, run_job
+        from ui.jobs import fraction_progress, run_job
 
         def work(progress):
             from exports.draft_files import load_draft
@@ -812,12 +812,8 @@ class VersionsPage(QWidget):
 
             progress(0, 100)
             draft = load_draft(source, simplified=False)
-
-            def report(fraction: float, message: str) -> None:
-                if not progress(int(fraction * 100), 100):
-                    raise JobCancelled()
-
-            return prepare_revision(draft, previous, old_clauses, source_file=source.name, progress=report)
+            return prepare_revision(draft, previous, old_clauses, source_file=source.name,
+                                    progress=fraction_progress(progress))
 
         def done(prepared) -> None:
             self._store_revision(prepared, source.name, note)
@@ -870,20 +866,16 @@ class VersionsPage(QWidget):
             self.window.interaction.inform(tr("“{0}”须以 .docx 或 .xlsx 结尾。").format(target.name))
             return None
         project_path = self.project.path
-        from ui.jobs import JobCancelled, run_job
+        from ui.jobs import fraction_progress, run_job
 
         def work(progress):
             from exports.comparison import write_comparison
             from storage.project import Project
 
-            def report(fraction: float, message: str) -> None:
-                if not progress(int(fraction * 100), 100):
-                    raise JobCancelled()
-
             # a handle of its own: the window's connection stays on the UI thread
             with Project.open(project_path, read_only=True, backup=False) as other:
                 return write_comparison(other, *pair, target, include_renumbered=include_renumbered,
-                                        progress=report)
+                                        progress=fraction_progress(progress))
 
         def done(written) -> None:
             self.status.emit(tr("已导出修改对照表“{0}”。").format(Path(written).name))
