@@ -6,10 +6,8 @@ alone, and python-docx's ``add_row`` building the same table in the same run.
 """
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from exports.official_format import OfficialDocument  # noqa: E402
 from feedback.outline import parse_lines  # noqa: E402
 from feedback.vocabulary import Disposition, RoundMethod  # noqa: E402
 from storage.project import Project  # noqa: E402
+from timing import median_time  # noqa: E402
 
 TARGET_SECONDS = 3.0
 DISPOSITIONS = [(Disposition.ADOPTED, "", ""), (Disposition.REJECTED, "与上位文件表述保持一致，保留原表述。", ""),
@@ -67,27 +66,21 @@ def add_row_table(rows: list[list[str]]) -> None:
             cell.text = value
 
 
-def median_time(function, repeat: int = 3) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def main(rows: int = 1000) -> int:
     with tempfile.TemporaryDirectory() as folder:
         project = build_project(Path(folder) / "bench.yjt", rows)
         out = Path(folder) / "说明.docx"
-        whole = median_time(lambda: write_explanation(project, out))
+        whole = median_time(lambda: write_explanation(project, out), repeat=3)
         assert len(docx.Document(str(out)).tables[0].rows) == rows + 1
 
         cells = table_rows(project, adoption_rows(project))
         documents = [OfficialDocument() for _ in range(3)]
-        ours = median_time(lambda: documents.pop().table(PORTRAIT_COLUMNS, cells, merge_column=merge_column("unit")))
+        ours = median_time(lambda: documents.pop().table(PORTRAIT_COLUMNS, cells, merge_column=merge_column("unit")),
+                           repeat=3)
         plain = [row for row in cells if isinstance(row, list)]
-        baseline = median_time(lambda: add_row_table(plain))
+        baseline = median_time(lambda: add_row_table(plain), repeat=3)
         project.close()
     print(f"explanation with a {rows:,}-row attachment table, written whole: {whole:.2f} s "
           f"(target < {TARGET_SECONDS:.0f} s: {'met' if whole < TARGET_SECONDS else 'MISSED'})")

@@ -7,10 +7,8 @@ and reading its paragraphs. Targets: under 0.5 s, and at most 2x the baseline.
 """
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -19,17 +17,11 @@ import docx  # noqa: E402
 
 from exports.draft_files import load_draft  # noqa: E402
 from tests.fixtures.make_docx import build_numbered_docx  # noqa: E402
+from timing import median_time  # noqa: E402
 
 SENTENCE = "推进教育高质量发展，加强师资队伍建设，完善经费保障机制，落实各项工作任务。"
 
 
-def median_time(function, repeat=7):
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def main() -> None:
@@ -55,9 +47,9 @@ def main() -> None:
     txt_path = folder / "draft.txt"
     txt_path.write_text("\n".join(lines), encoding="utf-8")
 
-    baseline = median_time(lambda: [p.text for p in docx.Document(str(docx_path)).paragraphs])
-    docx_seconds = median_time(lambda: load_draft(docx_path))
-    txt_seconds = median_time(lambda: load_draft(txt_path))
+    baseline = median_time(lambda: [p.text for p in docx.Document(str(docx_path)).paragraphs], repeat=7)
+    docx_seconds = median_time(lambda: load_draft(docx_path), repeat=7)
+    txt_seconds = median_time(lambda: load_draft(txt_path), repeat=7)
     draft = load_draft(docx_path)
     assert sum(1 for c in draft if c.kind.value == "task") == task
 

@@ -9,9 +9,7 @@ nothing matches word for word and every clause goes through the similarity pass.
 """
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -22,15 +20,9 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from feedback.outline import parse_lines  # noqa: E402
 from feedback.revision import change_groups, char_diff, clause_body, comparison_key, match_clauses  # noqa: E402
 from tests.fixtures.revised_drafts import large_draft_lines, large_draft_tasks, revise_large_draft  # noqa: E402
+from timing import median_time  # noqa: E402
 
 
-def median_time(function, repeat=5):
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
 
 
 def naive_all_pairs(old, new):
@@ -52,7 +44,7 @@ def extract_all_pairs(old, new):
 
 def run_case(name, old, new, designed=None):
     matches = match_clauses(old.clauses, new.clauses)
-    seconds = median_time(lambda: match_clauses(old.clauses, new.clauses))
+    seconds = median_time(lambda: match_clauses(old.clauses, new.clauses), repeat=5)
     naive = median_time(lambda: naive_all_pairs(old.clauses, new.clauses), repeat=3)
     extract = median_time(lambda: extract_all_pairs(old.clauses, new.clauses), repeat=3)
     relations = Counter(m.relation.value for m in matches)
