@@ -72,3 +72,15 @@ def window(make_window, demo_file, talk):
     window = make_window(talk)
     assert window.open_project(demo_file)
     return window
+
+
+def type_text(widget, text):
+    """Type ``text`` into ``widget`` as key presses (QTest's keyClicks only knows Latin-1)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))

@@ -1,6 +1,5 @@
 """Feedback forms written, filled in the way units fill them, and collected."""
 import json
-import shutil
 import zipfile
 from argparse import Namespace
 from datetime import date
@@ -8,7 +7,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from exports.forms import (CLAUSE_SHEET, FIRST_ANSWER_ROW, FORM_SHEET, HEADER_ROW, ID_SHEET, Question, collect_forms,
+from exports.forms import (CLAUSE_SHEET, FIRST_ANSWER_ROW, FORM_SHEET, HEADER_ROW, ID_SHEET, collect_forms,
                            read_form, write_form, write_forms, form_context)
 from feedback.duplicates import Cancelled
 from feedback.outline import parse_lines

@@ -9,9 +9,7 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
 import docx  # noqa: E402
-from PySide6.QtCore import QEvent, Qt  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
 from exports.explanation import explanation_content  # noqa: E402
 from exports.official_format import STYLE_HEADING1  # noqa: E402
@@ -23,6 +21,7 @@ from storage.project import Project  # noqa: E402
 from ui.jobs import Job  # noqa: E402
 import ui.explanation_page as explanation_page  # noqa: E402
 from ui.explanation_page import DocumentDialog  # noqa: E402
+from tests.conftest import type_text  # noqa: E402
 
 
 @pytest.fixture
@@ -64,14 +63,6 @@ def saving_to(monkeypatch, tmp_path):
         return answers
 
     return answer
-
-
-def type_text(widget, text):
-    """Type ``text`` into ``widget`` as key presses (QTest's keyClicks only knows Latin-1)."""
-    widget.setFocus()
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
 
 
 def stored_sections(path):

@@ -8,9 +8,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent, QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
 from feedback.commands import ScriptedInteraction, SetDisposition  # noqa: E402
 from feedback.outline import parse_lines  # noqa: E402
@@ -19,20 +17,13 @@ from storage.project import Project  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.models import COLUMN_INDEX  # noqa: E402
 from ui.settings import AppSettings  # noqa: E402
+from tests.conftest import type_text  # noqa: E402
 
 
 def stored(path, comment_id):
     """The comment as the file has it, read through a second, read-only handle."""
     with Project.open(path, read_only=True) as other:
         return other.comment(comment_id)
-
-
-def type_text(widget, text):
-    """Type ``text`` into ``widget`` as key presses (QTest's keyClicks only knows Latin-1)."""
-    widget.setFocus()
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
 
 
 def shown_ids(ledger):
