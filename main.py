@@ -9,222 +9,22 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-DEMO_DRAFT = ROOT / "assets" / "demo" / "汉中市提高教育质量三年行动计划（征求意见稿）.txt"
-
-
-class CommandError(Exception):
-    """A one-line message for the user; the command exits with status 2."""
-
-
-def _print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def cmd_outline(args) -> int:
-    from exports.draft_files import load_draft
-
-    draft = load_draft(args.file, simplified=args.simplified)
-    if args.json:
-        _print_json(draft.to_json())
-    else:
-        print(draft.outline_text())
-        for warning in draft.warnings:
-            print(f"提示：{warning}", file=sys.stderr)
-    return 0
-
-
-def _open_project(path, read_only=False):
-    from storage.project import Project
-
-    return Project.open(path, read_only=read_only, backup=not read_only)
-
-
-def cmd_new(args) -> int:
-    from exports.draft_files import load_draft
-    from storage.project import Project
-
-    draft = load_draft(args.draft, simplified=args.simplified)
-    with Project.create(args.project, draft, title=args.title, source_file=Path(args.draft).name) as project:
-        count = len(project.clauses())
-    print(f"已建立项目“{args.project}”：草案共{count}个条款。")
-    for warning in draft.warnings:
-        print(f"提示：{warning}", file=sys.stderr)
-    return 0
-
-
-def cmd_demo_project(args) -> int:
-    from storage.demo import build_demo_project
-
-    if Path(args.project).exists() and not args.force:
-        raise CommandError(f"“{args.project}”已存在；要覆盖请加 --force。")
-    build_demo_project(args.project).close()
-    print(f"已写出演示项目“{args.project}”（意见与处理结果为示例数据）。")
-    return 0
-
-
-def cmd_stats(args) -> int:
-    from datetime import date
-
-    today = date.fromisoformat(args.today) if args.today else None
-    with _open_project(args.project, read_only=True) as project:
-        stats = project.statistics(args.round, today=today)
-    if args.json:
-        _print_json(stats.to_json())
-        return 0
-    print(stats.sentence)
-    print("征求单位：" + "，".join(f"{k}{v}个" for k, v in stats.units_consulted.items()))
-    print(f"反馈有意见{stats.replied_with_comments}个，无意见{stats.replied_no_comments}个，"
-          f"逾期视为无意见{stats.overdue}个，未反馈{stats.not_replied}个")
-    print("处理情况：" + "，".join(f"{k}{v}条" for k, v in stats.by_disposition.items()))
-    return 0
-
-
-def cmd_search(args) -> int:
-    with _open_project(args.project, read_only=True) as project:
-        hits = project.search(args.query, limit=args.limit)
-    for hit in hits:
-        where = "意见" if hit.kind == "comment" else "条款"
-        print(f"{where}\t{hit.id}\t{hit.ref}\t{hit.snippet[:60]}")
-    if not hits:
-        print("没有找到。", file=sys.stderr)
-    return 0
-
-
-def cmd_units(args) -> int:
-    from exports.units_registry import import_registry, write_registry
-
-    if args.import_file:
-        with _open_project(args.project) as project:
-            print(import_registry(project, args.import_file).message)
-    if args.export_file:
-        with _open_project(args.project, read_only=True) as project:
-            print(f"已写出单位名录：{write_registry(project, args.export_file)}")
-    if not (args.import_file or args.export_file):
-        with _open_project(args.project, read_only=True) as project:
-            for unit in project.units():
-                print(f"{unit.category}\t{unit.name}\t{'、'.join(unit.aliases)}")
-    return 0
-
-
-def cmd_explain(args) -> int:
-    return _document_commands().run_explain(args)
-
-
-def cmd_letter(args) -> int:
-    return _document_commands().run_letter(args)
-
-
-def cmd_table(args) -> int:
-    return _document_commands().run_table(args)
-
-
-def _delegate(module: str, name: str):
-    """A command whose code lives in ``exports``: imported only when it runs."""
-    def run(args) -> int:
-        import importlib
-
-        return importlib.import_module(module).COMMANDS[name](args)
-    return run
-
-
-# commands whose parsers and code live together in exports/cli_*.py
-DELEGATED = {"exports.cli_sheets": ("forms", "collect", "ledger", "import-public"),
-             "exports.cli_versions": ("revise", "compare", "matches")}
-
-COMMANDS = {"outline": cmd_outline, "units": cmd_units, "explain": cmd_explain, "letter": cmd_letter,
-            "table": cmd_table, "new": cmd_new, "demo-project": cmd_demo_project, "stats": cmd_stats,
-            "search": cmd_search}
-COMMANDS.update({name: _delegate(module, name) for module, names in DELEGATED.items() for name in names})
-
-
-def _document_commands():
-    from exports import cli_documents
-
-    return cli_documents
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
-    commands = parser.add_subparsers(dest="command", metavar="命令")
-    outline = commands.add_parser("outline", help="显示草案的条款结构")
-    outline.add_argument("file", help="草案文件（.docx 或 .txt）")
-    outline.add_argument("--json", action="store_true", help="以 JSON 输出")
-    outline.add_argument("--simplified", action="store_true", help="繁体字转换为简体字")
-
-    new = commands.add_parser("new", help="由草案新建项目文件")
-    new.add_argument("project", help="新项目文件（.yjt）")
-    new.add_argument("--draft", required=True, help="草案文件（.docx 或 .txt）")
-    new.add_argument("--title", help="计划标题（默认取草案标题）")
-    new.add_argument("--simplified", action="store_true", help="繁体字转换为简体字")
-
-    demo = commands.add_parser("demo-project", help="写出内置的演示项目")
-    demo.add_argument("project", help="项目文件（.yjt）")
-    demo.add_argument("--force", action="store_true", help="文件已存在时覆盖")
-
-    stats = commands.add_parser("stats", help="统计征求意见与处理情况")
-    stats.add_argument("project", help="项目文件（.yjt）")
-    stats.add_argument("--round", type=int, help="只统计第几轮（默认全部轮次）")
-    stats.add_argument("--today", help="按哪一天判断逾期（YYYY-MM-DD，默认今天）")
-    stats.add_argument("--json", action="store_true", help="以 JSON 输出")
-
-    units = commands.add_parser("units", help="列出、导入或导出单位名录（.xlsx 或 .csv）")
-    units.add_argument("project", help="项目文件（.yjt）")
-    units.add_argument("--import", dest="import_file", help="从表格导入（新增或更新单位）")
-    units.add_argument("--export", dest="export_file", help="导出到表格")
-
-    _document_commands().add_parsers(commands)
-    import importlib
-
-    for module in DELEGATED:
-        importlib.import_module(module).add_parsers(commands)
-
-    search = commands.add_parser("search", help="检索意见、理由和条款")
-    search.add_argument("project", help="项目文件（.yjt）")
-    search.add_argument("query", help="要查找的文字，空格分隔多个词")
-    search.add_argument("--limit", type=int, default=200, help="最多显示多少条")
-    return parser
-
-
-def _run_command(args) -> int:
-    from exports.draft_files import DraftFileError
-    from exports.official_format import DocumentError
-    from exports.xlsx_safety import SheetFileError
-    from feedback.ledger import LedgerError
-    from storage.project import ProjectError
-
-    try:
-        return COMMANDS[args.command](args)
-    except (CommandError, DraftFileError, SheetFileError, DocumentError, LedgerError, ProjectError) as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("已取消", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # output piped into head and the like
-        sys.stdout = open(os.devnull, "w")
-        return 0
-    except Exception as error:  # noqa: BLE001 - the user gets one line, the log the details
-        log = Path(tempfile.gettempdir()) / "yijiantong-error.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"错误：处理时发生意外（{type(error).__name__}），详情已写入 {log}", file=sys.stderr)
-        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in COMMANDS:
-        return _run_command(build_parser().parse_args(argv))
+    from ui.cli import COMMAND_MODULES
+
+    if argv and argv[0] in COMMAND_MODULES:
+        from ui.cli import run as run_command
+
+        return run_command(argv)
     app = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
                                   formatter_class=argparse.RawDescriptionHelpFormatter,
-                                  epilog="命令行：" + "、".join(COMMANDS) + "。用 “main.py 命令 --help” 查看各命令的用法。")
+                                  epilog="命令行：" + "、".join(COMMAND_MODULES) + "。用 “main.py 命令 --help” 查看各命令的用法。")
     app.add_argument("project", nargs="?", help="要打开的项目文件（.yjt）")
     app.add_argument("--demo", action="store_true", help="打开内置的演示项目")
     app.add_argument("--read-only", action="store_true", help="只读打开，不作任何修改")

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 
-from exports import cli_versions
+from ui.cli import versions as cli_versions
 from exports.comparison import (COLUMN_HEADERS, LEGEND, SHEET_COLUMNS, build_comparison, comparison_rows,
                                 write_comparison)
 from exports.official_format import FONT_BODY, FONT_HEITI, FONT_TITLE, DocumentError, resolved_font

@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from exports.adoption_table import GROUP_BY_CLAUSE, adoption_rows
-from exports.cli_documents import run_explain
+from ui.cli.documents import run_explain
 from exports.explanation import (ATTACHMENT_TITLE, explanation_content, explanation_preview_text,
                                  explanation_warnings, write_explanation)
 from exports.official_format import DocumentError, STYLE_HEADING1, STYLE_TITLE

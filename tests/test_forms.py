@@ -291,7 +291,7 @@ def test_cancelling_writes_nothing(project, tmp_path):
 
 
 def test_collect_command_reports_each_file_and_exits_1_on_rejection(project, tmp_path, capsys):
-    from exports.cli_sheets import run_collect, run_forms
+    from ui.cli.sheets import run_collect, run_forms
 
     path = project.path
     project.close()

@@ -7,7 +7,7 @@ from datetime import date
 import docx
 import pytest
 
-from exports.cli_documents import run_letter
+from ui.cli.documents import run_letter
 from exports.letter import letter_preview_text, write_letter
 from exports.official_format import STYLE_ADDRESSEE, STYLE_TITLE, resolved_font
 from feedback.explanation_text import LETTER

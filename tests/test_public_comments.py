@@ -162,7 +162,7 @@ def test_hostile_files_are_refused_in_one_line(project, tmp_path, kind):
 
 
 def test_import_public_command(project, tmp_path, capsys):
-    from exports.cli_sheets import run_import_public
+    from ui.cli.sheets import run_import_public
 
     path = write_xlsx(tmp_path / "留言.xlsx", sample_rows()[:20])
     project_path = project.path

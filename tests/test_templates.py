@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from exports.adoption_table import write_adoption_table
-from exports.cli_documents import run_table
+from ui.cli.documents import run_table
 from exports.explanation import write_explanation
 from exports.letter import write_letter
 from exports.official_format import FONT_BODY, FONT_TITLE, resolved_font

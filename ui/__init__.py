@@ -1,5 +1,4 @@
-"""The desktop window: the only package that imports PySide6."""
-from ui.qt_fixes import keep_bools_alive, keep_none_alive
+"""The user interfaces: the desktop window, and the command line in ``ui.cli``.
 
-keep_none_alive()
-keep_bools_alive()
+Only the window modules import PySide6; ``ui.cli`` never does.
+"""

@@ -68,3 +68,8 @@ def keep_none_alive() -> bool:
     if count.value < _RESERVE:
         count.value += _RESERVE
     return True
+
+
+# every window module reaches this through ui.widgets, ui.app or the tests' conftest
+keep_none_alive()
+keep_bools_alive()

@@ -105,7 +105,7 @@ COMMANDS = {"explain": run_explain, "letter": run_letter, "table": run_table}
 
 
 if __name__ == "__main__":  # for trying the commands before they are wired into main.py
-    parser = argparse.ArgumentParser(prog="cli_documents")
+    parser = argparse.ArgumentParser(prog="documents")
     add_parsers(parser.add_subparsers(dest="command", required=True))
     options = parser.parse_args()
     sys.exit(COMMANDS[options.command](options))
