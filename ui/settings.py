@@ -3,20 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.paths import data_dir  # noqa: F401 - the window's data folder is the command line's
 import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings
 
 ORGANIZATION = "YiJianTong"
 APPLICATION = "YiJianTong"
 DISPLAY_NAME = "意见通"
 MAX_RECENT = 10
-
-
-def data_dir() -> Path:
-    """The user's data folder for the app (demo project, logs), created on first use."""
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class AppSettings:
