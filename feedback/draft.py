@@ -24,6 +24,7 @@ class SourceBlock:
     rows: list[list[str]] | None = None
     style: str = ""
     auto_numbered: bool = False
+    outline_level: int | None = None  # 0 for Heading 1 / 标题 1, from the paragraph or its style
 
     @property
     def is_table(self) -> bool:

@@ -51,6 +51,11 @@ class ClauseKind(LabelledEnum):
     ARTICLE = ("article", "条")
     PARAGRAPH = ("paragraph", "款")
     ITEM = ("item", "项")
+    # long plans and standards: 第X篇, 第X部分, decimal 1 / 1.1 / 1.1.1, unnumbered Word headings
+    BOOK = ("book", "篇")
+    SEGMENT = ("segment", "部分")
+    DECIMAL = ("decimal", "条")
+    HEADING = ("heading", "标题")
     # blocks of their own kind
     COLUMN = ("column", "专栏")
     ATTACHMENT = ("attachment", "附件")

@@ -1,0 +1,110 @@
+"""Text copied from a PDF or a printed page: page furniture and hard-wrapped lines.
+
+A PDF copy has every printed line as a paragraph, a page number (``— 3 —``, ``-2-``,
+``第3页 共10页``) and often a running head between pages. ``page_furniture`` finds those
+lines; ``rejoin`` groups the printed lines back into paragraphs, so that a wrapped line
+starting with something number-like (a cited article, a figure) continues its sentence.
+
+>>> lines = ['第一条 为了规范管理，根据《中华人民共和国某某法》', '第十二条的规定，制定本办法。', '第二条 本办法适用于本市。']
+>>> rejoin(lines, [False] * 3, width=None)
+[[0, 1], [2]]
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—－–―~·•\s]*\d{1,4}[-—－–―~·•\s]*"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}"
+    r"|[-—－–]\s*[ivxlcIVXLC]+\s*[-—－–])$")
+_TERMINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」")
+_OPENING_CONTINUATION = tuple("，、。；：）)》”」")
+
+
+def display_width(text: str) -> int:
+    """Columns a line takes in print: two for a Chinese character, one for a Latin one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def is_page_number(text: str) -> bool:
+    """``— 3 —``, ``-2-``, ``12``, ``第3页 共10页``, ``3/10``.
+
+    >>> [is_page_number(t) for t in ('— 3 —', '-2-', '第3页 共10页', '3/10', '2025年', '第3条')]
+    [True, True, True, True, False, False]
+    """
+    return bool(_PAGE_NUMBER_RE.match(text.strip()))
+
+
+def page_furniture(lines: list[str]) -> tuple[set[int], int, int]:
+    """Indices of page numbers and running heads or footers, with how many of each.
+
+    A running head is a short line repeated at least three times, at least twice within
+    two lines of a page number; nothing is taken for one unless the text has page numbers.
+    """
+    numbers = {i for i, text in enumerate(lines) if is_page_number(text)}
+    if len(numbers) < 2:
+        return set(), 0, 0
+    near = {j for i in numbers for j in range(i - 2, i + 3)} | {0, 1}  # the first page's head too
+    counts = Counter(text for text in lines if len(text) <= 40)
+    heads = {i for i, text in enumerate(lines)
+             if i in near and i not in numbers and counts[text] >= 3
+             and sum(1 for j, other in enumerate(lines) if other == text and j in near) >= 2}
+    return numbers | heads, len(numbers), len(heads)
+
+
+def printed_width(lines: list[str]) -> int | None:
+    """The width of a full printed line when the lines look hard-wrapped, else None.
+
+    Hard-wrapped text has many lines of (nearly) the same, greatest width that end
+    in the middle of a sentence; text with a paragraph per line has few.
+    """
+    widths = sorted(display_width(text) for text in lines if text)
+    if len(widths) < 6:
+        return None
+    width = widths[int(len(widths) * 0.9)]
+    if width < 30:
+        return None
+    full = [text for text in lines if display_width(text) >= width - 4]
+    open_ended = [text for text in full if not text.endswith(_TERMINAL)]
+    if len(open_ended) >= 3 and len(open_ended) >= 0.3 * len(full) and len(full) >= 0.15 * len(lines):
+        return width
+    return None
+
+
+def rejoin(lines: list[str], indented: list[bool], width: int | None = None) -> list[list[int]]:
+    """Group printed lines into paragraphs (lists of indices), given the full line width.
+
+    A line continues the paragraph above when the line above is full and ends inside
+    a sentence, whatever it starts with; after a full line ending a sentence, only when
+    the draft marks new paragraphs by indenting and this line is not indented. Without a
+    ``width`` the widest lines are taken as full.
+    """
+    if not lines:
+        return []
+    if width is None:
+        width = max(display_width(text) for text in lines)
+    uses_indent = sum(indented) >= max(2, len(lines) // 10)
+    groups: list[list[int]] = [[0]]
+    for index in range(1, len(lines)):
+        above = lines[index - 1]
+        text = lines[index]
+        full = display_width(above) >= width - 4
+        if full and (not above.endswith(_TERMINAL) or text.startswith(_OPENING_CONTINUATION)
+                     or (uses_indent and not indented[index])):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def join_lines(parts: list[str]) -> str:
+    """Printed lines of one paragraph as one line (a space only between Latin words)."""
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        if out and part and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out
