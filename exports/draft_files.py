@@ -27,7 +27,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from exports.docx_numbering import ListNumbering, W_VAL, is_on
-from feedback.draft import Draft, SourceBlock
+from feedback.draft import Draft, SourceBlock, SourceBlocks
 from feedback.outline import parse_blocks
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -67,6 +67,21 @@ _W_TAB = qn("w:tab")
 _W_PTAB = qn("w:ptab")
 _W_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
 _W_DEL = qn("w:del")
+_W_OUTLINE_LVL = qn("w:outlineLvl")
+_W_FLD_CHAR = qn("w:fldChar")
+_W_FLD_CHAR_TYPE = qn("w:fldCharType")
+_W_INSTR_TEXT = qn("w:instrText")
+_W_FLD_SIMPLE = qn("w:fldSimple")
+_W_INSTR = qn("w:instr")
+_W_SDT_PR = qn("w:sdtPr")
+_W_DOC_PART_GALLERY = qn("w:docPartGallery")
+_W_TC_PR = qn("w:tcPr")
+_W_V_MERGE = qn("w:vMerge")
+_W_GRID_SPAN = qn("w:gridSpan")
+_W_COMMENT = qn("w:comment")
+_REVISION_TAGS = (qn("w:ins"), _W_DEL, qn("w:moveFrom"), qn("w:moveTo"))
+# Styles of the entries of a contents list: TOC 1…9, 目录 1…9
+_CONTENTS_STYLE_RE = re.compile(r"^(?:toc|目录)\s*\d$", re.IGNORECASE)
 _BLOCKS = frozenset({_W_P, _W_TBL})
 _ROWS = frozenset({_W_TR})
 _CELLS = frozenset({_W_TC})
@@ -224,7 +239,17 @@ def _read_docx(path: Path, name: str) -> list[SourceBlock]:
             document = docx.Document(str(path))
         except ValueError as exc:  # python-docx's "not a Word file": a template or macro document
             raise _fail(name, f"不是普通的 Word 文档（可能是模板或启用宏的文档），{_RESAVE}") from exc
-        return _BodyReader(document.part).read(document.element.body)
+        body = document.element.body
+        blocks = _BodyReader(document.part).read(body)
+        revisions = sum(1 for _ in body.iter(*_REVISION_TAGS))
+        comments_root = _related_root(document.part, RT.COMMENTS)
+        comments = sum(1 for _ in comments_root.iter(_W_COMMENT)) if comments_root is not None else 0
+        warnings = []
+        if revisions or comments:
+            held = "、".join(part for part in (f"{revisions}处修订" if revisions else "",
+                                                f"{comments}条批注" if comments else "") if part)
+            warnings.append(f"文件中仍有{held}；已按接受全部修订读取，批注未读入")
+        return SourceBlocks(blocks, warnings)
 
 
 def _related_root(part, relationship_type: str):
@@ -237,6 +262,12 @@ def _related_root(part, relationship_type: str):
         return None
 
 
+def _is_contents_control(sdt) -> bool:
+    """A content control holding Word's table of contents."""
+    gallery = sdt.find(f"{_W_SDT_PR}/{qn('w:docPartObj')}/{_W_DOC_PART_GALLERY}")
+    return gallery is not None and "contents" in (gallery.get(W_VAL) or "").lower()
+
+
 def _content(container, wanted: frozenset) -> Iterator:
     """The children of ``container`` with a tag in ``wanted``, looking through content controls."""
     for child in container:
@@ -244,6 +275,8 @@ def _content(container, wanted: frozenset) -> Iterator:
         if tag in wanted:
             yield child
         elif tag == _W_SDT:
+            if _is_contents_control(child):
+                continue
             content = child.find(_W_SDT_CONTENT)
             if content is not None:
                 yield from _content(content, wanted)
@@ -286,8 +319,13 @@ class _BodyReader:
 
     def read(self, body) -> list[SourceBlock]:
         blocks = []
+        contents_depth = 0  # inside a TOC field: the contents list is no clause
         for element in _content(body, _BLOCKS):
-            block = self._paragraph(element) if element.tag == _W_P else self._table(element)
+            if element.tag == _W_P:
+                contents_depth, inside = _contents_field(element, contents_depth)
+                block = None if inside else self._paragraph(element)
+            else:
+                block = self._table(element)
             if block is not None:
                 blocks.append(block)
         return blocks
@@ -295,26 +333,42 @@ class _BodyReader:
     def _paragraph(self, p) -> SourceBlock | None:
         p_pr = p.find(_W_PPR)
         style_id = None
+        own_outline = None
         if p_pr is not None:
             style = p_pr.find(_W_PSTYLE)
             style_id = style.get(W_VAL) if style is not None else None
+            outline = p_pr.find(_W_OUTLINE_LVL)
+            if outline is not None:
+                own_outline = _int_or_none(outline.get(W_VAL))
         # The number is drawn, and counted, even when the paragraph is empty.
         number = self._numbering.number(p_pr, style_id)
+        style_name = self._numbering.styles.name(style_id)
+        if _CONTENTS_STYLE_RE.match(style_name):
+            return None
         text = _paragraph_text(p)
         if not text.strip():
             return None
-        return SourceBlock(text=number + text, style=self._numbering.styles.name(style_id),
-                           auto_numbered=bool(number))
+        level = own_outline if own_outline is not None else self._numbering.styles.outline_level(style_id)
+        return SourceBlock(text=number + text, style=style_name, auto_numbered=bool(number),
+                           outline_level=level if level is not None and 0 <= level <= 8 else None)
 
     def _table(self, tbl) -> SourceBlock | None:
         rows = []
+        continued = []
         for tr in _content(tbl, _ROWS):
             if tr.find(f"{_W_TR_PR}/{_W_DEL}") is not None:  # a deleted row
                 continue
-            cells = [self._cell_text(tc) for tc in _content(tr, _CELLS)]
+            cells = []
+            for tc in _content(tr, _CELLS):
+                merge = tc.find(f"{_W_TC_PR}/{_W_V_MERGE}")
+                if merge is not None and merge.get(W_VAL) in (None, "continue"):
+                    continued.append((len(rows), len(cells)))
+                cells.append(self._cell_text(tc))
             if any(cells):
                 rows.append(cells)
-        return SourceBlock(rows=rows) if rows else None
+            else:
+                continued = [(r, c) for r, c in continued if r != len(rows)]
+        return SourceBlock(rows=rows, continued=continued) if rows else None
 
     def _cell_text(self, tc) -> str:
         lines = []
@@ -328,6 +382,35 @@ class _BodyReader:
                 if nested is not None:
                     lines.extend(" ".join(cell for cell in row if cell) for row in nested.rows)
         return "\n".join(lines)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _contents_field(p, depth: int) -> tuple[int, bool]:
+    """Follow a TOC field through a paragraph: the new depth, and whether the paragraph is in it.
+
+    ``depth`` counts the fields open since the TOC field began (0: not in one).
+    """
+    inside = depth > 0
+    for element in p.iter(_W_FLD_CHAR, _W_INSTR_TEXT, _W_FLD_SIMPLE):
+        if element.tag == _W_FLD_SIMPLE:
+            if (element.get(_W_INSTR) or "").split()[:1] == ["TOC"]:
+                inside = True
+        elif element.tag == _W_INSTR_TEXT:
+            if depth == 0 and (element.text or "").split()[:1] == ["TOC"]:
+                depth, inside = 1, True
+        elif depth > 0:
+            kind = element.get(_W_FLD_CHAR_TYPE)
+            if kind == "begin":
+                depth += 1
+            elif kind == "end":
+                depth -= 1
+    return depth, inside
 
 
 def _read_text(path: Path, name: str) -> list[SourceBlock]:

@@ -84,6 +84,7 @@ class _Token:
     level: int | None = None  # the Word outline level of its style (0 for Heading 1)
     box: bool = False  # inside a box drawn with | lines
     indented: bool = False
+    continued: frozenset[tuple[int, int]] = frozenset()  # table cells merged with the cell above
 
 
 def _to_int(raw: str) -> int:
@@ -237,7 +238,7 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
             rows = [[clean_line(cell.replace("\n", " ")).text for cell in row] for row in block.rows or []]
             if simplified:
                 rows = [[to_simplified(cell) for cell in row] for row in rows]
-            tokens.append(_Token(line_no, "", "table", table=rows))
+            tokens.append(_Token(line_no, "", "table", table=rows, continued=frozenset(block.continued)))
             continue
         raw = block.text
         indented = bool(re.match(r"^(?:[\u3000\u00a0\t]|\s{2,})", raw))
@@ -527,11 +528,20 @@ def _task_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
 
 
 def _add_task_table(rows: list[list[str]], header: int, columns: dict[str, int], parent: _Node | None,
-                    line: int, roots: list[_Node]) -> None:
-    """One clause per task row, under its group rows (一、…), each with its units and deadline."""
+                    line: int, roots: list[_Node], continued: frozenset[tuple[int, int]] = frozenset()) -> None:
+    """One clause per task row, under its group rows (一、…), each with its units and deadline.
+
+    A cell merged with the one above (one lead unit for several tasks) counts for each row.
+    """
+    above: dict[str, str] = {}
+
     def cell(row: list[str], role: str) -> str:
         position = columns.get(role)
-        return row[position].strip() if position is not None and position < len(row) else ""
+        text = row[position].strip() if position is not None and position < len(row) else ""
+        if not text and (row_index, position) in continued:
+            text = above.get(role, "")
+        above[role] = text
+        return text
 
     def attach(node: _Node, under: _Node | None) -> None:
         node.parent = under
@@ -541,13 +551,13 @@ def _add_task_table(rows: list[list[str]], header: int, columns: dict[str, int],
     group: _Node | None = None
     groups = tasks = 0
     width = max(len(r) for r in rows)
-    for row in rows[header + 1:]:
+    for row_index, row in enumerate(rows):
         filled = [c.strip() for c in row if c.strip()]
-        if not filled:
+        if row_index <= header or not filled:
             continue
         task_text = cell(row, "task")
         if len(set(filled)) == 1 and (len(row) < width or not task_text or len(filled) < len(row)) \
-                and not cell(row, "lead"):
+                and not (row[columns["lead"]].strip() if columns.get("lead", width) < len(row) else ""):
             groups += 1
             family, number, rest = _classify(filled[0], False)
             if family != "part":
@@ -594,7 +604,7 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
         if token.family == "table":
             rows = token.table or []
             if found := _task_columns(rows):
-                _add_task_table(rows, *found, stack[-1] if stack else None, token.line, roots)
+                _add_task_table(rows, *found, stack[-1] if stack else None, token.line, roots, token.continued)
                 continue
             node = target()
             node.tables.append(rows)
@@ -754,7 +764,7 @@ def _strip_note(text: str) -> str:
 def _body_text(node: _Node) -> str:
     """The clause's own text: the rest of its numbered line and its unnumbered paragraphs."""
     head = node.head_text
-    if node.kind not in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH, ClauseKind.PREAMBLE):
+    if node.kind not in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH, ClauseKind.PREAMBLE) and node.units is None:
         heading, run_in = _split_run_in(_strip_note(head), node.kind)
         if heading and not run_in and not UNITS_NOTE_RE.search(head):
             head = ""  # a heading on a line of its own is not body text

@@ -103,3 +103,47 @@ def test_outline_cli_simplified():
 def test_missing_file_message_names_it(tmp_path):
     with pytest.raises(DraftFileError, match="不存在.docx"):
         load_draft(tmp_path / "不存在.docx")
+
+
+# -- drafts of other shapes as Word documents (tests/fixtures/draft_shapes.py) -------------------
+
+from tests.fixtures import draft_shapes  # noqa: E402
+
+
+def test_heading_styles_give_levels_without_number_text(tmp_path):
+    draft = load_draft(draft_shapes.heading_styles_docx(tmp_path / "预案.docx"))
+    assert draft.title == "某县森林火灾应急预案"
+    assert [(c.heading, c.level, c.kind) for c in draft] == [
+        ("总则", 1, ClauseKind.HEADING), ("编制目的", 2, ClauseKind.HEADING), ("适用范围", 2, ClauseKind.HEADING),
+        ("应急响应", 1, ClauseKind.HEADING), ("分级响应", 2, ClauseKind.HEADING), ("Ⅳ级响应", 3, ClauseKind.HEADING)]
+    refs = draft.by_ref()
+    assert refs["编制目的"].text == "为有效应对森林火灾，最大限度减少损失，制定本预案。"  # revisions accepted
+    assert refs["编制目的"].parent_ref == "总则"
+    assert refs["Ⅳ级响应"].text == "县森林防灭火指挥部办公室启动Ⅳ级响应。"
+    said = [str(w) for w in draft.warnings]
+    assert "文件中仍有2处修订、1条批注；已按接受全部修订读取，批注未读入" in said
+    assert "建议明确范围" not in json.dumps(draft.to_json(), ensure_ascii=False)
+
+
+def test_task_division_table_becomes_clauses_with_units(tmp_path):
+    draft = load_draft(draft_shapes.action_plan_docx(tmp_path / "方案.docx"))
+    assert [c.ref for c in draft][-6:] == ["附件1", "附件1一", "附件1一1", "附件1一2", "附件1二", "附件1二3"]
+    refs = draft.by_ref()
+    assert refs["附件1"].heading == "" and "重点任务分工表" in refs["附件1"].text
+    assert refs["附件1一"].heading == "审批全链条优化"
+    first, second, third = refs["附件1一1"], refs["附件1一2"], refs["附件1二3"]
+    assert (first.heading, first.lead_units, first.responsible_units) == (
+        "编制公布行政许可事项清单", ["县政务服务中心"], ["县司法局", "县级各有关部门"])
+    assert first.text == "编制公布行政许可事项清单\n完成时限：2026年6月底前"
+    assert second.lead_units == ["县政务服务中心"]  # the merged cell counts for both rows
+    assert (third.lead_units, third.responsible_units) == (["县市场监管局"], ["县级各有关部门"])
+    assert refs["二（一）"].lead_units == ["县政务服务中心"]
+
+
+def test_fee_table_stays_in_its_article_as_readable_text(tmp_path):
+    draft = load_draft(draft_shapes.regulation_docx(tmp_path / "条例.docx"))
+    article = draft.by_ref()["第九条"]
+    assert article.tables == [draft_shapes.FEE_TABLE]
+    assert article.text == ("临时占用城市绿地的，应当按照下列标准缴纳补偿费：\n"
+                            "绿地类别 ｜ 补偿标准（元/平方米·月）\n公园绿地 ｜ 20\n防护绿地 ｜ 10")
+    assert draft.by_ref()["第十条"].parent_ref == "第三章"
