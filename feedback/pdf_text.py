@@ -20,7 +20,7 @@ _PAGE_NUMBER_RE = re.compile(
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*[/／]\s*\d{1,4}"
     r"|[-—－–]\s*[ivxlcIVXLC]+\s*[-—－–])$")
-_TERMINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」")
+_TERMINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」", "）", ")")
 _OPENING_CONTINUATION = tuple("，、。；：）)》”」")
 
 
@@ -58,18 +58,17 @@ def page_furniture(lines: list[str]) -> tuple[set[int], int, int]:
 def printed_width(lines: list[str]) -> int | None:
     """The width of a full printed line when the lines look hard-wrapped, else None.
 
-    Hard-wrapped text has many lines of (nearly) the same, greatest width that end
-    in the middle of a sentence; text with a paragraph per line has few.
+    Hard-wrapped text has many lines of the same, greatest width, many of them ending in
+    the middle of a sentence; text with a paragraph per line has lines of every length.
     """
-    widths = sorted(display_width(text) for text in lines if text)
-    if len(widths) < 6:
+    widths = [display_width(text) for text in lines if text]
+    long = [w for w in widths if w >= 30]
+    if len(widths) < 6 or not long:
         return None
-    width = widths[int(len(widths) * 0.9)]
-    if width < 30:
-        return None
-    full = [text for text in lines if display_width(text) >= width - 4]
-    open_ended = [text for text in full if not text.endswith(_TERMINAL)]
-    if len(open_ended) >= 3 and len(open_ended) >= 0.3 * len(full) and len(full) >= 0.15 * len(lines):
+    width = max(Counter(long).most_common(3), key=lambda pair: (pair[1], pair[0]))[0]
+    near = [text for text in lines if abs(display_width(text) - width) <= 2]
+    open_ended = [text for text in near if not text.endswith(_TERMINAL)]
+    if len(near) >= max(5, 0.25 * len(widths)) and len(open_ended) >= max(3, 0.5 * len(near)):
         return width
     return None
 
