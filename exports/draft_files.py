@@ -1,7 +1,7 @@
 """Reading a draft file into ``SourceBlock``s, the input of ``feedback.outline``.
 
-Word documents (.docx; .doc and .wps through LibreOffice when it is installed) and
-plain text files are read. A paragraph's block starts with the number the reader
+Word documents (.docx; .doc and .wps through LibreOffice when it is installed), plain
+text files and PDFs with a text layer (through pypdf) are read. A paragraph's block starts with the number the reader
 sees, also when Word's automatic numbering draws it (see ``exports.docx_numbering``).
 
 Every failure is a ``DraftFileError`` whose message is one line of Chinese naming the
@@ -41,7 +41,8 @@ CONVERSION_TIMEOUT_SECONDS = 120
 _MB = 1024 * 1024
 _LEGACY_FORMATS = {".doc": "旧版 Word 格式（.doc）", ".wps": "WPS 旧版格式（.wps）"}
 _KNOWN_SUFFIXES = frozenset({".docx", ".txt", ".pdf", *_LEGACY_FORMATS})
-_SUPPORTED = "Word 文档（.docx）或纯文本（.txt）；装有 LibreOffice 时也可导入 .doc、.wps"
+_SUPPORTED = "Word 文档（.docx）、纯文本（.txt）或 PDF；装有 LibreOffice 时也可导入 .doc、.wps"
+_ORIGINAL = "请导入原始的 Word 文档（.docx）或纯文本（.txt）"
 _RESAVE = "请在 Word 或 WPS 中另存为 .docx 后再导入"
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -143,7 +144,7 @@ def read_blocks(path) -> list[SourceBlock]:
         if head.startswith(_OLE_MAGIC) or suffix in _LEGACY_FORMATS:
             return _read_legacy(path, name)
         if head.startswith(_PDF_MAGIC) or suffix == ".pdf":
-            raise _fail(name, "PDF 文件无法可靠地识别条款，请导入原始的 Word 文档（.docx）或纯文本（.txt）")
+            return _read_pdf(path, name)
         return _read_text(path, name)
 
 
@@ -411,6 +412,36 @@ def _contents_field(p, depth: int) -> tuple[int, bool]:
             elif kind == "end":
                 depth -= 1
     return depth, inside
+
+
+def read_pdf_blocks(path) -> list[SourceBlock]:
+    """One block per printed line of a PDF's text, page after page (page numbers included)."""
+    path = Path(path)
+    return _read_pdf(path, path.name)
+
+
+def _read_pdf(path: Path, name: str) -> list[SourceBlock]:
+    """The printed lines of a PDF with a text layer; ``feedback.pdf_text`` rejoins them later."""
+    # Imported here: only PDF drafts need it.
+    import pypdf
+    from pypdf.errors import PdfReadError
+
+    _checked_size(path, name)
+    try:
+        reader = pypdf.PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _fail(name, f"PDF 文件已加密（有密码保护），{_ORIGINAL}")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DraftFileError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, ZeroDivisionError) as exc:
+        raise _fail(name, f"PDF 文件已损坏，无法读取其中的文字；{_ORIGINAL}") from exc
+    lines = [line for page in pages for line in page.splitlines() if line.strip()]
+    if sum(len(line.strip()) for line in lines) < 20:
+        raise _fail(name, f"PDF 中没有可提取的文字（可能是扫描件），{_ORIGINAL}")
+    return SourceBlocks((SourceBlock(text=line) for line in lines),
+                        [f"草案取自 PDF（{len(pages)}页），断行和页码已自动处理，请核对条款结构"], printed=True)
 
 
 def _read_text(path: Path, name: str) -> list[SourceBlock]:

@@ -36,9 +36,10 @@ class SourceBlock:
 class SourceBlocks(list):
     """The blocks of one file, with what the reader noticed about the file as a whole."""
 
-    def __init__(self, blocks=(), warnings=()) -> None:
+    def __init__(self, blocks=(), warnings=(), *, printed: bool = False) -> None:
         super().__init__(blocks)
         self.warnings: list[str] = list(warnings)
+        self.printed = printed  # one block per printed line (a PDF): lines are to be rejoined
 
 
 @dataclass

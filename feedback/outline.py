@@ -223,7 +223,8 @@ _LABEL_SPACE_RE = re.compile(
     rf"^\s*(第\s*{_NUM}\s*(?:编|篇|部分|章|节|条)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
     rf"|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)[ \t\u3000\u00a0]+(?=\S)")
 _PLACEHOLDER_RE = re.compile(r"(?<=\S)[ \u3000\u00a0_＿]{2,}(?=[年月日元号个名份项次%％）)])|"
-                             r"(?<=[（(])[ \u3000\u00a0_＿]{2,}(?=[）)])")
+                             r"(?<=[（(])[ \u3000\u00a0_＿]{2,}(?=[）)])|"
+                             r"(?<=[自于至年月])[ \u3000\u00a0]+(?=[年月日])")
 _BLANK = "\ue000"  # stands for a meant blank while the line is cleaned
 _BOX_LINE_RE = re.compile(r"^\s*[|｜│┃](.*?)[|｜│┃]?\s*$")
 _CONTENTS_RE = re.compile(r"^目\s*录$|^目\s*次$")
@@ -268,8 +269,11 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
     return tokens
 
 
-def _unprint(tokens: list[_Token], warnings: list[ParseWarning]) -> list[_Token]:
-    """Text copied from a PDF: page numbers and running heads out, printed lines rejoined."""
+def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> list[_Token]:
+    """Text copied from a PDF: page numbers and running heads out, printed lines rejoined.
+
+    ``printed`` says the blocks are known to be printed lines (read from a PDF).
+    """
     texts = [t for t in tokens if t.family != "table" and not t.box]
     drop, numbers, heads = pdf_text.page_furniture([t.text for t in texts])
     if drop:
@@ -279,6 +283,9 @@ def _unprint(tokens: list[_Token], warnings: list[ParseWarning]) -> list[_Token]
         tokens = [t for t in tokens if id(t) not in dropped]
         texts = [t for t in texts if id(t) not in dropped]
     width = pdf_text.printed_width([t.text for t in texts])
+    if width is None and printed and texts:
+        widths = sorted(pdf_text.display_width(t.text) for t in texts)
+        width = widths[int(len(widths) * 0.95)]
     if width is None:
         return tokens
     merged: set[int] = set()
@@ -301,7 +308,8 @@ def _unprint(tokens: list[_Token], warnings: list[ParseWarning]) -> list[_Token]
                 merged.update(id(run[i]) for i in group[1:])
                 joined += len(group) - 1
     if joined:
-        warnings.append(ParseWarning(f"文字像是从PDF复制的，已把{joined}处断行接回段落"))
+        warnings.append(ParseWarning(f"文字{'取自' if printed else '像是从'}PDF{'' if printed else '复制的'}，"
+                                     f"已把{joined}处断行接回段落"))
     return [t for t in tokens if id(t) not in merged]
 
 
@@ -399,19 +407,20 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
     list of paragraphs with a warning.
     """
     warnings: list[ParseWarning] = [ParseWarning(w) for w in getattr(blocks, "warnings", ())]
+    printed = getattr(blocks, "printed", False)
     blocks = list(blocks)
     try:
         tokens = _tokenize(blocks, simplified, warnings)
     except Exception:  # noqa: BLE001 - a draft never stops the import
         tokens = [_Token(i, b.text.strip()) for i, b in enumerate(blocks, 1) if not b.is_table and b.text.strip()]
     try:
-        return _structured([replace(t) for t in tokens], list(warnings))
+        return _structured([replace(t) for t in tokens], list(warnings), printed)
     except Exception as exc:  # noqa: BLE001 - degrade to an honest flat list
         return _flat(tokens, warnings, exc)
 
 
-def _structured(tokens: list[_Token], warnings: list[ParseWarning]) -> Draft:
-    tokens = _unprint(tokens, warnings)
+def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> Draft:
+    tokens = _unprint(tokens, warnings, printed)
     tokens = _drop_typed_contents(tokens, warnings)
     texts = [t for t in tokens if t.family != "table"]
     articles = [t for t in texts if (m := _ARTICLE_RE.match(t.text)) and not t.text[m.end():].lstrip().startswith(

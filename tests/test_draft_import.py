@@ -1,6 +1,7 @@
 """Whole drafts through the readers and the parser: the seed as text, GB18030 and auto-numbered .docx."""
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -147,3 +148,36 @@ def test_fee_table_stays_in_its_article_as_readable_text(tmp_path):
     assert article.text == ("临时占用城市绿地的，应当按照下列标准缴纳补偿费：\n"
                             "绿地类别 ｜ 补偿标准（元/平方米·月）\n公园绿地 ｜ 20\n防护绿地 ｜ 10")
     assert draft.by_ref()["第十条"].parent_ref == "第三章"
+
+
+needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+
+
+@needs_office
+def test_regulation_posted_as_pdf_reads_as_its_tree(tmp_path):
+    source = draft_shapes.regulation_docx(tmp_path / "条例.docx")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   capture_output=True, timeout=180, check=True)
+    draft = load_draft(tmp_path / "条例.pdf")
+    assert [c.ref for c in draft if c.kind in (ClauseKind.CHAPTER, ClauseKind.ARTICLE)] == [
+        "第一章", "第一条", "第二条", "第二章", "第三条", "第四条", "第三章", "第九条", "第十条", "第四章", "第十一条"]
+    refs = draft.by_ref()
+    assert refs["第一条"].text == ("为了促进城市绿化事业的发展，改善生态环境，根据有关法律、法规，结合本市实际，"
+                                "制定本条例。")  # a printed line rejoined
+    assert refs["第四条第二款"].text == "改建居住区绿地率不得低于百分之二十五。"
+    assert any("公园绿地" in c.text for c in draft if c.ref.startswith("第九条"))  # the table's lines stay in it
+    assert refs["第十一条"].text == "本条例自　年　月　日起施行。"
+    assert any("PDF" in str(w) for w in draft.warnings)
+
+
+def test_pdf_without_text_is_refused_with_a_reason(tmp_path):
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "扫描件.pdf"
+    with open(path, "wb") as file:
+        writer.write(file)
+    with pytest.raises(DraftFileError, match="扫描件.pdf.*没有可提取的文字"):
+        load_draft(path)
