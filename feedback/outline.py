@@ -14,7 +14,7 @@ back as a flat list with a warning, never as an exception.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from feedback import pdf_text
@@ -85,6 +85,7 @@ class _Token:
     box: bool = False  # inside a box drawn with | lines
     indented: bool = False
     continued: frozenset[tuple[int, int]] = frozenset()  # table cells merged with the cell above
+    source: str = ""  # the cleaned paragraph as read, kept for the flat fallback
 
 
 def _to_int(raw: str) -> int:
@@ -225,7 +226,9 @@ _LABEL_SPACE_RE = re.compile(
 _PLACEHOLDER_RE = re.compile(r"(?<=\S)[ \u3000\u00a0_＿]{2,}(?=[年月日元号个名份项次%％）)])|"
                              r"(?<=[（(])[ \u3000\u00a0_＿]{2,}(?=[）)])|"
                              r"(?<=[自于至年月])[ \u3000\u00a0]+(?=[年月日])")
+_MAY_HOLD_BLANKS_RE = re.compile(r"[ \u3000\u00a0_＿]")
 _BLANK = "\ue000"  # stands for a meant blank while the line is cleaned
+_INDENT_RE = re.compile(r"^(?:[\u3000\u00a0\t]|\s{2,})")
 _BOX_LINE_RE = re.compile(r"^\s*[|｜│┃](.*?)[|｜│┃]?\s*$")
 _CONTENTS_RE = re.compile(r"^目\s*录$|^目\s*次$")
 _PAGE_REF_RE = re.compile(r"(?:[.…·．。\-—_ ]{2,}|[ \t\u3000]+|(?<=[\u4e00-\u9fff]))\s*[-—－]?\s*\d{1,3}\s*[-—－]?$")
@@ -242,11 +245,12 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
             tokens.append(_Token(line_no, "", "table", table=rows, continued=frozenset(block.continued)))
             continue
         raw = block.text
-        indented = bool(re.match(r"^(?:[\u3000\u00a0\t]|\s{2,})", raw))
+        indented = bool(_INDENT_RE.match(raw))
         box = False
         if (boxed := _BOX_LINE_RE.match(raw)) and len(raw.strip()) > 2:
             box, raw = True, boxed.group(1)
-        raw = _PLACEHOLDER_RE.sub(lambda m: _BLANK * len(m.group()), raw)
+        if _MAY_HOLD_BLANKS_RE.search(raw):
+            raw = _PLACEHOLDER_RE.sub(lambda m: _BLANK * len(m.group()), raw)
         label = ""
         if match := _LABEL_SPACE_RE.match(raw):
             label, raw = match.group(1).strip(), raw[match.end():]
@@ -262,7 +266,7 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
         if not text.strip("\u3000"):
             continue
         text = to_simplified(text) if simplified else text
-        tokens.append(_Token(line_no, text, level=block.outline_level, box=box, indented=indented))
+        tokens.append(_Token(line_no, text, level=block.outline_level, box=box, indented=indented, source=text))
     for kind, count in noise.items():
         if count > 3:
             warnings.append(ParseWarning(f"另有{count - 3}段清除了{kind}"))
@@ -412,9 +416,10 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
     try:
         tokens = _tokenize(blocks, simplified, warnings)
     except Exception:  # noqa: BLE001 - a draft never stops the import
-        tokens = [_Token(i, b.text.strip()) for i, b in enumerate(blocks, 1) if not b.is_table and b.text.strip()]
+        tokens = [_Token(i, b.text.strip(), source=b.text.strip())
+                  for i, b in enumerate(blocks, 1) if not b.is_table and b.text.strip()]
     try:
-        return _structured([replace(t) for t in tokens], list(warnings), printed)
+        return _structured(list(tokens), list(warnings), printed)
     except Exception as exc:  # noqa: BLE001 - degrade to an honest flat list
         return _flat(tokens, warnings, exc)
 
@@ -449,7 +454,7 @@ def _flat(tokens: list[_Token], warnings: list[ParseWarning], exc: Exception) ->
     """Every paragraph in order, numbered ones as clauses of one level, with a warning."""
     clauses: list[Clause] = []
     for token in tokens:
-        text = token.text if token.family != "table" else _table_text(token.table or [])
+        text = token.source if token.table is None else _table_text(token.table)
         family, number, rest = _classify(text, False) if token.family != "table" else (None, 0, text)
         if family in _PLAN_KIND and family not in ("heading", "decimal") or not clauses:
             label = text[: len(text) - len(rest)].strip() or "前言"
@@ -699,7 +704,9 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
         walk(root, 1)
 
     texts = {id(node): _body_text(node) for node, _ in ordered}
-    known = _known_unit_names(texts.values())
+    notes = {key: find_units_note(text) for key, text in texts.items()}
+    known = {name for note in notes.values() if note for name in note.lead + note.responsible
+             if 3 <= len(name) <= 12}  # names written with separators, to find lost ones elsewhere
     clauses: list[Clause] = []
     refs: dict[str, int] = {}
     refs_of: dict[int, str] = {}
@@ -734,7 +741,7 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
         responsible: list[str] = []
         if node.units is not None:
             lead, responsible = node.units
-        elif note := find_units_note(text, known):
+        elif notes[id(node)] and (note := find_units_note(text, known)):
             lead, responsible = note.lead, note.responsible
             text = note.remove_from(text)
         heading = ""
@@ -778,16 +785,3 @@ def _body_text(node: _Node) -> str:
         if heading and not run_in and not UNITS_NOTE_RE.search(head):
             head = ""  # a heading on a line of its own is not body text
     return "\n".join(p for p in [head, *node.paragraphs] if p)
-
-
-def _known_unit_names(texts: Iterable[str]) -> set[str]:
-    """Unit names written with separators somewhere, to find lost ones elsewhere."""
-    known: set[str] = set()
-    for text in texts:
-        note = find_units_note(text)
-        if note is None:
-            continue
-        for name in note.lead + note.responsible:
-            if 3 <= len(name) <= 12:
-                known.add(name)
-    return known

@@ -12,7 +12,6 @@ starting with something number-like (a cited article, a figure) continues its se
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 _PAGE_NUMBER_RE = re.compile(
@@ -21,12 +20,18 @@ _PAGE_NUMBER_RE = re.compile(
     r"|\d{1,4}\s*[/／]\s*\d{1,4}"
     r"|[-—－–]\s*[ivxlcIVXLC]+\s*[-—－–])$")
 _TERMINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」", "）", ")")
+# Characters printed half as wide as a Chinese one (Latin, digits, half-width forms).
+_NARROW_RE = re.compile("[\x00-\u10ff\u2000-\u200f\u2010-\u2027\u2030-\u205e\uff61-\uffdc\uffe8-\uffee]")
 _OPENING_CONTINUATION = tuple("，、。；：）)》”」")
 
 
 def display_width(text: str) -> int:
-    """Columns a line takes in print: two for a Chinese character, one for a Latin one."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Columns a line takes in print: two for a Chinese character, one for a Latin one.
+
+    >>> display_width('第3条 ab'), display_width('　（一）')
+    (8, 8)
+    """
+    return 2 * len(text) - len(_NARROW_RE.findall(text))
 
 
 def is_page_number(text: str) -> bool:
@@ -41,17 +46,18 @@ def is_page_number(text: str) -> bool:
 def page_furniture(lines: list[str]) -> tuple[set[int], int, int]:
     """Indices of page numbers and running heads or footers, with how many of each.
 
-    A running head is a short line repeated at least three times, at least twice within
-    two lines of a page number; nothing is taken for one unless the text has page numbers.
+    A running head is a short line repeated at least three times, nearly always within
+    two lines of a page number and next to at least half of them; nothing is taken for one unless the text has page numbers.
     """
     numbers = {i for i, text in enumerate(lines) if is_page_number(text)}
     if len(numbers) < 2:
         return set(), 0, 0
     near = {j for i in numbers for j in range(i - 2, i + 3)} | {0, 1}  # the first page's head too
     counts = Counter(text for text in lines if len(text) <= 40)
+    counts_near = Counter(text for i, text in enumerate(lines) if i in near and len(text) <= 40)
     heads = {i for i, text in enumerate(lines)
              if i in near and i not in numbers and counts[text] >= 3
-             and sum(1 for j, other in enumerate(lines) if other == text and j in near) >= 2}
+             and counts_near[text] >= max(2, len(numbers) // 2) and counts_near[text] >= 0.8 * counts[text]}
     return numbers | heads, len(numbers), len(heads)
 
 
@@ -61,14 +67,14 @@ def printed_width(lines: list[str]) -> int | None:
     Hard-wrapped text has many lines of the same, greatest width, many of them ending in
     the middle of a sentence; text with a paragraph per line has lines of every length.
     """
-    widths = [display_width(text) for text in lines if text]
-    long = [w for w in widths if w >= 30]
-    if len(widths) < 6 or not long:
+    measured = [(text, display_width(text)) for text in lines if text]
+    long = [w for _, w in measured if w >= 30]
+    if len(measured) < 6 or not long:
         return None
     width = max(Counter(long).most_common(3), key=lambda pair: (pair[1], pair[0]))[0]
-    near = [text for text in lines if abs(display_width(text) - width) <= 2]
+    near = [text for text, w in measured if abs(w - width) <= 2]
     open_ended = [text for text in near if not text.endswith(_TERMINAL)]
-    if len(near) >= max(5, 0.25 * len(widths)) and len(open_ended) >= max(3, 0.5 * len(near)):
+    if len(near) >= max(5, 0.25 * len(measured)) and len(open_ended) >= max(3, 0.5 * len(near)):
         return width
     return None
 
@@ -87,10 +93,11 @@ def rejoin(lines: list[str], indented: list[bool], width: int | None = None) -> 
         width = max(display_width(text) for text in lines)
     uses_indent = sum(indented) >= max(2, len(lines) // 10)
     groups: list[list[int]] = [[0]]
+    full_lines = [display_width(text) >= width - 4 for text in lines]
     for index in range(1, len(lines)):
         above = lines[index - 1]
         text = lines[index]
-        full = display_width(above) >= width - 4
+        full = full_lines[index - 1]
         if full and (not above.endswith(_TERMINAL) or text.startswith(_OPENING_CONTINUATION)
                      or (uses_indent and not indented[index])):
             groups[-1].append(index)

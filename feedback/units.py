@@ -175,17 +175,20 @@ def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
     >>> find_units_note(text).remove_from(text)
     '推进。'
     """
-    if match := UNITS_NOTE_RE.search(text):
+    offset = max(0, len(text) - 800)
+    tail = text[offset:]  # a note is at the end: looking there keeps long clauses fast
+    if ("单位" in tail or "部门" in tail) and (match := UNITS_NOTE_RE.search(tail)):
         lead, responsible = _role_lists(match.group("body"), known)
-        return UnitsNote(lead, responsible, match.start())
-    if match := _ROLE_LINE_RE.search(text):
+        return UnitsNote(lead, responsible, offset + match.start())
+    if ("单位" in text or "部门" in text) and (match := _ROLE_LINE_RE.search(text)):
         lead, responsible = _role_lists(match.group("body"), known)
         if lead or responsible:
             return UnitsNote(lead, responsible, match.start("body"))
-    for pattern in (_PHRASED_NOTE_RE, _PHRASED_LINE_RE):
-        if (match := pattern.search(text)) and (roles := _phrased(match.group("body"), known)):
-            return UnitsNote(roles[0], roles[1], match.start() if pattern is _PHRASED_NOTE_RE
-                             else match.start("body"))
+    if "牵头" in tail:
+        for pattern in (_PHRASED_NOTE_RE, _PHRASED_LINE_RE):
+            if (match := pattern.search(tail)) and (roles := _phrased(match.group("body"), known)):
+                return UnitsNote(roles[0], roles[1], offset + (match.start() if pattern is _PHRASED_NOTE_RE
+                                                               else match.start("body")))
     return None
 
 
