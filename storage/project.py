@@ -238,6 +238,10 @@ class Project:
             "imported_at": _now(), "note": note,
             "warnings": json.dumps([str(w) for w in draft.warnings], ensure_ascii=False),
         }).last_pk
+        self._insert_clauses(version_id, draft.clauses)
+        return number
+
+    def _insert_clauses(self, version_id: int, clauses: list[Clause]) -> None:
         rows = [{
             "version_id": version_id, "position": i, "ref": c.ref, "label": c.label, "level": c.level,
             "kind": c.kind.value, "number": c.number, "heading": c.heading, "text": c.text,
@@ -245,11 +249,24 @@ class Project:
             "lead_units": json.dumps(c.lead_units, ensure_ascii=False),
             "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
             "tables": json.dumps(c.tables, ensure_ascii=False),
-        } for i, c in enumerate(draft.clauses)]
+        } for i, c in enumerate(clauses)]
         self.db["clauses"].insert_all(rows)
         search.index_clauses(self.db.conn, self.db.query(
             "SELECT id, heading, text FROM clauses WHERE version_id = ?", [version_id]))
-        return number
+
+    def replace_clauses(self, version_number: int, clauses: list[Clause], comment_refs: dict[int, str], *,
+                        message: str = "已调整条款结构") -> Change:
+        """A version's clause tree reshaped by hand (``feedback.outline_commands``), in one
+        transaction: the clauses replaced and each comment in ``comment_refs`` put on its new clause."""
+        with self.transaction():
+            version_id = self._version_id(version_number)
+            ids = [row[0] for row in self.db.execute("SELECT id FROM clauses WHERE version_id = ?", [version_id])]
+            self.db.conn.executemany("DELETE FROM clauses_search WHERE rowid = ?", [(i,) for i in ids])
+            self.db.execute("DELETE FROM clauses WHERE version_id = ?", [version_id])
+            self._insert_clauses(version_id, clauses)
+            self.db.conn.executemany("UPDATE comments SET clause_ref = ? WHERE id = ? AND clause_ref != ?",
+                                     [(ref, comment_id, ref) for comment_id, ref in comment_refs.items()])
+        return Change("versions", (version_number,), message)
 
     def add_version(self, draft: Draft, *, source_file: str = "", note: str = "") -> Change:
         with self.transaction():

@@ -301,3 +301,76 @@ def test_a_parser_failure_degrades_to_a_flat_list_with_a_warning(monkeypatch):
 def test_a_tree_that_looks_wrong_says_so():
     draft = parse_lines(["标题"] + ["这是没有编号的一段很长的正文内容，起草人用了别的编号方式。" * 3] * 20)
     assert any("前言" in str(w) and "请检查" in str(w) for w in draft.warnings)
+
+
+# -- fixing the tree by hand (feedback/outline_commands.py) --------------------------------------
+
+from feedback.outline_commands import (ReshapeOutline, change_level, join_with_previous,  # noqa: E402
+                                       split_at_line)
+from feedback.commands import ScriptedInteraction, execute  # noqa: E402
+from feedback.ledger import LedgerError  # noqa: E402
+
+
+def test_a_wrapped_line_taken_for_an_article_is_joined_back():
+    draft = parse_lines(["条例", "第一条 为了规范管理，根据《某某法》", "第十二条的规定，制定本办法。",
+                         "第二条 本办法适用于本市。", "第三条 本办法自发布之日起施行。"])
+    assert [c.ref for c in draft if c.kind is ClauseKind.ARTICLE] == ["第一条", "第二条", "第三条"]
+    assert draft.by_ref()["第一条第二款"].text == "第十二条的规定，制定本办法。"  # a citation, not an article
+    draft = parse_lines(["条例", "第一条 为了规范管理。", "第二条 本办法适用于本市。", "第三条 本办法自发布之日起施行。"])
+    joined = join_with_previous(draft.clauses, "第二条")
+    assert [c.ref for c in joined.clauses] == ["第一条", "第三条"]
+    assert joined.clauses[0].text == "为了规范管理。\n第二条本办法适用于本市。"
+    assert joined.ref_map == {"第二条": "第一条"}
+
+
+def test_level_changes_move_the_subtree_and_refuse_what_cannot_be():
+    draft = parse_lines(draft_shapes.parts_plan())
+    lowered = change_level(draft.clauses, "第二部分", +1)
+    assert [(c.ref, c.level) for c in lowered.clauses][:7] == [
+        ("第一部分", 1), ("第一部分一", 2), ("第一部分二", 2), ("第二部分", 2), ("第二部分一", 3),
+        ("第二部分一（一）", 4), ("第二部分一（二）", 4)]
+    assert lowered.clauses[3].parent_ref == "第一部分" and lowered.ref_map == {}
+    with pytest.raises(LedgerError, match="最高一级"):
+        change_level(draft.clauses, "第一部分", -1)
+    with pytest.raises(LedgerError, match="没有同级条款"):
+        change_level(draft.clauses, "第一部分一", +1)
+    raised = change_level(draft.clauses, "第二部分一（一）", -1)
+    assert raised.ref_map == {"第二部分一（一）": "第二部分（一）", "第二部分一（二）": "第二部分（一）（二）"}
+
+
+def test_split_at_a_line_with_a_number_gives_that_clause():
+    draft = parse_lines(["方案", "一、任务", "1.推进工作。内容。", "5落实责任。内容。"])  # not the next number
+    lines = draft.by_ref()["一1"].text.split("\n")
+    assert lines == ["推进工作。内容。", "5落实责任。内容。"]
+    split = split_at_line(draft.clauses, "一1", 1)
+    assert [(c.ref, c.label, c.heading) for c in split.clauses] == [
+        ("一", "一、", "任务"), ("一1", "1.", "推进工作"), ("一5", "5.", "落实责任")]
+    with pytest.raises(LedgerError, match="不能在第3行"):
+        split_at_line(draft.clauses, "一1", 2)
+
+
+def test_reshaping_a_stored_version_moves_its_comments_and_undoes(tmp_path):
+    from storage.project import Project
+
+    draft = parse_lines(["方案", "一、任务", "1.推进工作。", "第二段正文。", "2.落实责任。", "二、保障"])
+    with Project.create(tmp_path / "p.yjt", draft) as project:
+        unit = project.add_unit("市公安局", "市级部门").ids[0]
+        project.add_round()
+        project.add_comments([dict(round_number=1, unit_id=unit, clause_ref="一2", body="建议细化。"),
+                              dict(round_number=1, unit_id=unit, clause_ref="一1", body="改一下。",
+                                   quoted_text="第二段正文")])
+        talk = ScriptedInteraction()
+        join = ReshapeOutline(project, 1, lambda clauses: join_with_previous(clauses, "一2"))
+        assert execute(join, talk).message == "已将“2.落实责任”并入“1.推进工作”"
+        assert [c.ref for c in project.clauses()] == ["一", "一1", "二"]
+        assert [c.clause_ref for c in project.comments()] == ["一1", "一1"]
+        assert project.search("落实责任")  # the index follows
+        join.undo()
+        assert [c.ref for c in project.clauses()] == ["一", "一1", "一2", "二"]
+        assert [c.clause_ref for c in project.comments()] == ["一2", "一1"]
+        split = ReshapeOutline(project, 1, lambda clauses: split_at_line(clauses, "一1", 1))
+        execute(split, talk)
+        assert [c.ref for c in project.clauses()] == ["一", "一1", "一1（续）", "一2", "二"]
+        assert [c.clause_ref for c in project.comments()] == ["一2", "一1（续）"]  # the quote went along
+        refused = ReshapeOutline(project, 1, lambda clauses: change_level(clauses, "一", -1))
+        assert execute(refused, talk) is None and "最高一级" in talk.messages[-1]
