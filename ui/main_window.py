@@ -469,12 +469,15 @@ class MainWindow(QMainWindow):
         """Choose a draft, read it off the UI thread, save it as a new project."""
         folder = str(self.project.path.parent) if self.project else str(Path.home())
         source, _ = QFileDialog.getOpenFileName(self, tr("选择征求意见稿"), folder,
-                                                tr("草案 (*.docx *.txt *.doc *.wps);;所有文件 (*)"))
+                                                tr("草案 (*.docx *.txt *.pdf *.doc *.wps);;所有文件 (*)"))
         if source:
             self.import_draft(source)
 
-    def import_draft(self, source, target=None):
-        """Read ``source`` as a draft (in the background) and create a project from it at ``target``."""
+    def import_draft(self, source, target=None, review=None):
+        """Read ``source`` as a draft (in the background) and create a project from it at ``target``.
+
+        The tree is shown to check and fix first (``review``; by default when no target was given).
+        """
         from ui.jobs import run_job
 
         source = Path(source)
@@ -486,6 +489,12 @@ class MainWindow(QMainWindow):
             return load_draft(source, simplified=False)
 
         def done(draft):
+            if review if review is not None else target is None:
+                from ui.draft_preview import review_draft
+
+                draft = review_draft(self, draft, source.name)
+                if draft is None:
+                    return
             chosen = target
             if chosen is None:
                 suggestion = str(source.with_suffix(".yjt"))
