@@ -86,6 +86,7 @@ class _Token:
     indented: bool = False
     continued: frozenset[tuple[int, int]] = frozenset()  # table cells merged with the cell above
     source: str = ""  # the cleaned paragraph as read, kept for the flat fallback
+    notes: list[str] = field(default_factory=list)  # footnotes of a page copied from PDF, kept with it
 
 
 def _to_int(raw: str) -> int:
@@ -279,6 +280,8 @@ def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool =
     ``printed`` says the blocks are known to be printed lines (read from a PDF).
     """
     texts = [t for t in tokens if t.family != "table" and not t.box]
+    for index in pdf_text.footnotes([t.text for t in texts]):
+        texts[index].family = "note"
     drop, numbers, heads = pdf_text.page_furniture([t.text for t in texts])
     if drop:
         what = f"页码{numbers}处" + (f"、页眉页脚{heads}处" if heads else "")
@@ -286,12 +289,13 @@ def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool =
         dropped = {id(texts[i]) for i in drop}
         tokens = [t for t in tokens if id(t) not in dropped]
         texts = [t for t in texts if id(t) not in dropped]
+    texts = [t for t in texts if t.family != "note"]
     width = pdf_text.printed_width([t.text for t in texts])
     if width is None and printed and texts:
         widths = sorted(pdf_text.display_width(t.text) for t in texts)
         width = widths[int(len(widths) * 0.95)]
     if width is None:
-        return tokens
+        return _keep_footnotes(tokens, warnings)
     merged: set[int] = set()
     # lines are rejoined within each run of text between tables and boxes
     run: list[_Token] = []
@@ -300,7 +304,7 @@ def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool =
         if token.family == "table" or token.box:
             runs.append(run)
             run = []
-        else:
+        elif token.family != "note":  # a footnote does not break the paragraph it interrupts
             run.append(token)
     runs.append(run)
     joined = 0
@@ -314,7 +318,27 @@ def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool =
     if joined:
         warnings.append(ParseWarning(f"文字{'取自' if printed else '像是从'}PDF{'' if printed else '复制的'}，"
                                      f"已把{joined}处断行接回段落"))
-    return [t for t in tokens if id(t) not in merged]
+    return _keep_footnotes([t for t in tokens if id(t) not in merged], warnings)
+
+
+def _keep_footnotes(tokens: list[_Token], warnings: list[ParseWarning]) -> list[_Token]:
+    """A footnote goes with the paragraph that carries its marker, as a note after it."""
+    kept = 0
+    out: list[_Token] = []
+    for token in tokens:
+        if token.family == "note":
+            marker = pdf_text.footnote_marker(token.text) or ""
+            owner = next((t for t in reversed(out[-40:]) if t.family != "table" and marker in t.text[1:]), None)
+            text = token.text if token.text.startswith("注") else f"注{token.text}"
+            if owner is not None:
+                owner.notes.append(text)
+                kept += 1
+                continue
+            token.text = text
+        out.append(token)
+    if kept:
+        warnings.append(ParseWarning(f"已把{kept}条页下脚注作为注释保留在所注的条款中"))
+    return out
 
 
 def _drop_typed_contents(tokens: list[_Token], warnings: list[ParseWarning]) -> list[_Token]:
@@ -434,6 +458,8 @@ def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: boo
     codes = [m.group(1) for t in texts if (m := _decimal_match(t.text))]
     classify = _Classifier(regulation, len(codes) >= 2, {int(re.split(r"[.．]", c)[0]) for c in codes})
     for token in texts:
+        if token.family == "note":
+            continue
         original = token.text
         token.family, token.number, token.text, token.code = classify(token.text)
         if token.family is None and token.level is not None and _heading_like(token.text, 60):
@@ -612,7 +638,14 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
             preamble = _Node(ClauseKind.PREAMBLE, 0, 0, "前言", "前言", token.line)
         return preamble
 
+    notes: list[str] = []
     for token in tokens:
+        if notes:  # the footnotes of the paragraph before, after it
+            (stack[-1] if stack else target()).paragraphs.extend(notes)
+        notes = token.notes
+        if token.family == "note":
+            target().paragraphs.append(token.text)
+            continue
         if stack and stack[-1].boxed and not token.box:
             stack.pop()  # the box of a 专栏 ended
         if token.family == "table":
@@ -652,6 +685,8 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
         else:
             roots.append(node)
         stack.append(node)
+    if notes:
+        (stack[-1] if stack else target()).paragraphs.extend(notes)
     return roots, preamble
 
 

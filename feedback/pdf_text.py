@@ -61,6 +61,35 @@ def page_furniture(lines: list[str]) -> tuple[set[int], int, int]:
     return numbers | heads, len(numbers), len(heads)
 
 
+_FOOTNOTE_RE = re.compile(r"^(?:[①②③④⑤⑥⑦⑧⑨⑩]|\[\d{1,2}\]|注\s*\d{1,2}\s*[:：])")
+
+
+def footnote_marker(text: str) -> str | None:
+    """The marker a footnote line starts with: ``①``, ``[1]``, ``注1：``."""
+    match = _FOOTNOTE_RE.match(text)
+    return match.group().rstrip(":：").replace(" ", "") if match else None
+
+
+def footnotes(lines: list[str]) -> set[int]:
+    """Lines at the foot of a page (the last three before its page number) that start with a
+    marker found inside the text of the same page: footnotes, not clauses.
+
+    >>> footnotes(['第一条 依照《条例》①制定。', '①《条例》1992年公布。', '— 1 —', '第二条 略。'])
+    {1}
+    """
+    found: set[int] = set()
+    page_start = 0
+    for index, text in enumerate(lines):
+        if not is_page_number(text):
+            continue
+        for candidate in range(max(page_start, index - 3), index):
+            marker = footnote_marker(lines[candidate])
+            if marker and any(marker in lines[i][1:] for i in range(page_start, candidate)):
+                found.add(candidate)
+        page_start = index + 1
+    return found
+
+
 def printed_width(lines: list[str]) -> int | None:
     """The width of a full printed line when the lines look hard-wrapped, else None.
 

@@ -242,7 +242,8 @@ def test_regulation_copied_from_pdf_rejoined_without_page_furniture():
         "第三章", "第六条", "第七条", "第七条第一款", "第七条第一款第（一）项", "第七条第一款第（二）项",
         "第七条第二款", "第八条"]
     refs = draft.by_ref()
-    assert refs["第一条"].text.endswith("《城市绿化条例》第十二条的规定，结合本市实际，制定本条例。")
+    assert refs["第一条"].text.endswith("《城市绿化条例》①第十二条的规定，结合本市实际，制定本条例。\n"
+                                     "注①《城市绿化条例》于1992年6月22日由国务院公布。")  # the footnote kept as a note
     assert refs["第三条"].text.endswith("其他有关部门按照各自职责做好相关工作。")  # across a page break
     assert refs["第七条第二款"].text == ("违反本条例第七条规定的，由城市绿化主管部门责令改正，可以并处每平方米"
                                     "二十元以上二百元以下罚款，一、二年内不得申请绿化工程。")
@@ -250,6 +251,7 @@ def test_regulation_copied_from_pdf_rejoined_without_page_furniture():
     assert "公报" not in text and "— 2 —" not in text
     said = [str(w) for w in draft.warnings]
     assert any("页码4处、页眉页脚4处" in w for w in said) and any("断行" in w for w in said)
+    assert "已把1条页下脚注作为注释保留在所注的条款中" in said
 
 
 def test_unit_wordings_in_plan_tasks():
