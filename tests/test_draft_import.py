@@ -181,3 +181,29 @@ def test_pdf_without_text_is_refused_with_a_reason(tmp_path):
         writer.write(file)
     with pytest.raises(DraftFileError, match="扫描件.pdf.*没有可提取的文字"):
         load_draft(path)
+
+
+def test_reshape_cli_fixes_a_stored_tree_and_refuses_in_one_line(tmp_path):
+    source = tmp_path / "方案.txt"
+    source.write_text("\n".join(["方案", "一、任务", "1.推进工作。", "2.落实责任。", "二、保障"]), encoding="utf-8")
+    project = tmp_path / "方案.yjt"
+    assert run_cli("new", str(project), "--draft", str(source)).returncode == 0
+    joined = run_cli("reshape", str(project), "--join", "一2")
+    assert joined.returncode == 0 and joined.stdout.strip() == "已将“2.落实责任”并入“1.推进工作”"
+    refused = run_cli("reshape", str(project), "--split", "一1", "--line", "5")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "只有2行" in refused.stderr
+    from storage.project import Project
+
+    with Project.open(project, read_only=True) as opened:
+        assert [c.ref for c in opened.clauses()] == ["一", "一1", "二"]
+
+
+def test_outline_cli_on_a_draft_of_another_shape(tmp_path):
+    source = tmp_path / "预案.txt"
+    source.write_text("\n".join(draft_shapes.emergency_plan()), encoding="utf-8")
+    result = run_cli("outline", str(source), "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"title", "clauses", "warnings"}
+    assert [c["ref"] for c in data["clauses"]][:3] == ["1", "1.1", "1.2"]
+    assert {c["kind"] for c in data["clauses"]} == {"decimal", "point"}
