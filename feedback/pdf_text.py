@@ -40,7 +40,7 @@ def is_page_number(text: str) -> bool:
     >>> [is_page_number(t) for t in ('— 3 —', '-2-', '第3页 共10页', '3/10', '2025年', '第3条')]
     [True, True, True, True, False, False]
     """
-    return bool(_PAGE_NUMBER_RE.match(text.strip()))
+    return len(text) <= 24 and bool(_PAGE_NUMBER_RE.match(text.strip()))
 
 
 def page_furniture(lines: list[str]) -> tuple[set[int], int, int]:

@@ -96,10 +96,9 @@ _LEAD_SUFFIXES = ("牵头负责", "牵头")
 _HELP_SUFFIXES = ("按职责分工负责", "按职责分工落实", "按职责负责", "分工负责", "按职责配合", "配合", "参与",
                   "协助", "协同", "负责")
 _PHRASED_NOTE_RE = re.compile(r"[（(](?P<body>[^（）()]{2,300}?)[）)]\s*[。.；;]?\s*$")
-_PHRASED_LINE_RE = re.compile(r"(?:^|(?<=[。\n]))(?P<body>[^。\n]{2,300}?牵头[^。\n]*?)\s*[。.；;]?\s*$")
-_ROLE_LINE_RE = re.compile(r"(?:^|(?<=\n)|(?<=[。；;]))\s*(?P<body>(?:牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)"
-                           r"\s*[:：][^\n]*(?:\n\s*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：][^\n]*)*)"
-                           r"\s*$")
+_ROLE_LINE_RE = re.compile(r"^\s*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：]")
+# the same words after the last sentence of a paragraph: …。牵头单位：X；责任单位：Y
+_ROLE_AFTER_SENTENCE_RE = re.compile(r"[。；;]\s*((?:牵头单位|牵头部门)\s*[:：][^（）()。]*)[。]?\s*$")
 
 
 @dataclass
@@ -159,6 +158,24 @@ def _phrased(body: str, known: Iterable[str]) -> tuple[list[str], list[str]] | N
     return (lead, responsible) if lead else None
 
 
+def _role_lines(text: str, known: Iterable[str]) -> UnitsNote | None:
+    """Lines of their own ``牵头单位：…`` / ``责任单位：…`` at the end of a clause, or the same
+    words after its last sentence."""
+    lines = text.split("\n")
+    first = len(lines)
+    while first > 0 and _ROLE_LINE_RE.match(lines[first - 1]):
+        first -= 1
+    if first < len(lines):
+        start = sum(len(line) + 1 for line in lines[:first])
+        lead, responsible = _role_lists(text[start:], known)
+        return UnitsNote(lead, responsible, start) if lead or responsible else None
+    if (match := _ROLE_AFTER_SENTENCE_RE.search(lines[-1])) is not None:
+        start = len(text) - len(lines[-1]) + match.start(1)
+        lead, responsible = _role_lists(match.group(1), known)
+        return UnitsNote(lead, responsible, start) if lead or responsible else None
+    return None
+
+
 def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
     """The note naming the lead and responsible units of a clause, in any common wording.
 
@@ -180,15 +197,17 @@ def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
     if ("单位" in tail or "部门" in tail) and (match := UNITS_NOTE_RE.search(tail)):
         lead, responsible = _role_lists(match.group("body"), known)
         return UnitsNote(lead, responsible, offset + match.start())
-    if ("单位" in text or "部门" in text) and (match := _ROLE_LINE_RE.search(text)):
-        lead, responsible = _role_lists(match.group("body"), known)
-        if lead or responsible:
-            return UnitsNote(lead, responsible, match.start("body"))
-    if "牵头" in tail:
-        for pattern in (_PHRASED_NOTE_RE, _PHRASED_LINE_RE):
-            if (match := pattern.search(tail)) and (roles := _phrased(match.group("body"), known)):
-                return UnitsNote(roles[0], roles[1], offset + (match.start() if pattern is _PHRASED_NOTE_RE
-                                                               else match.start("body")))
+    if note := _role_lines(text, known):
+        return note
+    if "牵头" not in tail:
+        return None
+    ending = tail.rstrip(" 。.；;\n")
+    if ending.endswith(("）", ")")) and (match := _PHRASED_NOTE_RE.search(tail)) \
+            and (roles := _phrased(match.group("body"), known)):
+        return UnitsNote(roles[0], roles[1], offset + match.start())
+    start = max(ending.rfind("。"), ending.rfind("\n")) + 1  # the last sentence
+    if "牵头" in ending[start:] and (roles := _phrased(ending[start:], known)):
+        return UnitsNote(roles[0], roles[1], offset + start)
     return None
 
 

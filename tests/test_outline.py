@@ -263,12 +263,13 @@ def test_unit_wordings_in_plan_tasks():
         "牵头单位：县委宣传部",
         "配合单位：县融媒体中心",
         "4.坚持党委领导、政府牵头，部门协同。",
+        "5.完善机制。牵头单位：县教育局；责任单位：县财政局。",
     ])
     units = [(c.lead_units, c.responsible_units) for c in draft if c.kind is ClauseKind.TASK]
     assert units == [(["县发展改革局"], ["县财政局", "县住建局"]), (["县市场监管局"], ["县公安局"]),
-                     (["县委宣传部"], ["县融媒体中心"]), ([], [])]
+                     (["县委宣传部"], ["县融媒体中心"]), ([], []), (["县教育局"], ["县财政局"])]
     assert [c.text for c in draft if c.kind is ClauseKind.TASK] == [
-        "优化审批。", "强化监管。", "加强宣传。", "坚持党委领导、政府牵头，部门协同。"]
+        "优化审批。", "强化监管。", "加强宣传。", "坚持党委领导、政府牵头，部门协同。", "完善机制。"]
 
 
 @pytest.mark.parametrize("lines", [
