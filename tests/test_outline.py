@@ -377,3 +377,12 @@ def test_reshaping_a_stored_version_moves_its_comments_and_undoes(tmp_path):
         assert [c.clause_ref for c in project.comments()] == ["一2", "一1（续）"]  # the quote went along
         refused = ReshapeOutline(project, 1, lambda clauses: change_level(clauses, "一", -1))
         assert execute(refused, talk) is None and "最高一级" in talk.messages[-1]
+
+
+def test_wrapped_lines_starting_with_numbers_continue_their_sentence():
+    draft = parse_lines(draft_shapes.wrapped_numbers())
+    assert [c.ref for c in draft] == ["第五条", "第六条", "第七条"]
+    refs = draft.by_ref()
+    assert "并按照本条例第十二条的规定予以处罚" in refs["第五条"].text
+    assert "累计超过人民币3.5万元的，应当报市人民政府批准。" in refs["第六条"].text
+    assert refs["第七条"].text.endswith("且自处罚决定作出之日起一、二年内不得承担政府投资的城市绿化工程。")
