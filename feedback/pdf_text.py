@@ -101,7 +101,7 @@ def printed_width(lines: list[str]) -> int | None:
     if len(measured) < 6 or not long:
         return None
     width = max(Counter(long).most_common(3), key=lambda pair: (pair[1], pair[0]))[0]
-    near = [text for text, w in measured if abs(w - width) <= 2]
+    near = [text for text, w in measured if abs(w - width) <= 4]
     open_ended = [text for text in near if not text.endswith(_TERMINAL)]
     if len(near) >= max(5, 0.25 * len(measured)) and len(open_ended) >= max(3, 0.5 * len(near)):
         return width
