@@ -266,7 +266,7 @@ class Project:
             self._insert_clauses(version_id, clauses)
             self.db.conn.executemany("UPDATE comments SET clause_ref = ? WHERE id = ? AND clause_ref != ?",
                                      [(ref, comment_id, ref) for comment_id, ref in comment_refs.items()])
-        return Change("versions", (version_number,), message)
+        return Change("clauses", (version_number,), message)
 
     def add_version(self, draft: Draft, *, source_file: str = "", note: str = "") -> Change:
         with self.transaction():

@@ -78,3 +78,31 @@ def test_a_project_is_created_from_the_draft_as_fixed_or_not_at_all(make_window,
         assert window.project.draft().by_ref()["第二部分"].parent_ref == "第一部分"
     else:
         assert window.project is None and not (tmp_path / "规划.yjt").exists()
+
+
+def test_the_ledger_tree_is_fixed_afterwards_with_undo(make_window, tmp_path):
+    from feedback.outline_commands import ReshapeOutline
+    from storage.project import Project
+    from ui import outline_menu
+
+    draft = parse_lines(["方案", "一、任务", "1.推进工作。", "2.落实责任。", "二、保障"])
+    path = tmp_path / "方案.yjt"
+    with Project.create(path, draft) as project:
+        unit = project.add_unit("市公安局", "市级部门").ids[0]
+        project.add_round()
+        project.add_comment(round_number=1, unit_id=unit, clause_ref="一2", body="建议细化。")
+    window = make_window()
+    assert window.open_project(path)
+    page = window.ledger
+    texts = [text for text, _ in outline_menu.reshape_actions(window.project, "一2")]
+    assert texts == ["升一级", "降一级", "并入上一条"]
+    join = outline_menu.reshape_actions(window.project, "一2")[2][1]
+    change = window.bridge.run(ReshapeOutline(window.project, None, join))
+    assert change.what == "clauses"
+    assert [c.ref for c in window.project.clauses()] == ["一", "一1", "二"]
+    assert window.project.comments()[0].clause_ref == "一1"
+    assert page.tree_model.index_of("一2") is None or not page.tree_model.index_of("一2").isValid()
+    window.bridge.stack.undo()
+    assert [c.ref for c in window.project.clauses()] == ["一", "一1", "一2", "二"]
+    assert window.project.comments()[0].clause_ref == "一2"
+    assert page.tree_model.index_of("一2").isValid()

@@ -96,6 +96,9 @@ class LedgerPage(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setIndentation(14)
+        from ui import outline_menu  # 升一级 / 降一级 / 并入上一条 / 拆分 on a clause
+
+        outline_menu.install(self)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -534,6 +537,10 @@ class LedgerPage(QWidget):
                 self._load_clauses()
             elif self.places is not None:
                 self.places = comment_places(self.project)
+            self.refresh_counts()
+            self.apply_filters()
+        elif change.what == "clauses":  # the tree fixed by hand: clauses and comments moved
+            self._load_clauses()
             self.refresh_counts()
             self.apply_filters()
         elif change.what in ("units", "rounds", "categories", "plan"):
