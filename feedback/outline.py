@@ -33,7 +33,8 @@ _REG_WORD = {family: word for word, family in _REG_FAMILY.items()}
 _DECIMAL_RE = re.compile(r"^(\d{1,2}(?:[.．]\d{1,3}){1,5})[.．]?(?:[ 　]+|(?=[\u4e00-\u9fff“《（(]))")
 _DECIMAL_TOP_RE = re.compile(r"^(\d{1,2})(?:[.．、]?[ 　]+|[.．]?(?=[\u4e00-\u9fff]))")
 # a 第X条 at the start of a line that is a citation inside a sentence, not an article
-_CITATION_NEXT = ("规定", "的", "、", "和", "或", "至", "第", "所", "中", "款", "项", "之", "及", "，", "（")
+_INSERTED_RE = re.compile(rf"^(之[{_CN}]+)(?:\s+|　|(?=[^、，的]))")
+_CITATION_NEXT = ("规定", "的", "、", "和", "或", "至", "第", "所", "中", "款", "项", "之", "及", "，")
 _ARTICLE_RE = re.compile(rf"^第\s*{_NUM}\s*条")
 _PART_RE = re.compile(rf"^([{_CN}]+)\s*[、，,．.]\s*")
 _SECTION_RE = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*[、.．]?\s*")
@@ -121,6 +122,8 @@ class _Classifier:
         if match := _REG_RE.match(text):
             family, number, rest = _REG_FAMILY[match.group(2)], _to_int(match.group(1)), text[match.end():]
             if family == "article":
+                if self.regulation and (inserted := _INSERTED_RE.match(rest)):  # 第十条之一, added by an amendment
+                    return family, number, rest[inserted.end():], inserted.group(1)
                 if self.regulation and not (rest.startswith(_CITATION_NEXT) and number != self.last_article + 1):
                     self.last_article = number
                     return family, number, rest, ""
@@ -207,7 +210,8 @@ def _labels(family: str, number: int, regulation: bool, code: str = "", text: st
         mark = CIRCLED[number - 1] if 1 <= number <= len(CIRCLED) else f"({number})"
         return mark, mark
     if family in _REG_WORD:
-        return f"第{cn}{_REG_WORD[family]}", f"第{cn}{_REG_WORD[family]}"
+        label = f"第{cn}{_REG_WORD[family]}{code}"
+        return label, label
     if family == "decimal":
         return code, code
     if family == "heading":

@@ -386,3 +386,11 @@ def test_wrapped_lines_starting_with_numbers_continue_their_sentence():
     assert "并按照本条例第十二条的规定予以处罚" in refs["第五条"].text
     assert "累计超过人民币3.5万元的，应当报市人民政府批准。" in refs["第六条"].text
     assert refs["第七条"].text.endswith("且自处罚决定作出之日起一、二年内不得承担政府投资的城市绿化工程。")
+
+
+def test_articles_with_bracketed_headings_and_inserted_articles():
+    draft = parse_lines(["某条例", "第一条（目的）为了规范管理，制定本条例。", "第二条（定义）本条例所称绿地，是指……",
+                         "第二条之一 绿地分为公园绿地和防护绿地。", "第三条（适用）依照本条例第二条之一的规定执行。"])
+    assert [(c.ref, c.heading) for c in draft] == [("第一条", "目的"), ("第二条", "定义"), ("第二条之一", ""),
+                                                  ("第三条", "适用")]
+    assert draft.by_ref()["第二条之一"].text == "绿地分为公园绿地和防护绿地。"
