@@ -476,6 +476,8 @@ def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: boo
     nodes, preamble = _build_tree(tokens[first:], regulation, warnings)
     clauses = _finish(nodes, preamble, regulation, warnings)
     warnings.extend(ParseWarning(doubt) for doubt in doubts(clauses))
+    if gaps := sum(1 for w in warnings if "编号不连续" in w.message):
+        warnings.append(ParseWarning(f"请检查：编号有{gaps}处不连续，可能有条款没有识别出来或被误认"))
     return Draft(title=title, clauses=clauses, warnings=warnings,
                  style="regulation" if regulation else "plan")
 
@@ -604,9 +606,9 @@ def _add_task_table(rows: list[list[str]], header: int, columns: dict[str, int],
                 and not (row[columns["lead"]].strip() if columns.get("lead", width) < len(row) else ""):
             groups += 1
             family, number, rest = _classify(filled[0], False)
-            if family != "part":
-                number, rest = groups, filled[0]
-            group = _Node(ClauseKind.PART, base + 0.3, number, *_labels("part", number, False), line,
+            if family not in ("part", "section"):
+                family, number, rest = "part", groups, filled[0]
+            group = _Node(_PLAN_KIND[family], base + 0.3, number, *_labels(family, number, False), line,
                           head_text=rest)
             attach(group, parent)
             continue
@@ -662,7 +664,11 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
             node.paragraphs.append(_table_text(rows))
             continue
         if token.family is None:
-            if stack and regulation and _in_article(stack):
+            top = stack[-1] if stack else None
+            if top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.paragraphs \
+                    and not top.children and _heading_like(token.text):
+                top.head_text = token.text  # 附件1 on a line of its own, its title on the next
+            elif stack and regulation and _in_article(stack):
                 _add_regulation_paragraph(stack, token)
             else:
                 target().paragraphs.append(token.text)

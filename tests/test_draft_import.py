@@ -130,7 +130,7 @@ def test_task_division_table_becomes_clauses_with_units(tmp_path):
     draft = load_draft(draft_shapes.action_plan_docx(tmp_path / "方案.docx"))
     assert [c.ref for c in draft][-6:] == ["附件1", "附件1一", "附件1一1", "附件1一2", "附件1二", "附件1二3"]
     refs = draft.by_ref()
-    assert refs["附件1"].heading == "" and "重点任务分工表" in refs["附件1"].text
+    assert refs["附件1"].heading == "重点任务分工表" and refs["附件1"].kind is ClauseKind.ATTACHMENT
     assert refs["附件1一"].heading == "审批全链条优化"
     first, second, third = refs["附件1一1"], refs["附件1一2"], refs["附件1二3"]
     assert (first.heading, first.lead_units, first.responsible_units) == (

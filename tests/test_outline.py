@@ -304,6 +304,11 @@ def test_a_parser_failure_degrades_to_a_flat_list_with_a_warning(monkeypatch):
 def test_a_tree_that_looks_wrong_says_so():
     draft = parse_lines(["标题"] + ["这是没有编号的一段很长的正文内容，起草人用了别的编号方式。" * 3] * 20)
     assert any("前言" in str(w) and "请检查" in str(w) for w in draft.warnings)
+    gaps = parse_lines(["标题", "1 总则", "1.1 目的", "1.3 范围", "2 职责", "2.1 指挥部", "2.2 办公室"])
+    assert "请检查：编号有1处不连续，可能有条款没有识别出来或被误认" in [str(w) for w in gaps.warnings]
+    huge = parse_lines(["标题", "一、总体要求", "短。", "二、重点任务"] + ["推进各项工作落实。" * 40] * 20)
+    assert any("条款“二”过长" in str(w) for w in huge.warnings)
+    assert not any("请检查" in str(w) for w in parse_lines(draft_shapes.special_plan()).warnings)
 
 
 # -- fixing the tree by hand (feedback/outline_commands.py) --------------------------------------
