@@ -67,6 +67,10 @@ _W_T = qn("w:t")
 _W_TAB = qn("w:tab")
 _W_PTAB = qn("w:ptab")
 _W_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
+_W_FOOTNOTE_REFERENCE = qn("w:footnoteReference")
+_W_FOOTNOTE = qn("w:footnote")
+_W_ID = qn("w:id")
+_W_TYPE = qn("w:type")
 _W_DEL = qn("w:del")
 _W_OUTLINE_LVL = qn("w:outlineLvl")
 _W_FLD_CHAR = qn("w:fldChar")
@@ -285,9 +289,12 @@ def _content(container, wanted: frozenset) -> Iterator:
             yield from _content(child, wanted)
 
 
-def _paragraph_text(p) -> str:
+def _paragraph_text(p, footnote=None) -> str:
     """The text a paragraph shows: its runs, also inside hyperlinks, insertions,
-    fields and content controls; tabs as one space, line breaks as nothing."""
+    fields and content controls; tabs as one space, line breaks as nothing.
+
+    ``footnote(id)`` gives the mark shown for a footnote reference (none without it).
+    """
     parts = []
     for run in p.iter(_W_R):
         container = run.getparent()
@@ -308,7 +315,24 @@ def _paragraph_text(p) -> str:
                     parts.append(" ")
                 elif tag == _W_NO_BREAK_HYPHEN:
                     parts.append("-")
+                elif tag == _W_FOOTNOTE_REFERENCE and footnote is not None:
+                    parts.append(footnote(child.get(_W_ID)))
     return "".join(parts)
+
+
+def _footnote_texts(document_part) -> dict[str, str]:
+    """The text of each footnote by its id (separators left out)."""
+    try:
+        part = document_part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        return {}
+    root = getattr(part, "element", None)
+    if root is None:
+        from docx.oxml import parse_xml  # the package's parser: no entities, no network
+
+        root = parse_xml(part.blob)
+    return {note.get(_W_ID): "".join(_paragraph_text(p) for p in note.iter(_W_P)).strip()
+            for note in root.iter(_W_FOOTNOTE) if note.get(_W_TYPE) in (None, "normal")}
 
 
 class _BodyReader:
@@ -317,6 +341,18 @@ class _BodyReader:
     def __init__(self, document_part) -> None:
         self._numbering = ListNumbering(_related_root(document_part, RT.NUMBERING),
                                         _related_root(document_part, RT.STYLES))
+        self._footnotes = _footnote_texts(document_part)
+        self._notes: list[str] = []  # the footnotes of the paragraph being read
+        self._count = 0
+
+    def _footnote(self, note_id: str | None) -> str:
+        """Footnotes are numbered as Word shows them; their text is kept as a note of the paragraph."""
+        text = self._footnotes.get(note_id or "")
+        if text is None:
+            return ""
+        self._count += 1
+        self._notes.append(f"注{self._count}：{text}")
+        return f"[注{self._count}]"
 
     def read(self, body) -> list[SourceBlock]:
         blocks = []
@@ -346,12 +382,14 @@ class _BodyReader:
         style_name = self._numbering.styles.name(style_id)
         if _CONTENTS_STYLE_RE.match(style_name):
             return None
-        text = _paragraph_text(p)
+        self._notes = []
+        text = _paragraph_text(p, self._footnote if self._footnotes else None)
         if not text.strip():
             return None
         level = own_outline if own_outline is not None else self._numbering.styles.outline_level(style_id)
         return SourceBlock(text=number + text, style=style_name, auto_numbered=bool(number),
-                           outline_level=level if level is not None and 0 <= level <= 8 else None)
+                           outline_level=level if level is not None and 0 <= level <= 8 else None,
+                           notes=self._notes)
 
     def _table(self, tbl) -> SourceBlock | None:
         rows = []

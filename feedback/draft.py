@@ -27,6 +27,7 @@ class SourceBlock:
     auto_numbered: bool = False
     outline_level: int | None = None  # 0 for Heading 1 / 标题 1, from the paragraph or its style
     continued: list[tuple[int, int]] = field(default_factory=list)  # (row, cell) merged with the cell above
+    notes: list[str] = field(default_factory=list)  # its footnotes (注1：…), kept apart from its text
 
     @property
     def is_table(self) -> bool:

@@ -271,7 +271,8 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
         if not text.strip("\u3000"):
             continue
         text = to_simplified(text) if simplified else text
-        tokens.append(_Token(line_no, text, level=block.outline_level, box=box, indented=indented, source=text))
+        tokens.append(_Token(line_no, text, level=block.outline_level, box=box, indented=indented, source=text,
+                             notes=list(block.notes)))
     for kind, count in noise.items():
         if count > 3:
             warnings.append(ParseWarning(f"另有{count - 3}段清除了{kind}"))

@@ -148,6 +148,9 @@ def test_fee_table_stays_in_its_article_as_readable_text(tmp_path):
     assert article.text == ("临时占用城市绿地的，应当按照下列标准缴纳补偿费：\n"
                             "绿地类别 ｜ 补偿标准（元/平方米·月）\n公园绿地 ｜ 20\n防护绿地 ｜ 10")
     assert draft.by_ref()["第十条"].parent_ref == "第三章"
+    first = draft.by_ref()["第一条"]  # the Word footnote: a mark in the text, its words as a note after it
+    assert first.text == ("为了促进城市绿化事业的发展，改善生态环境，根据有关法律、法规，结合本市实际，制定本条例。[注1]\n"
+                          f"注1：{draft_shapes.FOOTNOTE_TEXT}")
 
 
 needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -155,7 +158,7 @@ needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="Libre
 
 @needs_office
 def test_regulation_posted_as_pdf_reads_as_its_tree(tmp_path):
-    source = draft_shapes.regulation_docx(tmp_path / "条例.docx")
+    source = draft_shapes.regulation_docx(tmp_path / "条例.docx", footnote=False)
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
                    capture_output=True, timeout=180, check=True)
