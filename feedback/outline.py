@@ -233,6 +233,7 @@ _PLACEHOLDER_RE = re.compile(r"(?<=\S)[ \u3000\u00a0_＿]{2,}(?=[年月日元号
                              r"(?<=[自于至年月])[ \u3000\u00a0]+(?=[年月日])")
 _MAY_HOLD_BLANKS_RE = re.compile(r"[ \u3000\u00a0_＿]")
 _BLANK = "\ue000"  # stands for a meant blank while the line is cleaned
+_SPACES_RE = re.compile(r"[ \t\u3000\u00a0]+")
 _INDENT_RE = re.compile(r"^(?:[\u3000\u00a0\t]|\s{2,})")
 _BOX_LINE_RE = re.compile(r"^\s*[|｜│┃](.*?)[|｜│┃]?\s*$")
 _CONTENTS_RE = re.compile(r"^目\s*录$|^目\s*次$")
@@ -259,6 +260,8 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
         label = ""
         if match := _LABEL_SPACE_RE.match(raw):
             label, raw = match.group(1).strip(), raw[match.end():]
+            if len(squeezed := _SPACES_RE.sub("", raw)) <= 6:
+                raw = squeezed  # 第一章　总　　则: headings are spaced out in print, not noisy
         cleaned = clean_line(raw)
         for what in cleaned.removed:
             kind = re.sub(r"\d+个|[(（].*", "", what)
