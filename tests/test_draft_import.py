@@ -210,3 +210,20 @@ def test_outline_cli_on_a_draft_of_another_shape(tmp_path):
     assert set(data) == {"title", "clauses", "warnings"}
     assert [c["ref"] for c in data["clauses"]][:3] == ["1", "1.1", "1.2"]
     assert {c["kind"] for c in data["clauses"]} == {"decimal", "point"}
+
+
+def test_encrypted_or_broken_pdf_is_refused_with_a_reason(tmp_path):
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("密码")
+    path = tmp_path / "加密.pdf"
+    with open(path, "wb") as file:
+        writer.write(file)
+    with pytest.raises(DraftFileError, match="加密.pdf.*已加密"):
+        load_draft(path)
+    broken = tmp_path / "损坏.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF")
+    with pytest.raises(DraftFileError, match="损坏.pdf"):
+        load_draft(broken)
