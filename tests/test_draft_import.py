@@ -1,4 +1,4 @@
-"""Whole drafts through the readers and the parser: the seed as text, GB18030 and auto-numbered .docx."""
+"""Whole drafts through the readers and the parser: the seed as text, GB18030 and auto-numbered .docx, and Word, PDF and command-line drafts of other shapes."""
 import json
 import re
 import shutil
@@ -12,6 +12,7 @@ from exports.draft_files import DraftFileError, load_draft
 from feedback.units import guess_category
 from feedback.vocabulary import ClauseKind
 from tests.conftest import DEMO_DRAFT, ROOT
+from tests.fixtures import draft_shapes
 from tests.fixtures.make_docx import build_numbered_docx
 
 _PART = re.compile(r"^[一二三四五六七八九十]+、")
@@ -107,8 +108,6 @@ def test_missing_file_message_names_it(tmp_path):
 
 
 # -- drafts of other shapes as Word documents (tests/fixtures/draft_shapes.py) -------------------
-
-from tests.fixtures import draft_shapes  # noqa: E402
 
 
 def test_heading_styles_give_levels_without_number_text(tmp_path):

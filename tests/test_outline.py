@@ -1,13 +1,17 @@
-"""The clause tree: plan and regulation styles, repairs, noise, units."""
+"""The clause tree: every numbering shape, repairs, noise, units, and fixing the tree by hand."""
 import json
 import re
 from collections import Counter
 
 import pytest
 
+from feedback.commands import ScriptedInteraction, execute
+from feedback.ledger import LedgerError
 from feedback.outline import parse_lines
+from feedback.outline_commands import ReshapeOutline, change_level, join_with_previous, split_at_line
 from feedback.units import guess_category
 from feedback.vocabulary import ClauseKind
+from tests.fixtures import draft_shapes
 
 
 @pytest.fixture(scope="module")
@@ -161,8 +165,6 @@ def test_preamble_and_title():
 
 # -- drafts of other shapes (tests/fixtures/draft_shapes.py) -----------------------------------
 
-from tests.fixtures import draft_shapes  # noqa: E402
-
 
 def _tree(draft):
     return [(c.ref, c.level) for c in draft]
@@ -313,11 +315,6 @@ def test_a_tree_that_looks_wrong_says_so():
 
 
 # -- fixing the tree by hand (feedback/outline_commands.py) --------------------------------------
-
-from feedback.outline_commands import (ReshapeOutline, change_level, join_with_previous,  # noqa: E402
-                                       split_at_line)
-from feedback.commands import ScriptedInteraction, execute  # noqa: E402
-from feedback.ledger import LedgerError  # noqa: E402
 
 
 def test_a_wrapped_line_taken_for_an_article_is_joined_back():
