@@ -1,4 +1,5 @@
-"""Whole drafts through the readers and the parser: the seed as text, GB18030 and auto-numbered .docx, and Word, PDF and command-line drafts of other shapes."""
+"""Whole drafts through the readers and the parser: the seed as text, GB18030 and auto-numbered
+.docx; Word, PDF and command-line drafts of other shapes."""
 import json
 import re
 import shutil
