@@ -35,7 +35,7 @@ class StartPage(QWidget):
         actions = QVBoxLayout()
         actions.setSpacing(10)
         for text, detail, signal in (
-                (tr("从草案新建项目…"), tr("选择 Word（.docx）或文本（.txt）格式的征求意见稿"), self.new_requested),
+                (tr("从草案新建项目…"), tr("选择 Word（.docx）、文本（.txt）或 PDF 格式的征求意见稿"), self.new_requested),
                 (tr("打开项目…"), tr("打开已有的意见通项目文件（.yjt）"), self.open_requested),
                 (tr("打开演示项目"), tr("汉中市提高教育质量三年行动计划：64个单位、32条意见"), self.demo_requested)):
             button = QPushButton(f"{text}\n{detail}")
