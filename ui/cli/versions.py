@@ -59,6 +59,17 @@ def flag_line(flag: RevisionFlag) -> str:
     return f"{flag.kind.label}：{flag.message}"
 
 
+def print_findings(project, from_version: int, to_version: int) -> None:
+    """The consistency check of the ledger against the text of two versions, one line each."""
+    from storage.versions import revision_flags
+
+    flags = revision_flags(project, from_version, to_version)
+    if flags:
+        print(f"需要注意{len(flags)}处：")
+        for flag in flags:
+            print("  " + flag_line(flag))
+
+
 def _print_unconfirmed(matches: list[ClauseMatch]) -> None:
     unsure = [m for m in matches if not m.confirmed]
     if unsure:
