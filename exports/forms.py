@@ -42,7 +42,8 @@ from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, chec
                                  sheet_error)
 from feedback.duplicates import Cancelled
 from feedback.ledger import LedgerError
-from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, ReplyState, RoundMethod
+from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, ReplyState,
+                                 RoundMethod)
 
 FORM_SHEET = "反馈意见"
 CLAUSE_SHEET = "条款列表"
@@ -812,9 +813,10 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
             comments = [dict(clause_ref=row.clause_ref, body=row.body, proposed_wording=row.proposed_wording,
                              received_on=received, source=f"反馈表“{item.path.name}”第{row.row}行")
                         for row in answers.rows]
+            keep = _edited_decisions(project, number, unit_id, unit_name, comments, confirm) if replace else {}
             intakes.append(FormIntake(round_number=number, unit_id=unit_id, file_name=item.path.name,
                                       checksum=checksum, no_comments=answers.no_comments, comments=comments,
-                                      replace=replace, received_on=received))
+                                      replace=replace, received_on=received, keep_decisions=keep))
             states.append("replaced" if replace else ("no_comments" if answers.no_comments else "imported"))
             checksums[unit_id] = (checksum, len(comments), 0)
         names = [unit_name for _, _, unit_name in item.sheets]
@@ -833,21 +835,22 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
 
 
 def _apply_file(project, item: _Accepted, intakes, states, number: int, apply_form) -> FileReport:
+    from storage.intake import IntakeCounts
+
     names = [unit_name for _, _, unit_name in item.sheets]
     name = item.path.name
     try:
         with project.transaction():  # a savepoint: this file whole or not at all
-            counts = [apply_form(project, intake) for intake in intakes]
+            counts = sum((apply_form(project, intake) for intake in intakes), IntakeCounts())
     except LedgerError as error:
         return FileReport(name, "rejected", f"反馈表“{name}”被退回：{error}", names, number)
     added = sum(len(intake.comments) for intake in intakes)
-    removed = sum(counts)
     who = "、".join(names)
     if all(state == "unchanged" for state in states):
         return FileReport(name, "unchanged", f"反馈表“{name}”：与已收集的内容相同，未作改动", names, number,
                           notes=item.notes)
     if "replaced" in states:
-        message = f"反馈表“{name}”：已用新反馈表替换{who}的意见（现{added}条，原{removed}条）"
+        message = f"反馈表“{name}”：已用新反馈表替换{who}的意见（{replacement_summary(counts)}）"
         status = "replaced"
     elif all(state in ("no_comments", "unchanged") for state in states):
         message = f"反馈表“{name}”：已记录{who}{ReplyState.NO_COMMENTS.label}"
@@ -856,6 +859,29 @@ def _apply_file(project, item: _Accepted, intakes, states, number: int, apply_fo
         message = f"反馈表“{name}”：已导入{who}的{added}条意见"
         status = "imported"
     return FileReport(name, status, message, names, number, added, item.notes)
+
+
+def replacement_summary(counts) -> str:
+    """``现3条：保留2条，修改1条（1条退回待处理），新增0条；删除0条``."""
+    reopened = f"（{counts.reopened}条退回待处理）" if counts.reopened else ""
+    return (f"现{counts.total}条：保留{counts.kept}条，修改{counts.changed}条{reopened}，新增{counts.added}条；"
+            f"删除{counts.removed}条")
+
+
+def _edited_decisions(project, number: int, unit_id: int, unit_name: str, rows: list[dict], confirm) -> dict:
+    """For each decided comment a resubmitted row edits: keep its decision? (``Question`` kind ``edited``)."""
+    from storage.intake import pair_resubmission, previous_comments
+
+    old = {c.id: c for c in previous_comments(project, number, unit_id)}
+    keep = {}
+    for row, comment_id in pair_resubmission(list(old.values()), rows).edited:
+        comment = old[comment_id]
+        if comment.disposition is Disposition.PENDING:
+            continue
+        keep[comment_id] = bool(confirm(Question(
+            f"“{unit_name}”对{comment.clause_ref}的意见（已{comment.disposition.label}）在新反馈表中改为："
+            f"“{row['body'][:60]}”。保留原处理结果吗？（否则退回待处理）", "edited")))
+    return keep
 
 
 def _resolve_unit(answers: FormAnswers, units: dict, index, file_name: str, confirm, choose):

@@ -1,7 +1,7 @@
 """Command-line commands on spreadsheets: ``forms``, ``collect``, ``ledger`` and ``import-public``.
 
     python main.py forms PROJECT --out DIR [--round N] [--single-workbook]
-    python main.py collect PROJECT PATH… [--round N] [--json] [--replace]
+    python main.py collect PROJECT PATH… [--round N] [--json] [--replace] [--edited keep|pending]
     python main.py ledger PROJECT --out FILE.xlsx [--round N] [--unit-id N] [--category C] [--disposition D]
     python main.py import-public PROJECT FILE [--map text=…,submitter=…] [--round N | --new-round] [--sheet S]
 
@@ -63,9 +63,16 @@ def run_collect(args) -> int:
 
     interactive = _interactive() and not args.json
 
+    defaulted = []
+
     def confirm(question) -> bool:
         if getattr(question, "kind", "") == "replace":
             return True if args.replace else (_ask(question) if interactive else False)
+        if getattr(question, "kind", "") == "edited":  # an edited row: keep its decision, or back to 待处理
+            if args.edited is None and interactive:
+                return _ask(question)
+            defaulted.append(question)
+            return args.edited == "keep"
         # a unit name matching the registry the same way place names aside (市公安局 = 汉中市公安局)
         return _ask(question) if interactive else True
 
@@ -86,6 +93,10 @@ def run_collect(args) -> int:
             print(report.message)
             for note in report.notes:
                 print(f"  提示：{note}")
+        if defaulted:
+            kept = args.edited == "keep"
+            print(f"提示：{len(defaulted)}条已处理的意见在新反馈表中有改动，已{'保留原处理结果' if kept else '退回待处理'}"
+                  f"（{'--edited keep' if kept else '默认；要保留原处理结果请加 --edited keep'}）。", file=sys.stderr)
         taken = sum(1 for r in reports if r.taken)
         hint = "" if args.replace or all(r.status != "declined" for r in reports) else "（要替换已收集的反馈表请加 --replace）"
         print(f"共{len(reports)}个文件：收取{taken}个，未收取{len(reports) - taken}个{hint}。", file=sys.stderr)
@@ -154,6 +165,8 @@ def add_parsers(commands) -> None:
     collect.add_argument("--round", type=int, help="轮次（默认最新一轮书面征求）")
     collect.add_argument("--json", action="store_true", help="以 JSON 输出逐个文件的结果")
     collect.add_argument("--replace", action="store_true", help="单位重新报送的反馈表替换已收集的意见")
+    collect.add_argument("--edited", choices=("keep", "pending"), default=None,
+                         help="重新报送时内容有改动的已处理意见：keep 保留原处理结果，pending 退回待处理（非交互时默认）")
     ledger = commands.add_parser("ledger", help="导出征求意见汇总处理表（.xlsx）")
     ledger.add_argument("project", help="项目文件（.yjt）")
     ledger.add_argument("--out", required=True, help="输出文件（.xlsx）")
