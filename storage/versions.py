@@ -23,6 +23,7 @@ matched clauses of later versions. Each mutation is one transaction and returns 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -510,14 +511,54 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
     return result
 
 
-def find_change(project, from_version: int, to_version: int, ref: str) -> ChangeGroup:
-    """The change a clause takes part in: ``ref`` of the later version, else of the earlier one."""
+_VERSION_PREFIX_RE = re.compile(r"^\s*第?(\d+)稿?\s*[:：]\s*(.+?)\s*$")
+
+
+def split_version_ref(ref: str) -> tuple[int | None, str]:
+    """``1:三（七）16`` (or ``第1稿：三（七）16``) → (1, ``三（七）16``); a bare reference → (None, it).
+
+    >>> split_version_ref('1:三（七）16'), split_version_ref('第2稿：一1'), split_version_ref('三（七）16')
+    ((1, '三（七）16'), (2, '一1'), (None, '三（七）16'))
+    """
+    found = _VERSION_PREFIX_RE.match(ref)
+    if found:
+        return int(found.group(1)), found.group(2)
+    return None, ref.strip()
+
+
+@dataclass
+class FoundChange:
+    """The change a reference names, and whether the reference was read in the later draft
+    while the earlier one has the same reference in another change."""
+
+    group: ChangeGroup
+    version: int
+    ambiguous: bool = False
+
+
+def locate_change(project, from_version: int, to_version: int, ref: str) -> FoundChange:
+    """The change a clause takes part in. ``N:ref`` names the clause of draft N (either of the
+    two); a bare ``ref`` is looked up in the later draft, else in the earlier one."""
     groups, _, _ = _groups(project, from_version, to_version)
-    for refs_of in (lambda g: g.to_refs, lambda g: g.from_refs):
-        for group in groups:
-            if ref in refs_of(group):
-                return group
-    raise LedgerError(f"第{from_version}稿和第{to_version}稿中都没有条款“{ref}”。")
+    number, bare = split_version_ref(ref)
+    if number is not None and number not in (from_version, to_version):
+        raise LedgerError(f"“{ref}”所指的第{number}稿不在比对的两稿（第{from_version}稿、第{to_version}稿）之中。")
+    in_new = next((g for g in groups if bare in g.to_refs), None)
+    in_old = next((g for g in groups if bare in g.from_refs), None)
+    if number == to_version or number is None and in_new is not None:
+        if in_new is None:
+            raise LedgerError(f"第{to_version}稿中没有条款“{bare}”。")
+        return FoundChange(in_new, to_version, number is None and in_old is not None and in_old is not in_new)
+    if in_old is None:
+        if number is None:
+            raise LedgerError(f"第{from_version}稿和第{to_version}稿中都没有条款“{bare}”。")
+        raise LedgerError(f"第{from_version}稿中没有条款“{bare}”。")
+    return FoundChange(in_old, from_version)
+
+
+def find_change(project, from_version: int, to_version: int, ref: str) -> ChangeGroup:
+    """The change a clause takes part in (see ``locate_change``)."""
+    return locate_change(project, from_version, to_version, ref).group
 
 
 def change_notes(project, from_version: int, to_version: int) -> dict[str, str]:
