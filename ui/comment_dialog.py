@@ -39,15 +39,19 @@ class ClausePicker(QComboBox):
 
     def __init__(self, clauses: list[Clause], parent=None):
         super().__init__(parent)
+        self.set_clauses(clauses)
+        self.setMaxVisibleItems(20)
+        _searchable(self)
+        self.setMinimumContentsLength(24)
+
+    def set_clauses(self, clauses: list[Clause]) -> None:
+        self.clear()
         self.addItem(tr("总体意见（针对草案整体）"), GENERAL_CLAUSE_REF)
         self.addItem(tr("待定位（暂不确定条款）"), UNPLACED_CLAUSE_REF)
         for clause in clauses:
             indent = "　" * (clause.level - 1)
             self.addItem(f"{indent}{clause.display}", clause.ref)
             self.setItemData(self.count() - 1, clause.ref, Qt.ItemDataRole.ToolTipRole)
-        self.setMaxVisibleItems(20)
-        _searchable(self)
-        self.setMinimumContentsLength(24)
 
     def ref(self) -> str:
         index = self.findText(self.currentText(), Qt.MatchFlag.MatchExactly)
@@ -223,10 +227,11 @@ class CommentEntryDialog(QDialog):
     """Enter one unit's comments for a round: type them one by one, or paste its letter."""
 
     def __init__(self, rounds: list[Round], units: list[Unit], draft: Draft, *, round_number: int | None = None,
-                 unit_id: int | None = None, find_units=None, parent=None):
+                 unit_id: int | None = None, find_units=None, draft_for_round=None, parent=None):
         super().__init__(parent)
         self.setWindowTitle(tr("录入意见"))
         self.draft = draft
+        self.draft_for_round = draft_for_round  # round number → the draft it consulted on
         self.find_units = find_units
         self.no_comments_letter = False
         self.round = QComboBox()
@@ -242,6 +247,9 @@ class CommentEntryDialog(QDialog):
         self.source = QLineEdit(tr("书面反馈"))
 
         self.clause = ClausePicker(draft.clauses)
+        if draft_for_round is not None:
+            self._round_chosen()
+            self.round.currentIndexChanged.connect(self._round_chosen)
         self.body = _text_box(4)
         self.quoted = QLineEdit()
         self.quoted.setPlaceholderText(tr("意见针对的原文词句（可不填）"))
@@ -343,6 +351,14 @@ class CommentEntryDialog(QDialog):
         for item in comments:
             self.add_row(item["clause_ref"], item["body"], item.get("quoted_text", ""),
                          item.get("proposed_wording", ""))
+
+    def _round_chosen(self, *args) -> None:
+        """The clauses to choose from and to resolve a letter's references in: those of the round's draft."""
+        number = self.round.currentData()
+        if number is None:
+            return
+        self.draft = self.draft_for_round(number)
+        self.clause.set_clauses(self.draft.clauses)
 
     def accept(self) -> None:
         self.add_current()

@@ -490,7 +490,8 @@ class UnitsPage(QWidget):
         cell = self.selected_cell()
         round_number, unit_id = cell if cell else (rounds[-1].number, None)
         dialog = CommentEntryDialog(rounds, self.project.units(), self.project.draft(), round_number=round_number,
-                                    unit_id=unit_id, find_units=self.project.find_units, parent=self)
+                                    unit_id=unit_id, find_units=self.project.find_units,
+                                    draft_for_round=self.project.draft_for_round, parent=self)
         if not dialog.exec():
             return
         items = dialog.items()

@@ -1,0 +1,54 @@
+"""Each round's own draft in the window: the entry dialog's clauses follow the chosen round."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from feedback.outline import parse_lines  # noqa: E402
+from feedback.vocabulary import RoundMethod  # noqa: E402
+from storage.project import Project  # noqa: E402
+from storage.versions import import_revision  # noqa: E402
+from tests.fixtures.revised_drafts import FIRST_DRAFT, SECOND_DRAFT  # noqa: E402
+from ui.comment_dialog import CommentEntryDialog  # noqa: E402
+
+
+@pytest.fixture
+def two_rounds(tmp_path):
+    project = Project.create(tmp_path / "p.yjt", parse_lines(FIRST_DRAFT))
+    project.add_unit("市财政局", "市级部门")
+    project.add_round()
+    import_revision(project, parse_lines(SECOND_DRAFT))
+    project.add_round(method=RoundMethod.WRITTEN, version_number=2)
+    yield project
+    project.close()
+
+
+def test_the_round_decides_the_draft(two_rounds):
+    assert two_rounds.version_for_round(1) == 1 and two_rounds.version_for_round(2) == 2
+    assert "二（三）8" in {c.ref for c in two_rounds.draft_for_round(1).clauses}
+    assert [c.ref for c in two_rounds.draft_for_round(2).clauses] == [c.ref for c in two_rounds.clauses(2)]
+    with pytest.raises(Exception, match="没有第3轮"):
+        two_rounds.draft_for_round(3)
+
+
+def test_the_entry_dialog_lists_the_clauses_of_the_chosen_rounds_draft(two_rounds, qtbot):
+    project = two_rounds
+    dialog = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
+                                draft_for_round=project.draft_for_round)
+    qtbot.addWidget(dialog)
+
+    def task_texts():
+        return [dialog.clause.itemText(i).strip() for i in range(dialog.clause.count())
+                if dialog.clause.itemData(i) == "二（二）3"]
+
+    assert task_texts() == ["3.改善学校办学条件"]  # round 1: the first draft's task 3
+    assert dialog.draft.title and len(dialog.draft.clauses) == len(project.clauses(1))
+    dialog.round.setCurrentIndex(dialog.round.findData(2))
+    assert len(dialog.draft.clauses) == len(project.clauses(2))
+    assert task_texts() == []  # the second draft numbers its tasks on: 二（二）4 is now the revised one
+    dialog.clause.set_ref("二（一）2")
+    assert dialog.clause.currentText().strip().startswith("2.实施劳动教育")  # only in the second draft
