@@ -478,6 +478,32 @@ def revision_flags(project, from_version: int, to_version: int) -> list[Revision
             if not (f.change_key and notes.get(f.change_key, "").strip())]
 
 
+def revision_data(project, from_version: int, to_version: int):
+    """What the consistency checks (``feedback.consistency``) need of two versions."""
+    from feedback.consistency import RevisionData
+
+    _check_pair(project, from_version, to_version)
+    groups, old, new = _groups(project, from_version, to_version)
+    return RevisionData(groups, old, new, _round_comments(project, from_version),
+                        change_notes(project, from_version, to_version))
+
+
+def consistency_findings(project, from_version: int | None = None, to_version: int | None = None) -> list:
+    """The consistency check between the ledger and the text (``feedback.consistency.run_checks``).
+
+    With two versions given: the change between them and the comments of the rounds held
+    on the earlier one. Without: the newest version against the one before (when there
+    is one) and every comment of the project — the check before generating documents.
+    """
+    from feedback.consistency import run_checks
+
+    numbers = _version_numbers(project)
+    if from_version is not None and to_version is not None:
+        return run_checks(_round_comments(project, from_version), revision_data(project, from_version, to_version))
+    revision = revision_data(project, numbers[-2], numbers[-1]) if len(numbers) > 1 else None
+    return run_checks(project.comments(), revision)
+
+
 def changes_between(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
                     include_unchanged: bool = False, progress: Progress | None = None) -> list[VersionChange]:
     """The changes from one version to another, in draft order, each with the adopted comments

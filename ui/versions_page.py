@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from feedback.explanation_text import chinese_date
 from feedback.ledger import Change, LedgerError
-from feedback.revision import (ChangeGroup, FlagKind, Relation, RevisionFlag, clause_body, comparison_key,
+from feedback.revision import (ChangeGroup, Relation, clause_body, comparison_key,
                                describe_change, group_similarity, new_pieces, old_pieces)
 from feedback.version_commands import (ConfirmAllMatches, ConfirmMatch, EditVersionNote, SetChangeNote, SetMatch,
                                        SetVersionDate)
@@ -739,11 +740,12 @@ class VersionsPage(QWidget):
 
     # -- the flags -----------------------------------------------------------------------------------------
 
-    def flags(self) -> list[RevisionFlag]:
-        from storage.versions import revision_flags
+    def flags(self) -> list:
+        """The consistency check of the pair shown (``feedback.consistency.Finding``)."""
+        from storage.versions import consistency_findings
 
         pair = self.pair()
-        return revision_flags(self.project, *pair) if pair and self.project is not None else []
+        return consistency_findings(self.project, *pair) if pair and self.project is not None else []
 
     def refresh_flags(self) -> None:
         flags = self.flags()
@@ -751,7 +753,7 @@ class VersionsPage(QWidget):
         table = self.flags_table
         table.setRowCount(len(flags))
         for row, flag in enumerate(flags):
-            colour = ERROR if flag.kind is FlagKind.ADOPTED_UNCHANGED else WARNING
+            colour = ERROR if flag.severe else WARNING
             label = flag.kind.label
             refs = "、".join(flag.from_refs) + (" → " + "、".join(flag.to_refs) if flag.to_refs else "")
             if not flag.from_refs:
@@ -763,9 +765,8 @@ class VersionsPage(QWidget):
             for column, item in enumerate(cells):
                 table.setItem(row, column, item)
         self._flags = flags
-        adopted = sum(1 for f in flags if f.kind is FlagKind.ADOPTED_UNCHANGED)
-        self.flags_count.setText(tr("{0}{1}处，{2}{3}处").format(
-            FlagKind.ADOPTED_UNCHANGED.label, adopted, FlagKind.CHANGE_WITHOUT_COMMENT.label, len(flags) - adopted)
+        kinds = Counter(f.kind.label for f in flags)
+        self.flags_count.setText("，".join(tr("{0}{1}处").format(label, n) for label, n in kinds.items())
                                  if flags else (tr("没有需要注意的地方。") if self.pair() else ""))
 
     def open_flag(self, row: int) -> None:

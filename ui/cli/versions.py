@@ -61,13 +61,15 @@ def flag_line(flag: RevisionFlag) -> str:
 
 def print_findings(project, from_version: int, to_version: int) -> None:
     """The consistency check of the ledger against the text of two versions, one line each."""
-    from storage.versions import revision_flags
+    from storage.versions import consistency_findings
 
-    flags = revision_flags(project, from_version, to_version)
-    if flags:
-        print(f"需要注意{len(flags)}处：")
-        for flag in flags:
-            print("  " + flag_line(flag))
+    findings = consistency_findings(project, from_version, to_version)
+    if findings:
+        print(f"一致性检查，需要注意{len(findings)}处：")
+        for finding in findings:
+            print("  " + finding.line())
+    else:
+        print("一致性检查：台账与修改内容一致。")
 
 
 def _print_unconfirmed(matches: list[ClauseMatch]) -> None:
@@ -121,7 +123,8 @@ def run_compare(args) -> int:
             print(f"错误：{error}", file=sys.stderr)
             return 2
         count = len(comparison_rows(project, from_version, to_version, include_renumbered=include))
-    print(f"已写出第{from_version}稿与第{to_version}稿的修改对照表“{args.out}”，共{count}处修改。")
+        print(f"已写出第{from_version}稿与第{to_version}稿的修改对照表“{args.out}”，共{count}处修改。")
+        print_findings(project, from_version, to_version)
     return 0
 
 
