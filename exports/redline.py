@@ -24,7 +24,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from exports.official_format import (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2, STYLE_TITLE, OfficialDocument,
-                                     save_document, set_properties, xml_safe)
+                                     save_document, set_properties, title_lines, title_width, xml_safe)
 from feedback.draft import Clause
 from feedback.explanation_text import quoted_title
 from feedback.revision import ChangeGroup, Relation, char_diff, clause_reading
@@ -35,6 +35,7 @@ Progress = Callable[[float, str], None]
 
 DEFAULT_AUTHOR = "起草组"
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
+LINE_BREAK = "\v"  # a line break inside a paragraph (the title's two lines); no text of its own
 _HEADING1_KINDS = {ClauseKind.PART, ClauseKind.VOLUME, ClauseKind.CHAPTER}
 _HEADING2_KINDS = {ClauseKind.SECTION, ClauseKind.DIVISION}
 
@@ -271,7 +272,20 @@ class Revisions:
 
 def _text_xml(text: str, deleted: bool) -> str:
     tag = "w:delText" if deleted else "w:t"
-    return f'<w:r><{tag} xml:space="preserve">{escape(xml_safe(text))}</{tag}></w:r>'
+    inner = "<w:br/>".join(f'<{tag} xml:space="preserve">{escape(xml_safe(line))}</{tag}>'
+                           for line in text.split(LINE_BREAK))
+    return f"<w:r>{inner}</w:r>"
+
+
+def title_paragraphs(old_title: str, new_title: str) -> list[RedParagraph]:
+    """The title, cut into even lines as the official format does, or its diff when it changed;
+    then the blank line under it."""
+    if not (old_title or new_title):
+        return []
+    if old_title == new_title:
+        title = RedParagraph(STYLE_TITLE, [Piece(LINE_BREAK.join(title_lines(new_title, title_width())))])
+        return [title, RedParagraph(STYLE_BODY)]
+    return diff_paragraphs(old_title, new_title, [STYLE_TITLE]) + [RedParagraph(STYLE_BODY)]
 
 
 def paragraph_xml(paragraph: RedParagraph, revisions: Revisions | None) -> str:
@@ -312,9 +326,7 @@ class RedlineResult:
 def redline_paragraphs(changes: Sequence[VersionChange], old_order: Sequence[str], new_order: Sequence[str],
                        old_title: str = "", new_title: str = "") -> tuple[list[RedParagraph], list[tuple]]:
     """Every paragraph of the revised draft, and the comments to attach: (unit, first, last)."""
-    paragraphs = diff_paragraphs(old_title, new_title, [STYLE_TITLE]) if (old_title or new_title) else []
-    if paragraphs:
-        paragraphs.append(RedParagraph(STYLE_BODY))  # the blank line under the title
+    paragraphs = title_paragraphs(old_title, new_title)
     anchors: list[tuple] = []
     for unit in ordered_units(changes, old_order, new_order):
         change = unit.change
@@ -347,8 +359,7 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
         paragraphs, anchors = redline_paragraphs(changes, old_order, new_order, old.title, new.title)
     else:
         lines, styles = clause_lines(new.clauses)
-        paragraphs = ([RedParagraph(STYLE_TITLE, [Piece(new.title)]), RedParagraph(STYLE_BODY)] if new.title else [])
-        paragraphs += whole_paragraphs(lines, styles, EQUAL)
+        paragraphs = title_paragraphs(new.title, new.title) + whole_paragraphs(lines, styles, EQUAL)
         anchors = []
     report(0.7, "正在生成修订稿")
     stamp_day = when or version_date(project, to_version) or date.today()
