@@ -191,6 +191,7 @@ class FormContext:
     deadline: date | None
     contact: str
     options: list[tuple[str, str, str]]
+    scope: str = ""  # what the clause list holds when it is not the whole draft
 
 
 def default_round(project) -> int:
@@ -202,7 +203,9 @@ def default_round(project) -> int:
     return (written or rounds)[-1].number
 
 
-def form_context(project, round_number: int | None = None) -> FormContext:
+def form_context(project, round_number: int | None = None, *, changed_only: bool = False) -> FormContext:
+    """What the forms of a round show; ``changed_only``: the clause list holds only the clauses
+    the round's draft changed against the draft before (other references are still read back)."""
     from storage.intake import form_keys
 
     number = default_round(project) if round_number is None else round_number
@@ -216,8 +219,21 @@ def form_context(project, round_number: int | None = None) -> FormContext:
         f"电话：{plan.contact_phone}" if plan.contact_phone else "") if part)
     return FormContext(plan_title=plan.title or project.draft(rnd.version_number).title, plan_id=plan_id,
                        secret=secret, round_number=number, round_title=rnd.title, version=rnd.version_number,
-                       deadline=rnd.deadline, contact=contact,
-                       options=clause_options(project.clauses(rnd.version_number)))
+                       deadline=rnd.deadline, contact=contact, **_clause_list(project, rnd.version_number,
+                                                                               changed_only))
+
+
+def _clause_list(project, version: int, changed_only: bool) -> dict:
+    clauses = project.clauses(version)
+    if not changed_only:
+        return {"options": clause_options(clauses)}
+    from storage.versions import changed_refs
+
+    changed = set(changed_refs(project, version))
+    options = clause_options([c for c in clauses if c.ref in changed])
+    scope = (f"本表“条款”列表只列出第{version}稿较第{version - 1}稿修改和新增的{len(changed)}个条款，"
+             f"对其他条款的意见请填写条款编号；")
+    return {"options": options, "scope": scope}
 
 
 def _chinese_date(value: date | None) -> str:
@@ -298,6 +314,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
     ws.merge_cells("A5:E5")
     contact = f"如有疑问请联系起草单位（{context.contact}）。" if context.contact else ""
     ws["A5"] = ("填写说明：1. 每条意见填一行，在“条款”列下拉选择所针对的条款，针对全文的意见选“总体意见”；"
+                f"{context.scope}"
                 "2. “修改后表述”写明建议的具体文字，“理由依据”写明修改理由；"
                 f"3. 请勿修改表头、增删列或合并单元格，行数不够可插入行；4. 本表对应{context.round_title}、"
                 f"征求意见稿第{context.version}稿，请于{_chinese_date(context.deadline)}前反馈。{contact}")
@@ -413,13 +430,13 @@ def form_units(project, round_number: int) -> list:
 
 def write_forms(project, out_dir, *, round_number: int | None = None, single_workbook: bool = False,
                 blank: bool = True, answer_rows: int = DEFAULT_ANSWER_ROWS,
-                progress: Callable[[int, int], bool] | None = None) -> list[Path]:
+                progress: Callable[[int, int], bool] | None = None, changed_only: bool = False) -> list[Path]:
     """Forms for every unit of a round (one file each, or one workbook with a sheet each).
 
     A blank form for units not in the registry comes too. ``progress(done, total)``
     returning False stops and leaves no file behind. Returns the files written.
     """
-    context = form_context(project, round_number)
+    context = form_context(project, round_number, changed_only=changed_only)
     out = Path(out_dir)
     units = form_units(project, context.round_number)
     entries: list = [*units, None] if blank else list(units)

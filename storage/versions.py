@@ -488,6 +488,19 @@ def revision_data(project, from_version: int, to_version: int):
                         change_notes(project, from_version, to_version))
 
 
+def changed_refs(project, version_number: int) -> list[str]:
+    """The clauses of ``version_number`` whose wording changed against the version before it, or
+    which are new, in draft order (what a later round can be limited to)."""
+    numbers = _version_numbers(project)
+    _check_version(project, version_number)
+    earlier = [n for n in numbers if n < version_number]
+    if not earlier:
+        raise LedgerError(f"第{version_number}稿之前没有草案，无法只列出修改的条款。")
+    groups, _, new = _groups(project, earlier[-1], version_number)
+    changed = {ref for g in groups if g.relation.changed for ref in g.to_refs}
+    return [c.ref for c in new.clauses if c.ref in changed]
+
+
 def consistency_findings(project, from_version: int | None = None, to_version: int | None = None) -> list:
     """The consistency check between the ledger and the text (``feedback.consistency.run_checks``).
 
@@ -684,6 +697,28 @@ def carried_comments(project, version_number: int) -> dict[str, list[ClauseComme
                 continue
             for to_ref, relation in mappings[rnd.version_number].get(ref, []):
                 result.setdefault(to_ref, []).append(ClauseComment(comment, True, rnd.version_number, ref, relation))
+    return result
+
+
+def earlier_comments(project, unit_id: int, round_number: int) -> list:
+    """The unit's comments of the rounds before ``round_number``, each with the clauses of that
+    round's draft it now concerns (``feedback.handling.EarlierComment``), in order."""
+    from feedback.handling import EarlierComment
+
+    current = project.version_for_round(round_number)
+    mappings: dict[int, dict[str, list[tuple[str, Relation]]]] = {}
+    result = []
+    for rnd in project.rounds():
+        if rnd.number >= round_number:
+            continue
+        for comment in project.comments(round_number=rnd.number, unit_id=unit_id):
+            ref = comment.clause_ref
+            if rnd.version_number == current or ref in (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF):
+                result.append(EarlierComment(comment, [ref]))
+                continue
+            if rnd.version_number not in mappings:
+                mappings[rnd.version_number] = map_forward(project, rnd.version_number, current)
+            result.append(EarlierComment(comment, [to for to, _ in mappings[rnd.version_number].get(ref, [])]))
     return result
 
 

@@ -1,6 +1,6 @@
 """Command-line commands on spreadsheets: ``forms``, ``collect``, ``ledger`` and ``import-public``.
 
-    python main.py forms PROJECT --out DIR [--round N] [--single-workbook]
+    python main.py forms PROJECT --out DIR [--round N] [--single-workbook] [--changed-only]
     python main.py collect PROJECT PATH… [--round N] [--json] [--replace] [--edited keep|pending]
     python main.py ledger PROJECT --out FILE.xlsx [--round N] [--unit-id N] [--category C] [--disposition D]
     python main.py import-public PROJECT FILE [--map text=…,submitter=…] [--round N | --new-round] [--sheet S]
@@ -48,7 +48,8 @@ def run_forms(args) -> int:
 
     project = _open(args.project)
     try:
-        files = write_forms(project, args.out, round_number=args.round, single_workbook=args.single_workbook)
+        files = write_forms(project, args.out, round_number=args.round, single_workbook=args.single_workbook,
+                            changed_only=getattr(args, "changed_only", False))
     finally:
         project.close()
     for path in files:
@@ -64,15 +65,16 @@ def run_collect(args) -> int:
     interactive = _interactive() and not args.json
 
     defaulted = []
+    edited = getattr(args, "edited", None)
 
     def confirm(question) -> bool:
         if getattr(question, "kind", "") == "replace":
             return True if args.replace else (_ask(question) if interactive else False)
         if getattr(question, "kind", "") == "edited":  # an edited row: keep its decision, or back to 待处理
-            if args.edited is None and interactive:
+            if edited is None and interactive:
                 return _ask(question)
             defaulted.append(question)
-            return args.edited == "keep"
+            return edited == "keep"
         # a unit name matching the registry the same way place names aside (市公安局 = 汉中市公安局)
         return _ask(question) if interactive else True
 
@@ -94,7 +96,7 @@ def run_collect(args) -> int:
             for note in report.notes:
                 print(f"  提示：{note}")
         if defaulted:
-            kept = args.edited == "keep"
+            kept = edited == "keep"
             print(f"提示：{len(defaulted)}条已处理的意见在新反馈表中有改动，已{'保留原处理结果' if kept else '退回待处理'}"
                   f"（{'--edited keep' if kept else '默认；要保留原处理结果请加 --edited keep'}）。", file=sys.stderr)
         taken = sum(1 for r in reports if r.taken)
@@ -159,6 +161,7 @@ def add_parsers(commands) -> None:
     forms.add_argument("--out", required=True, help="输出文件夹")
     forms.add_argument("--round", type=int, help="轮次（默认最新一轮书面征求）")
     forms.add_argument("--single-workbook", action="store_true", help="所有单位放在一个工作簿中，每个单位一个工作表")
+    forms.add_argument("--changed-only", action="store_true", help="条款列表只列出本轮草案较上一稿修改和新增的条款")
     collect = commands.add_parser("collect", help="收取各单位返回的反馈表")
     collect.add_argument("project", help="项目文件（.yjt）")
     collect.add_argument("paths", nargs="+", help="反馈表文件或文件夹")
