@@ -375,6 +375,7 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
         comment._comment_elm.date = revisions.when
         paragraphs[first].comment_start.append(comment.comment_id)
         paragraphs[last].comment_end.append(comment.comment_id)
+        revisions.next_id = max(revisions.next_id, comment.comment_id + 1)  # ids unique over all annotations
     sect_pr = body.find(f"{{{body.nsmap['w']}}}sectPr")
     for paragraph in paragraphs:
         element = parse_xml(paragraph_xml(paragraph, revisions if tracked else None))

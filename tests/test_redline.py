@@ -295,3 +295,24 @@ def test_redline_command(plan_project, tmp_path):
     assert wrong.returncode == 2 and "修订.pdf" in wrong.stderr and "Traceback" not in wrong.stderr
     missing = run("redline", path, "--from", "1", "--to", "5", "--out", out)
     assert missing.returncode == 2 and "第5稿" in missing.stderr
+
+
+def test_annotation_ids_are_unique_and_unconfirmed_matches_are_mentioned(tmp_path):
+    from tests.test_cli_ledger import run
+
+    project = _project(tmp_path, "rules.yjt", FIRST_RULES, SECOND_RULES)
+    out = tmp_path / "修订.docx"
+    write_redline(project, 1, 2, out)
+    archive = zipfile.ZipFile(out)
+    document = etree.fromstring(archive.read("word/document.xml"))
+    comments = etree.fromstring(archive.read("word/comments.xml"))
+    revision_ids = [e.get(f"{W}id") for e in document.iter(f"{W}ins", f"{W}del")]
+    comment_ids = [e.get(f"{W}id") for e in comments.iter(f"{W}comment")]
+    assert comment_ids and not set(revision_ids) & set(comment_ids)
+    path = project.path
+    project.db.execute("UPDATE clause_matches SET confirmed = 0 WHERE id = (SELECT max(id) FROM clause_matches)")
+    project.db.conn.commit()
+    project.close()
+    result = run("redline", path, "--out", tmp_path / "再次.docx", "--no-clean")
+    assert result.returncode == 0 and "1项条款对应关系待确认" in result.stderr
+    assert not (tmp_path / "再次（清洁稿）.docx").exists()

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from feedback.ledger import LedgerError
@@ -18,6 +19,12 @@ def run_redline(args) -> int:
         raise LedgerError(f"“{Path(args.out).name}”须以 .docx 结尾。")
     with _open(args.project, read_only=True) as project:
         from_version, to_version = _pair(project, args.from_version, args.to_version)
+        from storage.versions import unconfirmed_matches
+
+        unsure = unconfirmed_matches(project, from_version, to_version)
+        if unsure:
+            print(f"提示：第{from_version}稿与第{to_version}稿还有{len(unsure)}项条款对应关系待确认"
+                  f"（matches 命令），修订稿按目前的对应生成。", file=sys.stderr)
         result = write_redline(project, from_version, to_version, args.out, author=args.author or DEFAULT_AUTHOR,
                                clean=not args.no_clean)
         print(f"已写出第{to_version}稿的修订稿“{result.path}”（对照第{from_version}稿）："
