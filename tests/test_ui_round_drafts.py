@@ -52,3 +52,28 @@ def test_the_entry_dialog_lists_the_clauses_of_the_chosen_rounds_draft(two_round
     assert task_texts() == []  # the second draft numbers its tasks on: 二（二）4 is now the revised one
     dialog.clause.set_ref("二（一）2")
     assert dialog.clause.currentText().strip().startswith("2.实施劳动教育")  # only in the second draft
+
+
+def test_comments_of_an_earlier_draft_are_marked_in_the_ledger(window, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from ui.models import COLUMN_INDEX
+
+    path = tmp_path / "两稿.yjt"
+    with Project.create(path, parse_lines(FIRST_DRAFT)) as project:
+        project.add_unit("市财政局", "市级部门")
+        project.add_round()
+        project.add_comment(round_number=1, unit_id=1, clause_ref="二（二）3", body="建议统筹安排资金。")
+        import_revision(project, parse_lines(SECOND_DRAFT))
+        project.add_round(version_number=2)
+        project.add_comment(round_number=2, unit_id=1, clause_ref="二（二）4", body="建议保留原表述。")
+    window.open_project(path)
+    model = window.ledger.model
+    column = COLUMN_INDEX["clause"]
+    shown = [model.data(model.index(row, column)) for row in range(model.rowCount())]
+    assert shown == ["二（二）3〔第1稿〕", "二（二）4"]
+    tip = model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole)
+    assert tip == "第1轮的意见，针对第1稿的二（二）3"
+    # on the newest draft's clause 二（二）4 both show: the round-1 comment was made on its old number
+    window.ledger.set_filter(clause_ref="二（二）4")
+    assert model.rowCount() == 2
