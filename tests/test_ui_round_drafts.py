@@ -77,3 +77,27 @@ def test_comments_of_an_earlier_draft_are_marked_in_the_ledger(window, qtbot, tm
     # on the newest draft's clause 二（二）4 both show: the round-1 comment was made on its old number
     window.ledger.set_filter(clause_ref="二（二）4")
     assert model.rowCount() == 2
+
+
+def test_forms_of_a_later_round_can_list_only_the_changed_clauses(make_window, qtbot, tmp_path):
+    from openpyxl import load_workbook
+
+    from exports.forms import CLAUSE_SHEET
+    from feedback.commands import ScriptedInteraction
+    from tests.test_ui_sheets import export_forms
+
+    path = tmp_path / "两稿.yjt"
+    with Project.create(path, parse_lines(FIRST_DRAFT)) as project:
+        project.add_unit("市财政局", "市级部门")
+        project.add_round()
+        import_revision(project, parse_lines(SECOND_DRAFT))
+        project.add_round(version_number=2)
+    talk = ScriptedInteraction(choices=["第2轮（书面征求）", "每个单位一个文件（1个单位，另附空白表）",
+                                        "只列第2稿修改和新增的条款（6条）"])
+    window = make_window(talk)
+    window.open_project(path)
+    files = export_forms(window, qtbot, tmp_path / "表")
+    assert talk.questions == ["为哪一轮征求意见生成反馈表？", "反馈表的形式：", "反馈表“条款”列表列出："]
+    options = [row[0] for row in load_workbook(tmp_path / "表" / "市财政局.xlsx")[CLAUSE_SHEET].iter_rows(values_only=True)]
+    assert len(files) == 2 and [o.split(" ")[0] for o in options] == [
+        "总体意见", "二（一）2", "二（二）4", "二（二）5", "二（二）6", "二（三）", "二（三）8"]

@@ -588,6 +588,17 @@ class SheetActions(QObject):
         shape = self.interaction.choose(tr("反馈表的形式："), [each, single])
         if shape is None:
             return
+        changed_only = False
+        version = self.project.version_for_round(number)
+        if version > 1:  # a later round: the clause list may hold only what the draft changed
+            from storage.versions import changed_refs
+
+            whole = tr("第{0}稿的全部条款").format(version)
+            changed = tr("只列第{0}稿修改和新增的条款（{1}条）").format(version, len(changed_refs(self.project, version)))
+            scope = self.interaction.choose(tr("反馈表“条款”列表列出："), [whole, changed])
+            if scope is None:
+                return
+            changed_only = scope == changed
         folder = self.files.folder(tr("选择保存反馈表的文件夹"), self._start_folder())
         if folder is None:
             return
@@ -607,7 +618,7 @@ class SheetActions(QObject):
 
             with Project.open(path, read_only=True, backup=False) as handle:
                 return write_forms(handle, folder, round_number=number, single_workbook=shape == single,
-                                   progress=progress)
+                                   progress=progress, changed_only=changed_only)
 
         def done(files):
             self._show_output(tr("已生成{0}个反馈表文件，保存在“{1}”。").format(len(files), folder), folder)
