@@ -316,3 +316,19 @@ def test_annotation_ids_are_unique_and_unconfirmed_matches_are_mentioned(tmp_pat
     result = run("redline", path, "--out", tmp_path / "再次.docx", "--no-clean")
     assert result.returncode == 0 and "1项条款对应关系待确认" in result.stderr
     assert not (tmp_path / "再次（清洁稿）.docx").exists()
+
+
+def test_a_moved_clause_is_deleted_where_it_was_and_inserted_where_it_is(tmp_path):
+    project = _project(tmp_path, "moved.yjt", MOVED_FIRST, MOVED_SECOND)
+    out = tmp_path / "修订.docx"
+    write_redline(project, 1, 2, out, clean=False)
+    archive = zipfile.ZipFile(out)
+    root = etree.fromstring(archive.read("word/document.xml"))
+    comments = etree.fromstring(archive.read("word/comments.xml"))
+    texts = ["".join(c.itertext()) for c in comments.iter(f"{W}comment")]
+    assert any(t.startswith("移至三4（序号调整）") for t in texts)
+    assert any(t.startswith("由一2移至此处（序号调整）") for t in texts)
+    moved = [p for p in root.iter(f"{W}p") if "坚持属地管理" in "".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText"))]
+    assert len(moved) == 2
+    assert moved[0].find(f"{W}pPr/{W}rPr/{W}del") is not None and moved[1].find(f"{W}pPr/{W}rPr/{W}ins") is not None
+    project.close()
