@@ -115,26 +115,32 @@ def pair_resubmission(old, rows: list[dict]) -> Resubmission:
 
     result = Resubmission()
     waiting = {c.id: c for c in old}
+    by_text: dict[tuple, list[int]] = {}
+    for comment in old:
+        by_text.setdefault((comment.clause_ref, comment.body, comment.proposed_wording), []).append(comment.id)
     rest: list[tuple[int, dict]] = []
     for index, row in enumerate(rows):
-        key = (row["clause_ref"], row["body"], row.get("proposed_wording", ""))
-        same = next((c for c in waiting.values() if (c.clause_ref, c.body, c.proposed_wording) == key), None)
-        if same is not None:
-            result.kept.append((row, same.id))
-            del waiting[same.id]
+        same = by_text.get((row["clause_ref"], row["body"], row.get("proposed_wording", "")))
+        if same:
+            comment_id = same.pop(0)
+            result.kept.append((row, comment_id))
+            del waiting[comment_id]
         else:
             rest.append((index, row))
+    by_body: dict[str, list[int]] = {}
+    for comment_id, comment in waiting.items():
+        by_body.setdefault(comment.body, []).append(comment_id)
     edited: dict[int, tuple[dict, int]] = {}
-    for index, row in list(rest):
-        same = next((c for c in waiting.values() if c.body == row["body"]), None)
-        if same is not None:
-            edited[index] = (row, same.id)
-            del waiting[same.id]
+    for index, row in rest:
+        same = [i for i in by_body.get(row["body"], []) if i in waiting]
+        if same:
+            edited[index] = (row, same[0])
+            del waiting[same[0]]
     scored = sorted(((fuzz.ratio(c.body, row["body"]), index, c.id) for index, row in rest if index not in edited
                      for c in waiting.values() if c.clause_ref == row["clause_ref"]), reverse=True)
     for score, index, comment_id in scored:
         if score >= EDIT_SIMILARITY and index not in edited and comment_id in waiting:
-            edited[index] = (dict(rest)[index], comment_id)
+            edited[index] = (rows[index], comment_id)
             del waiting[comment_id]
     for index, row in rest:
         if index in edited:
