@@ -27,7 +27,7 @@ from exports.official_format import (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2,
                                      save_document, set_properties, title_lines, title_width, xml_safe)
 from feedback.draft import Clause
 from feedback.explanation_text import quoted_title
-from feedback.revision import ChangeGroup, Relation, char_diff, clause_reading
+from feedback.revision import Relation, char_diff, clause_reading
 from feedback.vocabulary import ClauseKind
 from storage.versions import VersionChange, changes_between, version_date
 
