@@ -365,6 +365,8 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
     stamp_day = when or version_date(project, to_version) or date.today()
     revisions = Revisions(author or DEFAULT_AUTHOR, datetime.combine(stamp_day, time(9, 0), tzinfo=timezone.utc))
     doc = OfficialDocument()
+    if anchors:
+        _add_comment_styles(doc)
     body = doc.document.element.body
     for child in list(body):
         if child.tag.endswith("}p"):
@@ -386,6 +388,21 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
     changed = sum(1 for c in changes if c.relation.changed) if tracked else 0
     renumbered = sum(1 for c in changes if c.relation is Relation.RENUMBERED) if tracked else 0
     return doc, RedlineResult(Path(), None, changed, renumbered, len(anchors), paragraphs)
+
+
+_COMMENT_STYLES = (
+    '<w:style {ns} w:type="paragraph" w:styleId="CommentText"><w:name w:val="annotation text"/>'
+    '<w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/>'
+    '<w:jc w:val="left"/></w:pPr><w:rPr><w:spacing w:val="0"/><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>',
+    '<w:style {ns} w:type="character" w:styleId="CommentReference"><w:name w:val="annotation reference"/>'
+    '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>')
+
+
+def _add_comment_styles(doc: OfficialDocument) -> None:
+    """The styles Word's comments use, in 5号 with single spacing (not the 22-line body grid)."""
+    styles = doc.document.styles.element
+    for xml in _COMMENT_STYLES:
+        styles.append(parse_xml(xml.format(ns=nsdecls("w"))))
 
 
 def redline_title(project, to_version: int, tracked: bool = True) -> str:

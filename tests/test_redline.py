@@ -332,3 +332,14 @@ def test_a_moved_clause_is_deleted_where_it_was_and_inserted_where_it_is(tmp_pat
     assert len(moved) == 2
     assert moved[0].find(f"{W}pPr/{W}rPr/{W}del") is not None and moved[1].find(f"{W}pPr/{W}rPr/{W}ins") is not None
     project.close()
+
+
+def test_comments_have_their_own_small_style(plan_project, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "修订.docx"
+    write_redline(plan_project, 1, 2, out)
+    styles = Document(str(out)).styles
+    assert styles["annotation text"].font.size.pt == 10.5
+    clean = Document(str(tmp_path / "修订（清洁稿）.docx"))
+    assert "annotation text" not in [s.name for s in clean.styles]
