@@ -138,7 +138,7 @@ def _refs(text: str) -> list[str]:
 
 def run_matches(args) -> int:
     """List the clause matches of two versions (the unconfirmed by default); confirm or correct them."""
-    from storage.versions import (confirm_all, confirm_match, locate_change, revision_flags, set_change_note,
+    from storage.versions import (confirm_all, confirm_match, consistency_findings, locate_change, set_change_note,
                                   set_match, stored_matches, version_matches)
 
     changing = bool(args.confirm or args.confirm_all or args.set or args.explain)
@@ -170,9 +170,9 @@ def run_matches(args) -> int:
               f"待确认{sum(1 for m in matches if not m.confirmed)}项。")
         for match in shown:
             print("  " + match_line(match))
-        flags = revision_flags(project, from_version, to_version)
-    for flag in flags:
-        print("  " + flag_line(flag))
+        findings = consistency_findings(project, from_version, to_version)
+    for finding in findings:
+        print("  " + finding.line())
     return 0
 
 
