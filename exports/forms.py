@@ -705,6 +705,7 @@ class FileReport:
     round_number: int | None = None
     comments: int = 0
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # a replacement: kept, changed, reopened, added, removed
 
     @property
     def taken(self) -> bool:
@@ -712,7 +713,8 @@ class FileReport:
 
     def to_json(self) -> dict:
         return {"file": self.file, "status": self.status, "message": self.message, "units": self.units,
-                "round": self.round_number, "comments": self.comments, "notes": self.notes}
+                "round": self.round_number, "comments": self.comments, "notes": self.notes,
+                **({"counts": self.counts} if self.counts else {})}
 
 
 def form_files(paths: Iterable) -> list[Path]:
@@ -875,7 +877,9 @@ def _apply_file(project, item: _Accepted, intakes, states, number: int, apply_fo
     else:
         message = f"反馈表“{name}”：已导入{who}的{added}条意见"
         status = "imported"
-    return FileReport(name, status, message, names, number, added, item.notes)
+    counts_json = {k: getattr(counts, k) for k in ("kept", "changed", "reopened", "added", "removed")}
+    return FileReport(name, status, message, names, number, added, item.notes,
+                      counts_json if status == "replaced" else {})
 
 
 def replacement_summary(counts) -> str:

@@ -101,3 +101,18 @@ def test_collect_command_reports_the_default_for_edited_rows(project, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "保留1条，修改1条（1条退回待处理），新增1条；删除1条" in result.stdout
     assert "1条已处理的意见在新反馈表中有改动，已退回待处理" in result.stderr and "--edited keep" in result.stderr
+
+
+def test_the_json_report_counts_a_replacement(project, tmp_path):
+    import json
+
+    form, ids = _first_round(project, tmp_path)
+    second = fill_form(form, SECOND, out=tmp_path / "第二次.xlsx")
+    path = project.path
+    project.close()
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "collect", str(path), str(second), "--replace",
+                             "--edited", "keep", "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)
+    assert report["status"] == "replaced" and report["comments"] == 3
+    assert report["counts"] == {"kept": 1, "changed": 1, "reopened": 0, "added": 1, "removed": 1}
