@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from os import PathLike
 
 from feedback.draft import Draft
@@ -42,6 +43,7 @@ class SplitComment:
     quoted_text: str = ""
     proposed_wording: str = ""
     reference: ReferenceMatch | None = None
+    note: str = ""  # where in the clause, as the letter says it: 第三段, “…”一段
 
 
 @dataclass
@@ -52,6 +54,7 @@ class LetterSplit:
     no_comments: bool
     comments: list[SplitComment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    dated: date | None = None  # the date line of the letter
 
 
 _CN = "一二三四五六七八九十"
@@ -71,8 +74,20 @@ _TITLE_RE = re.compile(r"^(?P<unit>.*?)关于.*(?:意见|建议|函|反馈|说�
 _SALUTATION_RE = re.compile(r"^[^,。;:]{2,20}:$")
 # An opening sentence; 经研究 alone is not one, since 经研究，第4条… is a comment.
 _INTRO_RE = re.compile(r"如下|以下|收悉")
-_PROPOSING_RE = re.compile(r"建议|改为|增加|删除|删去|补充|调整")
-_NO_COMMENT_RE = re.compile(r"(?:无|没有)(?:任何)?(?:修改|其他|其它|不同|补充|反馈|具体)?(?:意见|建议)|无需修改")
+_PROPOSING_RE = re.compile(r"建议|改为|增加|删除|删去|补充|调整|加上|添加|增写|表述为")
+# 无修改意见和建议, 无不同意见, 原则同意, 同意该稿, 无异议 …: a unit with nothing to say.
+_NO_COMMENT_RE = re.compile(
+    r"(?:无|没有|暂无|并无)(?:任何)?(?:修改|其他|其它|不同|补充|反馈|具体|修订|书面)?(?:意见|建议)"
+    r"(?:(?:和|或|及|与|、|或者)(?:修改|其他|不同|补充)?(?:意见|建议))?"
+    r"|无需修改|无异议|没有异议|原则(?:上)?同意|(?:完全|一致)?同意(?:该|此|本|这|所附|上述)(?:个|份)?"
+    r"(?:稿|文稿|草案|方案|征求意见稿|文件|意见稿|计划|内容)|^(?:我[局委办部院会厅室]|本单位)?(?:完全)?同意$")
+_TITLE_IN_BRACKETS_RE = re.compile(r"《[^《》]*》")
+_SPLIT_POINTS_RE = re.compile(r"[;；]")
+_POINT_MIN = 6  # a part shorter than this is not a proposal of its own
+_LOCATOR_RE = re.compile(
+    r"第\s*[一二三四五六七八九十\d]{1,3}\s*(?:段|自然段|行|句|页)(?:第\s*[一二三四五六七八九十\d]{1,3}\s*(?:段|行|句))?"
+    r"|[Pp]\s*\d{1,3}(?:\s*第\s*[一二三四五六七八九十\d]{1,3}\s*(?:段|行))?"
+    r"|“[^”]{1,40}”(?:这|一|那)段|(?:倒数)第\s*[一二三四五六七八九十\d]{1,2}\s*(?:段|行)")
 _CLOSING_RE = re.compile(r"^(?:特此函复|特此复函|特此反馈|特此说明|专此函复|此复|以上意见|请予?(?:参考|参阅|采纳|酌定|酌处))")
 _DATE_RE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$")
@@ -86,7 +101,7 @@ _GENERAL_RE = re.compile(
 _PROPOSED_RE = re.compile(
     r"(?:修改为|改为|调整为|表述为|修改成|改成|替换为|更改为)\s*:?\s*"
     r"(?:“(?P<q1>[^”]*)”|\"(?P<q2>[^\"]*)\"|「(?P<q3>[^」]*)」|(?P<plain>[^。;\n]+))"
-    r"|(?:增加|补充|增写|新增)(?:表述|内容)?\s*:?\s*“(?P<q4>[^”]*)”")
+    r"|(?:增加|补充|增写|新增|加上|添加|加入)(?:表述|内容|一句)?\s*:?\s*“(?P<q4>[^”]*)”")
 _REASON_AFTER_RE = re.compile(r",\s*(?:理由|原因)")
 
 
@@ -124,13 +139,39 @@ def split_letter(text: str, draft: Draft) -> LetterSplit:
     warnings: list[str] = []
     pieces = _pieces(paragraphs, warnings)
     resolver = ReferenceResolver(draft)
-    comments = [_comment(piece, context, resolver) for piece, context in pieces]
+    comments: list[SplitComment] = []
+    for piece, context, continues in pieces:
+        comment = _comment(piece, context, resolver)
+        if continues and comments and comment.clause_ref == UNPLACED_CLAUSE_REF and not comment.reference.candidates:
+            # 第4条建议…；删除“…”: a point after ； without a reference of its own stays on the same clause
+            before = comments[-1]
+            comment.clause_ref, comment.reference = before.clause_ref, before.reference
+        comments.append(comment)
     warnings += _placement_warnings(comments)
+    warnings += _citation_warnings(comments, resolver)
     if unit is None:
         warnings.insert(0, "未能从来函中识别出反馈单位名称")
     if not comments and not said_none:
         warnings.append("来函中未识别出意见条目，也未说明无修改意见")
-    return LetterSplit(unit, said_none and not comments, comments, warnings)
+    dated = next((found for line in reversed(tail + body) if (found := letter_date(line.key))), None)
+    return LetterSplit(unit, said_none and not comments, comments, warnings, dated)
+
+
+def letter_date(text: str) -> date | None:
+    """The date of a date line: ``2023年4月11日`` or ``二〇二三年四月十一日``; None for anything else.
+
+    >>> letter_date('2023年4月11日'), letter_date('二〇二三年四月十二日'), letter_date('2023年2月30日')
+    (datetime.date(2023, 4, 11), datetime.date(2023, 4, 12), None)
+    """
+    key = normalise(text).strip()
+    if not _DATE_RE.match(key):
+        return None
+    parts = re.findall(r"[\d〇○零一二三四五六七八九十]+", key)
+    try:
+        year, month, day = (int(p) if p.isdigit() else chinese_to_int(p) for p in parts[:3])
+        return date(year, month, day)
+    except (ValueError, TypeError):
+        return None
 
 
 def split_letter_docx(path: str | PathLike, draft: Draft) -> LetterSplit:
@@ -217,9 +258,15 @@ def _body_paragraphs(body: list[_Line]) -> tuple[list[_Line], bool]:
 
 
 def _says_no_comments(key: str) -> bool:
-    """经研究，我局无修改意见。 — but not 第4条无其他问题，建议删除…"""
-    remainder = _NO_COMMENT_RE.sub("", key)
-    return remainder != key and not _PROPOSING_RE.search(remainder)
+    """经研究，我局无修改意见和建议。原则同意。 — but not 第4条无其他问题，建议删除…
+
+    >>> [_says_no_comments(t) for t in ('我局无修改意见和建议。', '原则同意。', '无不同意见。', '同意该稿。',
+    ...                                  '原则同意，建议第4条删除“每年”。')]
+    [True, True, True, True, False]
+    """
+    key = _TITLE_IN_BRACKETS_RE.sub("《》", key)  # 《关于…建议…的意见》 is a title, not a proposal
+    remainder = _NO_COMMENT_RE.sub("", key.strip(" 。.!！"))
+    return remainder != key.strip(" 。.!！") and not _PROPOSING_RE.search(remainder)
 
 
 def _is_intro(line: _Line) -> bool:
@@ -289,8 +336,9 @@ class _ItemTree:
         return 1 if family == self.families[1] else None
 
 
-def _pieces(paragraphs: list[_Line], warnings: list[str]) -> list[tuple[str, str]]:
-    """Each comment's text, with the group heading it stands under (or '')."""
+def _pieces(paragraphs: list[_Line], warnings: list[str]) -> list[tuple[str, str, bool]]:
+    """Each comment's text, the group heading it stands under (or ''), and whether it
+    continues the point before it (a proposal after ``；``)."""
     tree = _ItemTree(warnings)
     for paragraph in paragraphs:
         tree.add(paragraph)
@@ -302,7 +350,36 @@ def _pieces(paragraphs: list[_Line], warnings: list[str]) -> list[tuple[str, str
             parts = [item.text] + [child.raw + "".join("\n" + line for line in child.lines[1:])
                                    for child in item.children]
             pieces.append(("\n".join(p for p in parts if p), ""))
-    return [(text, context) for text, context in pieces if text.strip()]
+    split = []
+    for text, context in pieces:
+        if text.strip():
+            points = _points(text)
+            split += [(point, context, index > 0) for index, point in enumerate(points)]
+    return split
+
+
+def _points(text: str) -> list[str]:
+    """``第4条建议…；第5条建议删除…`` as two comments — only when every part is a proposal.
+
+    >>> _points('第4条建议删除“每年”；第5条建议增加“网络安全”。理由：更准确。')
+    ['第4条建议删除“每年”', '第5条建议增加“网络安全”。理由：更准确。']
+    >>> _points('建议删除“每年”；这样表述更准确。')
+    ['建议删除“每年”；这样表述更准确。']
+    """
+    first, newline, rest = text.partition("\n")
+    # a 理由 line, and the text inside quotes, are never split
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(first):
+        depth += 1 if char in "“《（(「" else -1 if char in "”》）)」" else 0
+        if depth <= 0 and _SPLIT_POINTS_RE.match(char):
+            parts.append(first[start:index])
+            start = index + 1
+    parts.append(first[start:])
+    parts = [p.strip() for p in parts if p.strip()]
+    if len(parts) < 2 or not all(len(p) >= _POINT_MIN and _PROPOSING_RE.search(normalise(p)) for p in parts):
+        return [text]
+    parts[-1] += newline + rest
+    return parts
 
 
 def _merge_reasons(paragraphs: list[str]) -> list[str]:
@@ -334,9 +411,21 @@ def _comment(text: str, context: str, resolver: ReferenceResolver) -> SplitComme
             start, end = in_context.span
             in_context.span = (max(0, start - len(prefix)), max(0, end - len(prefix)))
             match = in_context
-    quotes = quoted_phrases(text)
+    # 第4条“加快教育信息化建设”中“…”: a quoted heading names the clause; the draft's wording is the other quote
+    quotes = [q for q in quoted_phrases(text)
+              if not resolver.is_heading(q) or re.search(f"{re.escape(q)}[”\"」]?(?:之前|之后|前面|后面)", text)]
     return SplitComment(text=text, clause_ref=_clause_ref(text, match), quoted_text=quotes[0] if quotes else "",
-                        proposed_wording=_proposed_wording(text), reference=match)
+                        proposed_wording=_proposed_wording(text), reference=match, note=_locator_note(text))
+
+
+def _locator_note(text: str) -> str:
+    """Where in the clause the letter points, kept as a note: ``第三段``, ``“…”一段``, ``P5第2段``.
+
+    >>> _locator_note('第二部分“主要目标”一段中，第三段的表述建议精简。')
+    '位置：“主要目标”一段、第三段'
+    """
+    found = list(dict.fromkeys(m.group().strip() for m in _LOCATOR_RE.finditer(text)))
+    return f"位置：{'、'.join(found)}" if found else ""
 
 
 def _clause_ref(text: str, match: ReferenceMatch) -> str:
@@ -356,6 +445,17 @@ def _proposed_wording(text: str) -> str:
     start, end = match.span(group)
     reason = _REASON_AFTER_RE.search(key, start, end)
     return text[start:reason.start() if reason else end].strip().rstrip("，,")
+
+
+def _citation_warnings(comments: list[SplitComment], resolver: ReferenceResolver) -> list[str]:
+    """A comment citing another document (《某某条例》第十二条) is told, so nobody looks for it on the draft."""
+    warnings = []
+    for number, comment in enumerate(comments, start=1):
+        titles = resolver.cited_documents(comment.text)
+        if titles:
+            warnings.append(f"第{number}条意见引用的{'、'.join(f'《{t}》' for t in titles)}条文是其他文件的，"
+                            "未据此定位到草案的条款")
+    return warnings
 
 
 def _placement_warnings(comments: list[SplitComment]) -> list[str]:
