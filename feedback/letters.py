@@ -44,6 +44,7 @@ class SplitComment:
     proposed_wording: str = ""
     reference: ReferenceMatch | None = None
     note: str = ""  # where in the clause, as the letter says it: 第三段, “…”一段
+    author: str = ""  # who wrote it, when the file says (a Word revision or comment)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class LetterSplit:
     comments: list[SplitComment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dated: date | None = None  # the date line of the letter
+    authors: list[str] = field(default_factory=list)  # revision and comment authors of a returned draft
 
 
 _CN = "一二三四五六七八九十"
@@ -469,3 +471,220 @@ def _placement_warnings(comments: list[SplitComment]) -> list[str]:
         else:
             warnings.append(f"第{number}条意见未能定位到条款（{reference.reason}），已标为“待定位”")
     return warnings
+
+
+# ---- a draft sent back: Word revisions and comments, or a copy edited without tracking ----------
+
+@dataclass
+class RevisedParagraph:
+    """One paragraph of a returned draft: its text before and after the revisions, and who made them."""
+
+    old: str
+    new: str
+    authors: tuple[str, ...] = ()
+
+
+@dataclass
+class WordComment:
+    """A Word comment: the paragraph its range starts in, the text it is attached to, what it says."""
+
+    paragraph: int
+    anchor: str
+    text: str
+    author: str = ""
+
+
+_SENTENCE_END = "。；;！!？?\n"
+
+
+def changed_sentences(old: str, new: str) -> tuple[str, str]:
+    """The sentences a revision touched, before and after: the 针对原文 and the 建议修改为.
+
+    >>> changed_sentences('加强领导。每年召开会议。逐级签订责任书。', '加强领导。每季度召开会议。逐级签订责任书。')
+    ('每年召开会议。', '每季度召开会议。')
+    >>> changed_sentences('加强领导。', '加强领导。')
+    ('', '')
+    """
+    from difflib import SequenceMatcher
+
+    changes = [op for op in SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if not changes:
+        return "", ""
+    first, last = changes[0], changes[-1]
+    start = max((old.rfind(mark, 0, first[1]) for mark in _SENTENCE_END), default=-1) + 1
+    tail = len(old) - last[2]  # the equal end both texts share
+    ends = [old.find(mark, last[2]) for mark in _SENTENCE_END]
+    end_old = min([e + 1 for e in ends if e >= 0] or [len(old)])
+    end_new = len(new) - (len(old) - end_old) if end_old - last[2] <= tail else len(new)
+    return old[start:end_old].strip(), new[start:end_new].strip()
+
+
+def _change_wording(quoted: str, proposed: str) -> str:
+    if quoted and proposed:
+        return f"建议将“{quoted}”修改为“{proposed}”"
+    return f"建议增加“{proposed}”" if proposed else f"建议删除“{quoted}”"
+
+
+def comments_from_revisions(paragraphs: list[RevisedParagraph], word_comments: list[WordComment],
+                            draft: Draft) -> LetterSplit:
+    """One comment per clause the revisions changed, and one per Word comment, placed on ``draft``.
+
+    A paragraph is placed by its text before the revisions; an inserted paragraph goes
+    with the clause of the paragraph before it; the title with 总体意见.
+    """
+    resolver = ReferenceResolver(draft)
+    places: list[str] = []
+    previous: str | None = None
+    for paragraph in paragraphs:
+        ref = None
+        if paragraph.old.strip():
+            match = resolver.locate_text(paragraph.old, previous)
+            ref = match.ref
+        places.append(ref or previous or GENERAL_CLAUSE_REF)
+        previous = ref or previous
+    changed: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for paragraph, ref in zip(paragraphs, places):
+        if paragraph.old != paragraph.new:
+            quoted, proposed = changed_sentences(paragraph.old, paragraph.new)
+            if quoted or proposed:
+                changed.setdefault(ref, []).append((quoted, proposed, paragraph.authors))
+    comments: list[SplitComment] = []
+    for ref, changes in changed.items():
+        quoted = "……".join(q for q, _, _ in changes if q)
+        proposed = "……".join(p for _, p, _ in changes if p)
+        authors = tuple(dict.fromkeys(a for _, _, names in changes for a in names if a))
+        comments.append(SplitComment(text=f"（修订）{_change_wording(quoted, proposed)}。", clause_ref=ref,
+                                     quoted_text=quoted, proposed_wording=proposed, author="、".join(authors)))
+    for comment in word_comments:
+        if not comment.text.strip():
+            continue
+        ref = places[comment.paragraph] if 0 <= comment.paragraph < len(places) else UNPLACED_CLAUSE_REF
+        comments.append(SplitComment(text=comment.text.strip(), clause_ref=ref, quoted_text=comment.anchor.strip(),
+                                     proposed_wording=_proposed_wording(comment.text), author=comment.author))
+    order = {ref: index for index, ref in enumerate(dict.fromkeys(places))}
+    comments.sort(key=lambda c: order.get(c.clause_ref, len(order)))
+    warnings = [] if comments else ["退回的文稿中没有修订，也没有批注"]
+    authors = list(dict.fromkeys(c.author for c in comments if c.author))
+    return LetterSplit(None, False, comments, warnings, authors=authors)
+
+
+def comments_from_edited_copy(sent: Draft, returned: Draft) -> LetterSplit:
+    """A copy of the draft edited without tracking, compared with the version sent: one comment per changed clause."""
+    from feedback.revision import Relation, clause_body, clause_reading, match_clauses
+
+    old, new = sent.by_ref(), returned.by_ref()
+    grouped: dict[str, list[str]] = {}
+    inserted: list[tuple[str, str]] = []
+    deleted: list[str] = []
+    last = GENERAL_CLAUSE_REF
+    for match in match_clauses(sent.clauses, returned.clauses):
+        if match.from_ref:
+            last = match.from_ref
+        if not match.relation.changed:
+            continue
+        if match.relation is Relation.INSERTED:
+            inserted.append((last, clause_reading(new[match.to_ref])))
+        elif match.relation is Relation.DELETED:
+            deleted.append(match.from_ref)
+        else:
+            grouped.setdefault(match.from_ref, []).append(clause_body(new[match.to_ref]))
+    comments: list[SplitComment] = []
+    for ref, pieces in grouped.items():
+        quoted, proposed = changed_sentences(clause_body(old[ref]), "\n".join(pieces))
+        if quoted or proposed:
+            comments.append(SplitComment(f"（修改稿）{_change_wording(quoted, proposed)}。", ref, quoted, proposed))
+    for ref, text in inserted:
+        comments.append(SplitComment(f"（修改稿）建议增加：{text}", ref, "", text))
+    for ref in deleted:
+        comments.append(SplitComment(f"（修改稿）建议删除{old[ref].display}。", ref, clause_body(old[ref]), ""))
+    position = {c.ref: i for i, c in enumerate(sent.clauses)}
+    comments.sort(key=lambda c: position.get(c.clause_ref, -1))
+    warnings = [] if comments else ["退回的文稿与发出的征求意见稿相同，没有修改"]
+    return LetterSplit(None, False, comments, warnings)
+
+
+# ---- a Word feedback form: a table of 章节条款 / 原文 / 修改意见 / 理由 / 建议修改为 ----------------
+
+FORM_COLUMNS = {
+    "proposed": ("建议修改为", "修改后表述", "修改后内容", "建议修改内容", "建议条文", "修改后", "建议表述"),
+    "reason": ("修改理由", "理由依据", "理由及依据", "理由", "依据", "说明"),
+    "original": ("原文内容", "原条文", "原文表述", "原文", "修改前"),
+    "clause": ("章节条款", "条款序号", "所涉条款", "涉及条款", "章节", "条款", "条目", "位置"),
+    "page": ("页码", "页"),
+    "comment": ("修改意见", "意见建议", "具体意见", "修改建议", "意见内容", "意见", "建议"),
+    "number": ("序号", "编号"),
+}
+_NO_ANSWER_RE = re.compile(r"^(?:无|无意见|无修改意见|/|／|—+|-+|空)?$")
+
+
+_COMMENT_START_RE = re.compile(r"^(?:建议|应当?|需要?|请|希望|要|可否|能否|是否)|将.{1,60}(?:改为|修改为|调整为|删除|删去)")
+
+
+def is_comment_not_wording(text: str) -> bool:
+    """What someone typed into 修改后表述 is a comment (``建议将…改为…``), not the new wording itself.
+
+    >>> is_comment_not_wording('建议将“每年”改为“每季度”'), is_comment_not_wording('每季度召开一次会议')
+    (True, False)
+    """
+    return bool(_COMMENT_START_RE.search(normalise(text.strip())))
+
+
+def form_columns(headers: list[str]) -> dict[str, int]:
+    """Which column holds what in a feedback form's header row (roles without a column left out).
+
+    >>> form_columns(['序号', '章节条款', '页码', '原文', '修改意见', '理由', '建议修改为'])
+    {'proposed': 6, 'reason': 5, 'original': 3, 'clause': 1, 'page': 2, 'comment': 4, 'number': 0}
+    """
+    taken: dict[str, int] = {}
+    cleaned = [re.sub(r"\s+", "", h or "") for h in headers]
+    for role, words in FORM_COLUMNS.items():
+        for word in words:
+            column = next((i for i, h in enumerate(cleaned) if word in h and i not in taken.values()), None)
+            if column is not None:
+                taken[role] = column
+                break
+    return taken
+
+
+def is_form_header(headers: list[str]) -> bool:
+    """A header row of a feedback form: a comment column and a clause or original-text column."""
+    columns = form_columns(headers)
+    return ("comment" in columns or "proposed" in columns) and ("clause" in columns or "original" in columns)
+
+
+def comments_from_form_rows(rows: list[dict[str, str]], draft: Draft) -> tuple[list[SplitComment], list[str], bool]:
+    """The comments of a feedback form's rows (role → cell text); returns comments, warnings, said-none."""
+    resolver = ReferenceResolver(draft)
+    comments: list[SplitComment] = []
+    warnings: list[str] = []
+    said_none = False
+    for number, row in enumerate(rows, 1):
+        comment, proposed = row.get("comment", "").strip(), row.get("proposed", "").strip()
+        reason, original = row.get("reason", "").strip(), row.get("original", "").strip()
+        clause_text, page = row.get("clause", "").strip(), row.get("page", "").strip()
+        if _NO_ANSWER_RE.match(normalise(comment)) and _NO_ANSWER_RE.match(normalise(proposed)):
+            said_none = said_none or bool(comment or proposed)  # a row saying 无 / 无意见
+            continue
+        if not proposed and _says_no_comments(normalise(comment)):
+            said_none = True
+            continue
+        if not comment and is_comment_not_wording(proposed):
+            comment, proposed = proposed, _proposed_wording(proposed)
+        body = comment or f"建议修改为：{proposed}"
+        if reason:
+            body += f"\n理由：{reason}"
+        match = resolver.resolve(clause_text) if clause_text else ReferenceMatch(None, "none", reason="未填写条款")
+        if not match.certain and original:
+            by_quote = resolver.resolve(f"“{original}”")
+            if by_quote.certain or (by_quote.ref and not match.ref):
+                match = by_quote
+        if not match.certain and not clause_text and not original:
+            match = resolver.resolve(comment)
+        ref = _clause_ref(f"{clause_text} {comment}", match)
+        if _GENERAL_RE.search(normalise(clause_text)) or normalise(clause_text) in ("总体", "整体", "全文", "总体意见"):
+            ref = GENERAL_CLAUSE_REF
+        note = f"位置：第{page}页" if page and page.isdigit() else (f"位置：{page}" if page else "")
+        comments.append(SplitComment(body, ref, original, proposed or _proposed_wording(comment), match, note))
+        if ref == UNPLACED_CLAUSE_REF:
+            warnings.append(f"反馈表第{number}行未能定位到条款（{match.reason or '未填写条款'}），已标为“待定位”")
+    return comments, warnings, said_none and not comments

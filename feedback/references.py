@@ -109,6 +109,9 @@ _ORIGINAL_AFTER_RE = re.compile(
 _REPLACED_RE = re.compile(
     r"将(?P<phrase>[^。;\n“\"「」”]{2,80}?)(?:修改为|改为|调整为|表述为|替换为|更改为|修改成|改成|删除|删去)")
 _LEADING_LINK_RE = re.compile(r"中的|中|的|里的")
+# The number a paragraph of the draft starts with: 一、 （一） 1. （1） ① 第一条 第一章
+_LEADING_NUMBER_RE = re.compile(
+    rf"^(?:第{_S}{_NUM}{_S}[编章节条部分]+|[（(]{_S}(?:\d+|[{_CN}]+){_S}[)）]|(?:\d+|[{_CN}]+){_S}[、.．]|[{CIRCLED}])\s*")
 _HEADING_MIN = 4  # an unquoted heading shorter than this is too common a phrase
 _SIMILAR_MIN = 6
 _SIMILAR_SCORE = 85
@@ -327,6 +330,23 @@ class ReferenceResolver:
         quoted = [self._resolve_quote(text[start:end], (start, end))
                   for start, end in _original_phrases(normalised, [m.span for m in numbered])]
         return numbered, quoted
+
+    def locate_text(self, text: str, after: str | None = None) -> ReferenceMatch:
+        """The clause a paragraph of the draft itself belongs to (a returned copy of the draft).
+
+        The paragraph's own number and units note are set aside; among several clauses
+        holding the same words the first one after ``after`` (the clause of the paragraph
+        before) is taken.
+        """
+        from feedback.units import UNITS_NOTE_RE
+
+        body = UNITS_NOTE_RE.sub("", _LEADING_NUMBER_RE.sub("", text.strip()))
+        match = self._resolve_quote(body, (0, len(text)))
+        if match.ref is None and len(match.candidates) > 1 and after in self._position:
+            later = [r for r in match.candidates if self._position[r] >= self._position[after]]
+            if later:
+                return ReferenceMatch(later[0], match.how, match.candidates, True, "", match.text, match.span)
+        return match
 
     def is_heading(self, phrase: str) -> bool:
         """Whether ``phrase`` is the heading of a clause (a quoted item title, not the draft's wording)."""
