@@ -688,3 +688,19 @@ def comments_from_form_rows(rows: list[dict[str, str]], draft: Draft) -> tuple[l
         if ref == UNPLACED_CLAUSE_REF:
             warnings.append(f"反馈表第{number}行未能定位到条款（{match.reason or '未填写条款'}），已标为“待定位”")
     return comments, warnings, said_none and not comments
+
+
+def comment_items(letter: LetterSplit, *, round_number: int, unit_id: int, received_on: date | None,
+                  source: str) -> list[dict]:
+    """The comments of a reply as ``feedback.commands.AddComments`` takes them.
+
+    The locator note and the author (a Word revision's or comment's) go with the source.
+    """
+    items = []
+    for comment in letter.comments:
+        extra = "，".join(part for part in (comment.note, f"作者：{comment.author}" if comment.author else "") if part)
+        items.append(dict(round_number=round_number, unit_id=unit_id, clause_ref=comment.clause_ref,
+                          body=comment.text, quoted_text=comment.quoted_text,
+                          proposed_wording=comment.proposed_wording, received_on=received_on,
+                          source=f"{source}（{extra}）" if extra else source))
+    return items

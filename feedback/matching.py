@@ -179,3 +179,48 @@ def place_stripped(name: str) -> list[str]:
 def match_unit(name: str, registry: Sequence[RegistryEntry], localities: Sequence[str] = ()) -> UnitMatch:
     """``UnitIndex(registry, localities).match(name)``, for a single name."""
     return UnitIndex(registry, localities).match(name)
+
+
+@dataclass
+class RoundChoice:
+    """The round a unit's reply belongs to.
+
+    ``number`` is None when the user must choose among ``candidates``; ``sent`` says
+    whether the unit was sent that round (a reply to a round it was not sent is warned about).
+    """
+
+    number: int | None
+    candidates: list[int]
+    sent: bool
+
+
+_WAITING = ("none", "overdue")
+
+
+def reply_round(round_numbers: Sequence[int], replies: Sequence, unit_id: Hashable,
+                requested: int | None = None) -> RoundChoice:
+    """The round a reply of ``unit_id`` belongs to: the one asked for, else the one the unit was sent.
+
+    ``replies`` are the recipients of every round (``round_number``, ``unit_id``, ``state``).
+    Sent several rounds, the one still awaiting its answer is taken; anything else is the
+    user's choice — never the newest round by default.
+
+    >>> from types import SimpleNamespace as R
+    >>> sent = [R(round_number=1, unit_id=7, state='with_comments'), R(round_number=2, unit_id=7, state='none'),
+    ...         R(round_number=1, unit_id=8, state='none')]
+    >>> reply_round([1, 2, 3], sent, 8), reply_round([1, 2, 3], sent, 7).number
+    (RoundChoice(number=1, candidates=[1], sent=True), 2)
+    >>> reply_round([1, 2, 3], sent, 9), reply_round([1, 2, 3], sent, 8, requested=2).sent
+    (RoundChoice(number=None, candidates=[1, 2, 3], sent=False), False)
+    """
+    own = sorted({r.round_number for r in replies if r.unit_id == unit_id})
+    if requested is not None:
+        return RoundChoice(requested, [requested], requested in own)
+    if len(own) == 1:
+        return RoundChoice(own[0], own, True)
+    if own:
+        waiting = [n for n in own if any(r.round_number == n and r.unit_id == unit_id
+                                         and str(getattr(r.state, "value", r.state)) in _WAITING for r in replies)]
+        return RoundChoice(waiting[0], own, True) if len(waiting) == 1 else RoundChoice(None, own, True)
+    numbers = sorted(round_numbers)
+    return RoundChoice(numbers[0], numbers, False) if len(numbers) == 1 else RoundChoice(None, numbers, False)
