@@ -437,6 +437,15 @@ def _clause_ref(text: str, match: ReferenceMatch) -> str:
     return GENERAL_CLAUSE_REF if general else UNPLACED_CLAUSE_REF
 
 
+def proposed_wording(text: str) -> str:
+    """The new wording a comment proposes (after 修改为/改为/增加…), or ''.
+
+    >>> proposed_wording('建议将“每季度”改为“每月”。')
+    '每月'
+    """
+    return _proposed_wording(text)
+
+
 def _proposed_wording(text: str) -> str:
     """The new wording after 修改为/改为…, as written; cut before a following 理由."""
     key = normalise(text)
