@@ -383,3 +383,19 @@ def _edited_copy(path: Path, draft: Draft) -> LetterSplit | None:
     if len(draft.clauses) < 3 or same < _EDITED_COPY_SHARE * len(sent_bodies):
         return None
     return comments_from_edited_copy(draft, returned)
+
+
+def word_tables(path) -> list[list[list[str]]]:
+    """The tables of a Word document, each as rows of cell texts (a table inside a cell read on its own)."""
+    path = Path(path)
+    try:
+        check_office_zip(path)
+        with zipfile.ZipFile(path) as archive:
+            document = archive.read("word/document.xml")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.fromstring(document, parser)
+    except DraftFileError as error:
+        raise ReplyFileError(str(error)) from error
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
+        raise _fail(path.name, "不是有效的 .docx 文件（内容已损坏，无法解析）") from error
+    return [_table_rows(tbl) for tbl in root.iter(f"{{{_W}}}tbl")]

@@ -173,6 +173,36 @@ def run_reply(args) -> int:
     return 0
 
 
+def run_comment_table(args, mapping: dict[str, str]) -> int:
+    """``import-public`` with unit, disposition or reason columns: an existing comment table, row by row,
+    with the published decisions, through ``AddComments``."""
+    from exports.public_comments import read_comment_table
+    from feedback.commands import AddComments, execute
+    from storage.project import Project
+
+    talk = _Terminal(_interactive())
+    project = Project.open(args.project)
+    try:
+        rounds = project.rounds()
+        number = args.round
+        if number is None:
+            if len(rounds) != 1:
+                titles = "、".join(r.title for r in rounds) or "无"
+                raise CommandError(f"请用 --round 指定意见表记入哪一轮（现有：{titles}）")
+            number = rounds[0].number
+        intake = read_comment_table(project, args.file, mapping, round_number=number, choose=talk.choose)
+        change = execute(AddComments(project, intake.items), talk)
+        if change is None:
+            raise CommandError(talk.messages[-1] if talk.messages else f"“{intake.file}”未导入")
+    finally:
+        project.close()
+    decided = sum(1 for item in intake.items if item["disposition"].value != "pending")
+    print(f"“{intake.file}”：已导入{len(intake.items)}条意见（其中{decided}条带有原表的处理结果），记入第{number}轮")
+    for note in intake.notes:
+        print(f"提示：{note}", file=sys.stderr)
+    return 0
+
+
 def add_parsers(commands) -> None:
     """Register ``reply`` on the subparsers of ``main.py``."""
     reply = commands.add_parser("reply", help="录入一个单位的反馈（来函、修订稿、反馈表，或“无意见”）")
