@@ -355,8 +355,8 @@ class CommentEntryDialog(QDialog):
             notes.append(tr("请选择这份反馈属于哪一轮。"))
         elif unit_id is not None and self.replies and not reply_round([number], self.replies, unit_id, number).sent:
             notes.append(tr("注意：{0}没有征求“{1}”的意见。").format(self.round.currentText(), self.unit.currentText()))
-        if self.unit.unit_id() is None and self._sender_note:
-            notes.insert(0, self._sender_note)
+        if self.unit.unit_id() is None:
+            notes.insert(0, self._sender_note or tr("请选择提出意见的单位。"))
         notes += self.letter_notes
         self.cue.setText("\n".join(notes))
         self.cue.setVisible(bool(notes))
