@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from exports.draft_files import DraftFileError, check_office_zip
+from exports.draft_files import DraftFileError, _checked_size, check_office_zip
 from feedback.draft import Draft
 from feedback.letters import (LetterSplit, RevisedParagraph, WordComment, comments_from_edited_copy,
                               comments_from_form_rows, comments_from_revisions, form_columns, is_form_header,
@@ -71,20 +71,18 @@ def read_reply(path, draft: Draft) -> Reply:
     name = path.name
     suffix = path.suffix.lower()
     try:
-        head = path.read_bytes()[:8] if path.is_file() else b""
+        _checked_size(path, name)  # missing, a folder, empty or too big: refused before anything reads it
+        with open(path, "rb") as file:
+            head = file.read(8)
+    except DraftFileError as error:
+        raise ReplyFileError(str(error)) from None
     except OSError:
         raise _fail(name, "无法打开文件") from None
-    if not path.exists():
-        raise _fail(name, "找不到文件，可能已被移动、改名或删除")
-    if path.is_dir():
-        raise _fail(name, "这是一个文件夹，不是文件")
-    if not head:
-        raise _fail(name, "文件为空（0 字节）")
     if suffix in IMAGE_SUFFIXES or head.startswith(_IMAGE_MAGIC):
         raise _fail(name, "是图片，没有可读取的文字；请向来函单位索要 Word 版，或对照图片手工录入")
     if suffix in SHEET_SUFFIXES:
-        raise _fail(name, "是表格文件：本单位的反馈表请用“收取反馈表”（collect），"
-                          "已有的意见处理表请用“导入意见表”（import-public --map …）")
+        raise _fail(name, "是表格文件：本项目发出的反馈表请用“收集反馈表”（collect）导入，"
+                          "已有的意见处理表请用 import-public --map … 导入")
     try:
         if head.startswith(b"%PDF") or suffix == ".pdf":
             return Reply(name, "来函", split_letter(_pdf_text(path, name), draft))
@@ -109,9 +107,8 @@ def read_reply(path, draft: Draft) -> Reply:
 
 
 def _plain_text(path: Path, name: str) -> str:
-    from exports.draft_files import _checked_size, _decode_text
+    from exports.draft_files import _decode_text
 
-    _checked_size(path, name)
     return _decode_text(path.read_bytes(), name)
 
 
@@ -192,9 +189,8 @@ def _page_lines(page) -> str:
 
 
 def _read_legacy(path: Path, name: str, draft: Draft) -> Reply:
-    from exports.draft_files import _checked_size, _convert_to_docx
+    from exports.draft_files import _convert_to_docx
 
-    _checked_size(path, name)
     label = LEGACY_SUFFIXES.get(path.suffix.lower(), LEGACY_SUFFIXES[".doc"])
     converter = shutil.which("soffice") or shutil.which("libreoffice")
     resave = "请在 Word 或 WPS 中另存为 .docx 后再导入"

@@ -129,3 +129,15 @@ def test_references_resolve_against_the_draft_of_the_comments_round(project_file
     assert first.round_number == 1 and first.clause_ref == "二（二）4"
     with Project.open(project_file, read_only=True) as project:
         assert "每年安排专项资金" in project.draft(1).by_ref()[first.clause_ref].text
+
+
+def test_the_projects_own_xlsx_form_through_reply(project_file, tmp_path, capsys):
+    from exports.forms import form_context, write_form
+    from tests.fixtures.fill_forms import fill_form
+
+    with Project.open(project_file) as project:
+        unit = project.find_units("财政局")[0]
+        form = write_form(form_context(project, 1), tmp_path / "财政局.xlsx", unit)
+    fill_form(form, [("第二部分第（一）项第2条", "建议每月检测。", "", "")])
+    assert run(["reply", str(project_file), str(form)]) == 0
+    assert [(c.unit_name, c.clause_ref) for c in comments(project_file)] == [("财政局", "二（一）2")]

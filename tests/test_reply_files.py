@@ -150,3 +150,21 @@ def test_a_comment_typed_into_the_proposed_wording_column(draft, tmp_path):
     rows = [["1", "二（一）2", "", "", "", "", "建议将“每季度”改为“每月”"]]
     comment = read_reply(replies.feedback_form_docx(tmp_path / "表.docx", rows=rows), draft).letter.comments[0]
     assert comment.text == "建议将“每季度”改为“每月”" and comment.proposed_wording == "每月"
+
+
+def test_a_missing_file_or_a_folder_is_one_sentence(draft, tmp_path):
+    with pytest.raises(ReplyFileError, match="没有.docx.*找不到文件"):
+        read_reply(tmp_path / "没有.docx", draft)
+    with pytest.raises(ReplyFileError, match="文件夹"):
+        read_reply(tmp_path, draft)
+
+
+def test_a_word_letter_with_a_table_that_is_no_form_says_so(draft, tmp_path):
+    import docx
+
+    path = replies.letter_docx(tmp_path / "复函.docx", replies.FINANCE_LETTER)
+    document = docx.Document(path)
+    document.add_table(rows=1, cols=2).cell(0, 0).text = "附：联系人名单"
+    document.save(path)
+    reply = read_reply(path, draft)
+    assert placed(reply) == FINANCE_COMMENTS and any("表格" in w for w in reply.letter.warnings)
