@@ -416,7 +416,15 @@ def _comment(text: str, context: str, resolver: ReferenceResolver) -> SplitComme
     # 第4条“加快教育信息化建设”中“…”: a quoted heading names the clause; the draft's wording is the other quote
     quotes = [q for q in quoted_phrases(text)
               if not resolver.is_heading(q) or re.search(f"{re.escape(q)}[”\"」]?(?:之前|之后|前面|后面)", text)]
-    return SplitComment(text=text, clause_ref=_clause_ref(text, match), quoted_text=quotes[0] if quotes else "",
+    # the draft's own words: in the clause, else anywhere in the draft, else what the letter quotes;
+    # of several, the one the proposal (修改为…) follows
+    proposal = _PROPOSED_RE.search(normalise(text))
+    if proposal:
+        before = [q for q in quotes if 0 <= text.find(q) < proposal.start()]
+        quotes = before[::-1] + [q for q in quotes if q not in before]
+    quoted = next((q for q in quotes if match.ref and resolver.holds(q, match.ref)), None) \
+        or next((q for q in quotes if resolver.holds(q)), None) or (quotes[0] if quotes else "")
+    return SplitComment(text=text, clause_ref=_clause_ref(text, match), quoted_text=quoted,
                         proposed_wording=_proposed_wording(text), reference=match, note=_locator_note(text))
 
 

@@ -348,6 +348,15 @@ class ReferenceResolver:
                 return ReferenceMatch(later[0], match.how, match.candidates, True, "", match.text, match.span)
         return match
 
+    def holds(self, phrase: str, ref: str | None = None) -> bool:
+        """Whether the draft (or the clause ``ref``) has ``phrase`` word for word, punctuation aside."""
+        needle = _searchable(phrase)
+        if not needle:
+            return False
+        if ref is not None:
+            return needle in self._searchable.get(ref, "")
+        return any(needle in hay for hay in self._searchable.values())
+
     def is_heading(self, phrase: str) -> bool:
         """Whether ``phrase`` is the heading of a clause (a quoted item title, not the draft's wording)."""
         return _searchable(phrase) in self._by_heading

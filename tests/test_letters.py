@@ -346,3 +346,9 @@ def test_a_locator_by_quoted_paragraph_is_kept_as_a_note(demo):
 def test_the_date_line_is_read(demo):
     assert split_letter(FINANCE_LETTER, demo).dated.isoformat() == "2023-04-11"
     assert split_letter(DISCIPLINE_LETTER, demo).dated.isoformat() == "2023-04-12"
+
+
+def test_the_original_is_the_quote_found_in_the_draft(demo):
+    letter = split_letter("市教育局：\n第4条“智慧教育”理念下，“市、县财政部门每年划拨专门资金”建议修改为“统筹安排资金”。\n"
+                          "汉中市财政局", demo)
+    assert letter.comments[0].quoted_text == "市、县财政部门每年划拨专门资金"
