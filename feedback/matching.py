@@ -224,3 +224,31 @@ def reply_round(round_numbers: Sequence[int], replies: Sequence, unit_id: Hashab
         return RoundChoice(waiting[0], own, True) if len(waiting) == 1 else RoundChoice(None, own, True)
     numbers = sorted(round_numbers)
     return RoundChoice(numbers[0], numbers, False) if len(numbers) == 1 else RoundChoice(None, numbers, False)
+
+
+ACCEPTED = ("exact", "alias", "equivalent", "place")
+"""The statuses of a match taken without asking."""
+_IN_BRACKETS_RE = re.compile(r"[（(]([^（）()]{2,30})[）)]")
+
+
+def unit_from_authors(index: UnitIndex, authors: Sequence[str]) -> tuple[Hashable | None, str]:
+    """The unit a returned draft's revision and comment authors name, when they name exactly one.
+
+    Word's user name is often the unit (``县财政局``) or a person with it (``张某某（县财政局）``).
+
+    >>> from types import SimpleNamespace as Entry
+    >>> county = UnitIndex([Entry(id=1, name='财政局', aliases=[]), Entry(id=2, name='民政局', aliases=[])])
+    >>> unit_from_authors(county, ['张某某（某某县财政局）', 'Administrator'])
+    (1, '张某某（某某县财政局）')
+    >>> unit_from_authors(county, ['财政局', '民政局'])[0] is None
+    True
+    """
+    found: dict[Hashable, str] = {}
+    for author in authors:
+        for name in [author, *_IN_BRACKETS_RE.findall(author)]:
+            match = index.match(name)
+            if match.status in ACCEPTED:
+                found.setdefault(match.unit_id, author)
+    if len(found) == 1:
+        return next(iter(found.items()))
+    return None, ""

@@ -58,14 +58,21 @@ def test_an_unknown_sender_is_refused_with_the_reason_and_nothing_changes(projec
     assert comments(project_file) == []
 
 
-def test_a_returned_draft_with_revisions_names_no_unit_so_it_must_be_given(project_file, tmp_path, capsys):
-    revised = replies.revised_docx(tmp_path / "方案（修订）.docx")
+def test_a_returned_draft_by_an_anonymous_author_needs_the_unit_given(project_file, tmp_path, capsys):
+    revised = replies.revised_docx(tmp_path / "方案（修订）.docx", author="Administrator", comment_author="微软用户")
     assert run(["reply", str(project_file), str(revised)]) == 2
-    assert "--unit" in capsys.readouterr().err
+    assert "--unit" in capsys.readouterr().err and comments(project_file) == []
     assert run(["reply", str(project_file), str(revised), "--unit", "某某县财政局", "--date", "2024-05-09"]) == 0
     logged = comments(project_file)
     assert [c.clause_ref for c in logged] == ["二（一）2", "二（二）4", "三（一）5"]
-    assert "作者：张某某（县财政局）" in logged[1].source and logged[1].received_on == date(2024, 5, 9)
+    assert "作者：Administrator" in logged[1].source and logged[1].received_on == date(2024, 5, 9)
+
+
+def test_a_returned_draft_is_recognised_by_its_authors_unit(project_file, tmp_path, capsys):
+    revised = replies.revised_docx(tmp_path / "方案（修订）.docx")  # authors 张某某（县财政局）, 李某（县财政局）
+    assert run(["reply", str(project_file), str(revised), "--date", "2024-05-09"]) == 0
+    assert "按修订人或批注人“" in capsys.readouterr().err
+    assert {(c.unit_name, c.round_number) for c in comments(project_file)} == {("财政局", 1)}
 
 
 def test_no_silent_default_round_when_a_unit_was_sent_two(project_file, tmp_path, capsys):

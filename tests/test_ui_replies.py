@@ -64,7 +64,7 @@ def test_files_dropped_onto_the_ledger_go_through_the_reader(opened, qtbot, tmp_
     from ui.comment_dialog import CommentEntryDialog
 
     monkeypatch.setattr(CommentEntryDialog, "exec", lambda self: (self.accept(), self.result())[1])
-    revised = replies.revised_docx(tmp_path / "方案（财政局修订）.docx")
+    revised = replies.revised_docx(tmp_path / "方案（修订）.docx", author="Administrator", comment_author="微软用户")
     no_comments = replies.letter_docx(tmp_path / "宣传部复函.docx", replies.NO_COMMENT_LETTER)
     page = opened.ledger
     mime = QMimeData()
@@ -83,7 +83,7 @@ def test_files_dropped_onto_the_ledger_go_through_the_reader(opened, qtbot, tmp_
     logged = opened.project.comments()
     assert [c.clause_ref for c in logged] == ["二（一）2", "二（二）4", "三（一）5"]
     assert all(c.round_number == 1 and c.unit_name == "财政局" for c in logged)
-    assert "作者：张某某（县财政局）" in logged[1].source
+    assert "作者：Administrator" in logged[1].source
     opened.undo_action.trigger()
     assert opened.project.comments() == []
 

@@ -498,18 +498,22 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
     """
     from exports.draft_files import DraftFileError
     from exports.reply_files import read_reply
-    from feedback.matching import UnitIndex, reply_round
+    from feedback.matching import ACCEPTED, UnitIndex, reply_round, unit_from_authors
 
     project = window.project
     try:
         reply = read_reply(path, project.draft())
         unit_id = round_number = None
         guess = reply.letter.unit_name_guess
+        index = UnitIndex(project.units(), project.localities())
         if guess:
-            match = UnitIndex(project.units(), project.localities()).match(guess)
-            if match.status in ("exact", "alias", "equivalent", "place"):
+            match = index.match(guess)
+            if match.status in ACCEPTED:
                 unit_id = match.unit_id
-                round_number = reply_round([r.number for r in project.rounds()], project.replies(), unit_id).number
+        elif reply.letter.authors:  # a returned draft: Word's user name is often the unit's
+            unit_id = unit_from_authors(index, reply.letter.authors)[0]
+        if unit_id is not None:
+            round_number = reply_round([r.number for r in project.rounds()], project.replies(), unit_id).number
         versions = {r.number: r.version_number for r in project.rounds()}
         if round_number is not None and versions[round_number] != project.versions()[-1].number:
             reply = read_reply(path, project.draft(versions[round_number]))

@@ -70,19 +70,24 @@ def _read(project, source: str, draft):
     return read_reply(source, draft)
 
 
-def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal):
+def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, authors=()):
     """The registry unit of the reply; asked or refused when not certain, never a default."""
-    from feedback.matching import UnitIndex
+    from feedback.matching import ACCEPTED, UnitIndex, unit_from_authors
 
     units = {u.id: u for u in project.units()}
+    index = UnitIndex(list(units.values()), project.localities())
+    if not typed and authors:
+        unit_id, author = unit_from_authors(index, authors)
+        if unit_id is not None:
+            return units[unit_id], f"未写明单位，按修订人或批注人“{author}”识别为“{units[unit_id].name}”"
     if not typed:
         names = "、".join(u.name for u in list(units.values())[:8])
         choice = talk.choose(f"“{file_name}”是哪个单位的反馈？", [u.name for u in units.values()])
         if choice is None:
             raise CommandError(f"未能从“{file_name}”中识别出反馈单位，请用 --unit 指定（名单中有：{names}等）")
         return next(u for u in units.values() if u.name == choice), ""
-    match = UnitIndex(list(units.values()), project.localities()).match(typed)
-    if match.status in ("exact", "alias", "equivalent", "place"):
+    match = index.match(typed)
+    if match.status in ACCEPTED:
         unit = units[match.unit_id]
         note = "" if unit.name == typed.strip() else f"来函单位“{typed}”已识别为“{unit.name}”"
         return unit, note
@@ -139,7 +144,8 @@ def run_reply(args) -> int:
         newest = project.draft()
         reply = _read(project, source, newest)
         file_name = reply.file
-        unit, unit_note = _choose_unit(project, args.unit or reply.letter.unit_name_guess, file_name, talk)
+        unit, unit_note = _choose_unit(project, args.unit or reply.letter.unit_name_guess, file_name, talk,
+                                       reply.letter.authors)
         number, notes = _choose_round(project, unit, args.round, talk)
         version = next(r.version_number for r in project.rounds() if r.number == number)
         if version != max(v.number for v in project.versions()):
