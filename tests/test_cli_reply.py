@@ -148,3 +148,11 @@ def test_the_projects_own_xlsx_form_through_reply(project_file, tmp_path, capsys
     fill_form(form, [("第二部分第（一）项第2条", "建议每月检测。", "", "")])
     assert run(["reply", str(project_file), str(form)]) == 0
     assert [(c.unit_name, c.clause_ref) for c in comments(project_file)] == [("财政局", "二（一）2")]
+
+
+def test_a_loosely_matching_sender_is_refused_with_the_candidates(project_file, tmp_path, capsys):
+    letter = tmp_path / "复函.txt"
+    letter.write_text(replies.FINANCE_LETTER.replace("某某县财政局", "发展和改革委"), encoding="utf-8")
+    assert run(["reply", str(project_file), str(letter)]) == 2
+    err = capsys.readouterr().err
+    assert "发展和改革委" in err and "可能是：发展和改革局" in err and comments(project_file) == []

@@ -70,3 +70,14 @@ def test_a_form_saved_again_by_libreoffice_comes_in(project, tmp_path):
     report = collect_forms(project, [saved])[0]
     assert report.status == "imported", report.message
     assert [(c.unit_name, c.clause_ref) for c in project.comments()] == [("市财政局", "三（二）4")]
+
+
+def test_identifiers_saved_as_decimals_are_read(project, tmp_path):
+    """A spreadsheet program that turned the identifier numbers into text “1.0” still gives the same form."""
+    from tests.fixtures.fill_forms import tamper_identity
+
+    form = fill_form(form_for(project, tmp_path), [("三（二）4 加快教育信息化建设", "建议一", "", "")])
+    for column in (3, 4, 5):
+        tamper_identity(form, column, "1.0")
+    report = collect_forms(project, [form])[0]
+    assert report.status == "imported", report.message
