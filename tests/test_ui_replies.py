@@ -96,3 +96,16 @@ def test_a_scan_dropped_is_told_in_one_sentence(make_window, project_file, tmp_p
     window.open_project(project_file)
     window.ledger.take_reply_files([replies.scanned_pdf(tmp_path / "扫描件.pdf")])
     assert len(talk.messages) == 1 and "扫描件.pdf" in talk.messages[0] and "没有文字层" in talk.messages[0]
+
+
+def test_a_reply_file_read_from_the_entry_dialog(opened, qtbot, tmp_path):
+    from ui.comment_dialog import entry_dialog
+
+    dialog = entry_dialog(opened.project, parent=opened)
+    qtbot.addWidget(dialog)
+    form = replies.feedback_form_docx(tmp_path / "表.docx", "某某县财政局")
+    assert dialog.read_file(form)
+    assert dialog.unit.currentText() == "财政局" and dialog.round.currentData() == 1
+    assert dialog.table.rowCount() == 2 and dialog.source.text() == "反馈表“表.docx”"
+    assert not dialog.read_file(replies.scanned_pdf(tmp_path / "扫描.pdf"))
+    assert "没有文字层" in dialog.cue.text() and dialog.table.rowCount() == 2

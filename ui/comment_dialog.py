@@ -273,6 +273,9 @@ class CommentEntryDialog(QDialog):
             self.letter_button.setEnabled(False)
             self.letter_button.setToolTip(tr("来函拆分功能在此版本中不可用"))
         self.letter_button.clicked.connect(self.paste_letter)
+        self.file_button = QPushButton(tr("读取来函文件…"))
+        self.file_button.setToolTip(tr("Word、WPS、PDF、文本格式的来函，退回的修订稿，Word 反馈表"))
+        self.file_button.clicked.connect(self.choose_file)
 
         head = QFormLayout()
         head.addRow(tr("轮次"), self.round)
@@ -292,6 +295,7 @@ class CommentEntryDialog(QDialog):
         one_form.addRow(tr("建议修改为"), self.proposed)
         actions = QHBoxLayout()
         actions.addWidget(self.letter_button)
+        actions.addWidget(self.file_button)
         actions.addStretch(1)
         actions.addWidget(add_button)
         one_form.addRow(actions)
@@ -396,6 +400,31 @@ class CommentEntryDialog(QDialog):
             self.table.removeRow(row)
         self._update_count()
 
+    def choose_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, tr("选择来函文件"), "", tr(
+            "来函 (*.docx *.doc *.wps *.pdf *.txt);;所有文件 (*)"))
+        if path:
+            self.read_file(path)
+
+    def read_file(self, path) -> bool:
+        """A reply file read against this round's draft into the list (its unit, date and comments)."""
+        from exports.draft_files import DraftFileError
+        from exports.reply_files import read_reply
+
+        try:
+            reply = read_reply(path, self.draft)
+        except DraftFileError as error:
+            self.letter_notes = [str(error)]
+            self._round_changed()
+            return False
+        self.source.setText(f"{reply.kind}“{reply.file}”")
+        self.take_split(reply.letter, reply_rows(reply.letter))
+        self.letter_notes = list(reply.letter.warnings)
+        self._round_changed()
+        return True
+
     def paste_letter(self) -> None:
         dialog = LetterSplitDialog(self.draft, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.split is None:
@@ -490,6 +519,13 @@ def file_entry(window, dialog: CommentEntryDialog) -> None:
                                       ReplyState.NO_COMMENTS, replied_on=dialog.received.date().toPython()))
 
 
+def reply_rows(letter) -> list[dict]:
+    """The comments of a read reply as rows of the entry dialog, note and author kept."""
+    return [dict(clause_ref=c.clause_ref, body=c.text, quoted_text=c.quoted_text, proposed_wording=c.proposed_wording,
+                 note="，".join(x for x in (c.note, f"作者：{c.author}" if c.author else "") if x))
+            for c in letter.comments]
+
+
 def reply_dialog(window, path) -> CommentEntryDialog | None:
     """The entry dialog filled from a reply file (letter, returned draft, Word form) for the drafter to check.
 
@@ -522,11 +558,7 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
         return None
     dialog = entry_dialog(project, round_number=round_number, unit_id=unit_id, parent=window)
     dialog.source.setText(f"{reply.kind}“{reply.file}”")
-    comments = [dict(clause_ref=c.clause_ref, body=c.text, quoted_text=c.quoted_text,
-                     proposed_wording=c.proposed_wording,
-                     note="，".join(x for x in (c.note, f"作者：{c.author}" if c.author else "") if x))
-                for c in reply.letter.comments]
-    dialog.take_split(reply.letter, comments)
+    dialog.take_split(reply.letter, reply_rows(reply.letter))
     dialog.letter_notes = list(reply.letter.warnings)
     dialog._round_changed()
     return dialog
