@@ -156,3 +156,11 @@ def test_a_loosely_matching_sender_is_refused_with_the_candidates(project_file, 
     assert run(["reply", str(project_file), str(letter)]) == 2
     err = capsys.readouterr().err
     assert "发展和改革委" in err and "可能是：发展和改革局" in err and comments(project_file) == []
+
+
+def test_the_same_letter_twice_is_not_logged_twice(project_file, tmp_path, capsys):
+    letter = tmp_path / "复函.txt"
+    letter.write_text(replies.FINANCE_LETTER, encoding="utf-8")
+    assert run(["reply", str(project_file), str(letter)]) == 0
+    assert run(["reply", str(project_file), str(letter)]) == 2
+    assert "已录入过" in capsys.readouterr().err and len(comments(project_file)) == 3

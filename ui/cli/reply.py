@@ -158,6 +158,12 @@ def run_reply(args) -> int:
         where = f"{reply.kind}“{file_name}”"
         if letter.comments:
             items = comment_items(letter, round_number=number, unit_id=unit.id, received_on=received, source=where)
+            logged = {c.body for c in project.comments(round_number=number, unit_id=unit.id)}
+            again = sum(1 for item in items if item["body"] in logged)
+            if again == len(items):
+                raise CommandError(f"“{file_name}”的{len(items)}条意见已录入过“{unit.name}”第{number}轮，未重复录入")
+            if again:
+                notes.append(f"其中{again}条与“{unit.name}”第{number}轮已录入的意见相同，请核对是否重复")
             change = execute(AddComments(project, items), talk)
         elif letter.no_comments:
             change = execute(RecordReply(project, number, unit.id, ReplyState.NO_COMMENTS, replied_on=received), talk)
