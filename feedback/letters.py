@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from os import PathLike
 
 from feedback.draft import Draft
 from feedback.numerals import CIRCLED, chinese_to_int
@@ -174,17 +173,6 @@ def letter_date(text: str) -> date | None:
         return date(year, month, day)
     except (ValueError, TypeError):
         return None
-
-
-def split_letter_docx(path: str | PathLike, draft: Draft) -> LetterSplit:
-    """``split_letter`` for a Word (.docx) letter, read paragraph by paragraph."""
-    import docx  # only the .docx path needs it
-
-    document = docx.Document(path)
-    result = split_letter("\n".join(p.text for p in document.paragraphs), draft)
-    if document.tables:
-        result.warnings.append("文档中含有表格，表格内的意见未读取，请按反馈表导入或人工核对")
-    return result
 
 
 # ---- the frame of the letter ---------------------------------------------------
