@@ -24,7 +24,7 @@ from feedback.letters import (LetterSplit, RevisedParagraph, WordComment, commen
                               comments_from_form_rows, comments_from_revisions, form_columns, is_form_header,
                               letter_date, split_letter)
 
-TEXT_SUFFIXES = (".txt", ".text", ".eml")
+TEXT_SUFFIXES = (".txt", ".text")
 WORD_SUFFIXES = (".docx", ".docm")
 LEGACY_SUFFIXES = {".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".heic")
