@@ -79,6 +79,9 @@ def guess_mapping(headers) -> dict[str, str]:
         if role not in mapping and header not in used:
             mapping[role] = header
             used.add(header)
+    if "disposition" not in mapping:  # a unit or reason column counts only in a table of decisions
+        mapping.pop("unit", None)
+        mapping.pop("reason", None)
     return {role: mapping[role] for role in TABLE_ROLES if role in mapping}
 
 

@@ -109,3 +109,31 @@ def test_a_reply_file_read_from_the_entry_dialog(opened, qtbot, tmp_path):
     assert dialog.table.rowCount() == 2 and dialog.source.text() == "反馈表“表.docx”"
     assert not dialog.read_file(replies.scanned_pdf(tmp_path / "扫描.pdf"))
     assert "没有文字层" in dialog.cue.text() and dialog.table.rowCount() == 2
+
+
+def test_an_adoption_table_through_the_import_dialog(make_window, project_file, tmp_path):
+    from openpyxl import Workbook
+
+    from exports.public_comments import read_public_table
+    from feedback.commands import ScriptedInteraction
+    from feedback.vocabulary import Disposition
+
+    workbook = Workbook()
+    workbook.active.append(["序号", "单位（个人）", "条款", "意见内容", "是否采纳", "采纳理由"])
+    workbook.active.append(["1", "某某县财政局", "第4条", "建议统筹安排资金。", "予以采纳", ""])
+    workbook.active.append(["2", "县委宣传部", "第2条", "建议公开检测结果。", "部分或全部采纳", "已在第2条中明确。"])
+    path = tmp_path / "采纳情况表.xlsx"
+    workbook.save(path)
+    talk = ScriptedInteraction(choices=["部分采纳"])  # the ambiguous wording is asked
+    window = make_window(talk)
+    window.open_project(project_file)
+    dialog = window.sheets.ask_mapping(path, read_public_table(path))
+    assert dialog.mapping() == {"text": "意见内容", "clause": "条款", "unit": "单位（个人）",
+                                "disposition": "是否采纳", "reason": "采纳理由"}
+    dialog.round_box.setCurrentIndex(dialog.round_box.findData(1))
+    dialog.accept()
+    logged = [(c.unit_name, c.clause_ref, c.disposition) for c in window.project.comments()]
+    assert logged == [("财政局", "二（二）4", Disposition.ADOPTED), ("县委宣传部", "二（一）2", Disposition.PARTLY_ADOPTED)]
+    assert any("部分或全部采纳" in q for q in talk.questions)
+    window.undo_action.trigger()
+    assert window.project.comments() == []

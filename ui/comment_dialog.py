@@ -562,3 +562,32 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
     dialog.letter_notes = list(reply.letter.warnings)
     dialog._round_changed()
     return dialog
+
+
+def import_comment_table(window, path, mapping: dict[str, str], round_number: int | None) -> bool:
+    """An existing comment table (with 单位, 是否采纳, 采纳理由 columns) into the ledger through ``AddComments``.
+
+    Ambiguous units and disposition wordings are asked; anything unreadable is told in one sentence.
+    """
+    from exports.draft_files import DraftFileError
+    from exports.public_comments import read_comment_table
+    from exports.xlsx_safety import SheetFileError
+    from feedback.commands import AddComments
+    from feedback.ledger import LedgerError
+
+    if round_number is None:
+        window.interaction.inform(tr("请选择这张意见表记入哪一轮征求意见。"))
+        return False
+    try:
+        intake = read_comment_table(window.project, path, mapping, round_number=round_number,
+                                    choose=window.interaction.choose)
+    except (LedgerError, SheetFileError, DraftFileError) as error:
+        window.interaction.inform(str(error))
+        return False
+    if window.bridge.run(AddComments(window.project, intake.items)) is None:
+        return False
+    decided = sum(1 for item in intake.items if item["disposition"].value != "pending")
+    text = tr("“{0}”：已导入{1}条意见，其中{2}条带有原表的处理结果，记入第{3}轮。").format(
+        intake.file, len(intake.items), decided, round_number)
+    window.interaction.inform("\n".join([text, *intake.notes]))
+    return True
