@@ -42,6 +42,7 @@ from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, chec
                                  sheet_error)
 from feedback.duplicates import Cancelled
 from feedback.ledger import LedgerError
+from feedback.letters import is_comment_not_wording, proposed_wording
 from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, ReplyState,
                                  RoundMethod)
 
@@ -94,10 +95,17 @@ class ClauseResolver:
     """Turns what a unit wrote in the 条款 column into a clause reference.
 
     Accepts the drop-down text (``三（二）4 加快教育信息化建设``), the bare reference
-    in either width and with spaces (``三(二)4``), and 总体意见.
+    in either width and with spaces (``三(二)4``), and 总体意见. With a ``draft``, a
+    clause written by hand (``第三部分第（二）项第4条``) is resolved the way letters are
+    (``place``).
     """
 
-    def __init__(self, clauses: Iterable[tuple[str, str]]):
+    def __init__(self, clauses: Iterable[tuple[str, str]], draft=None):
+        self._references = None
+        if draft is not None:
+            from feedback.references import ReferenceResolver
+
+            self._references = ReferenceResolver(draft)
         self._by_key: dict[str, str] = {}
         self._headings: dict[str, str] = {}
         for ref, heading in [(GENERAL_CLAUSE_REF, ""), *clauses]:
@@ -124,6 +132,16 @@ class ClauseResolver:
             if heading and (heading.startswith(rest) or rest.startswith(heading)):
                 return ref
         return None
+
+    def place(self, text: str) -> tuple[str | None, str]:
+        """The clause ``text`` names and a note on how it was read, or (None, why not)."""
+        ref = self.resolve(text)
+        if ref is not None or self._references is None:
+            return ref, ""
+        match = self._references.resolve(text)
+        if match.certain:
+            return match.ref, f"条款“{text[:30]}”按条款编号识别为“{match.ref}”"
+        return None, match.reason or "草案中找不到该条款"
 
 
 def clause_option(ref: str, heading: str) -> str:
@@ -547,13 +565,21 @@ def _identities(sheets: dict, file_name: str) -> list[FormIdentity]:
         if not any(values):
             continue
         try:
-            identities.append(FormIdentity(values[0], values[1], int(values[2]), int(values[3]), int(values[4]),
-                                           values[5], values[6]))
+            identities.append(FormIdentity(values[0], values[1], _whole(values[2]), _whole(values[3]),
+                                           _whole(values[4]), values[5], values[6]))
         except (TypeError, ValueError):
             raise _reject(file_name, "反馈表的识别信息被改动，请使用原发的反馈表") from None
     if not identities:
         raise _reject(file_name, "不是意见通生成的反馈表（缺少识别信息），请使用发出的反馈表填写")
     return identities
+
+
+def _whole(text: str) -> int:
+    """An identifier number as saved: ``3``, or ``3.0`` from a spreadsheet program that stores numbers as floats."""
+    number = float(text)
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
 
 
 _CELL_REF_RE = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
@@ -639,7 +665,7 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
 
     rows: list[FormRow] = []
     notes: list[str] = []
-    resolved: dict[str, str | None] = {}
+    resolved: dict[str, tuple[str | None, str]] = {}
     for row in sorted(number for number in ws.rows if number > header_row):
         values = ws.rows[row]
         if len(values) < len(HEADERS):
@@ -656,15 +682,23 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
             raise fail(f"第{row}行条款不是草案中的条款（B{row}）")
         if clause_text:
             # the same few drop-down texts come back on most rows
-            ref = resolved[clause_text] if clause_text in resolved else resolved.setdefault(
-                clause_text, resolver.resolve(clause_text))
+            ref, how = resolved[clause_text] if clause_text in resolved else resolved.setdefault(
+                clause_text, resolver.place(clause_text))
             if ref is None:
-                raise fail(f"第{row}行条款“{clause_text[:30]}”不是草案中的条款（B{row}），请从下拉列表选择")
+                ref = UNPLACED_CLAUSE_REF
+                notes.append(f"第{row}行条款“{clause_text[:30]}”未能定位（{how}），已记为“{UNPLACED_CLAUSE_REF}”，"
+                             "请在台账中指定条款")
+            elif how:
+                notes.append(f"第{row}行{how}")
         else:
             ref = UNPLACED_CLAUSE_REF
             notes.append(f"第{row}行未选择条款，已记为“{UNPLACED_CLAUSE_REF}”")
         if not comment and not proposed:
             raise fail(f"第{row}行只填写了理由，未填写意见建议（C{row}）")
+        if not comment and is_comment_not_wording(proposed):
+            # 建议将…改为… typed into 修改后表述: a comment, whose proposal is what follows 改为
+            comment, proposed = proposed, proposed_wording(proposed)
+            notes.append(f"第{row}行“修改后表述”一栏填写的是意见，已作为意见内容")
         body = comment or f"建议修改为：{proposed}"
         if reason:
             body += f"\n理由：{reason}"
@@ -768,8 +802,8 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
     def resolver_for(identity: FormIdentity) -> ClauseResolver:
         version = identity.version
         if version not in resolvers:
-            resolvers[version] = ClauseResolver((ref, heading) for _, ref, heading in
-                                                clause_options(project.clauses(version)))
+            resolvers[version] = ClauseResolver([(ref, heading) for _, ref, heading in
+                                                 clause_options(project.clauses(version))], project.draft(version))
         return resolvers[version]
 
     def check_identity(identity: FormIdentity) -> str | None:

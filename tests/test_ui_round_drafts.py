@@ -38,7 +38,7 @@ def test_the_round_decides_the_draft(two_rounds):
 def test_the_entry_dialog_lists_the_clauses_of_the_chosen_rounds_draft(two_rounds, qtbot):
     project = two_rounds
     dialog = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
-                                draft_for_round=project.draft_for_round)
+                                draft_for=project.draft_for_round)
     qtbot.addWidget(dialog)
 
     def task_texts():

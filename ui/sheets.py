@@ -257,7 +257,7 @@ class PublicMappingDialog(QDialog):
     """Which column holds what (意见内容, 提交人, 条款, 日期), with the first rows to see it by, and the round."""
 
     def __init__(self, table, guesses: dict[str, str], rounds: Sequence, parent: QWidget | None = None):
-        from exports.public_comments import ROLES
+        from exports.public_comments import TABLE_ROLES as ROLES  # a table of decisions maps three more
         from feedback.vocabulary import RoundMethod
 
         super().__init__(parent)
@@ -347,7 +347,7 @@ class PublicMappingDialog(QDialog):
         return None
 
     def _update(self) -> None:
-        from exports.public_comments import ROLES
+        from exports.public_comments import TABLE_ROLES as ROLES
 
         problem = self.problem()
         self.cue.setText(problem or "")
@@ -785,6 +785,11 @@ class SheetActions(QObject):
                       new_round: bool, table=None) -> None:
         """Import with the chosen mapping; ``table`` (the one previewed) spares reading the file again."""
         if not self._can_write():
+            return
+        if {"unit", "disposition", "reason"} & set(mapping):
+            from ui.comment_dialog import import_comment_table  # an existing table of comments and decisions
+
+            import_comment_table(self.window, path, mapping, round_number)
             return
         project = self.project
         rounds_before = len(project.rounds())

@@ -25,6 +25,7 @@ MODULES = {
     "ui.cli.sheets": ("forms", "collect", "ledger", "import-public"),
     "ui.cli.versions": ("revise", "compare", "matches"),
     "ui.cli.redline": ("redline",),
+    "ui.cli.reply": ("reply",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
 

@@ -144,6 +144,11 @@ def run_import_public(args) -> int:
         if "text" not in mapping:
             raise LedgerError(f"无法从表头判断意见内容所在的列，请用 --map text=列名 指定（表头：{'、'.join(table.headers)}）")
         print("按表头推测的列对应：" + "，".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
+    table_roles = set(mapping) if args.map else set(mapping) & {"disposition"}
+    if table_roles & {"unit", "disposition", "reason"}:
+        from ui.cli.reply import run_comment_table  # an existing comment table, with its decisions
+
+        return run_comment_table(args, mapping)
     project = _open(args.project)
     try:
         report = import_public_comments(project, source, mapping, round_number=args.round,
