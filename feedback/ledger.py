@@ -128,6 +128,7 @@ class HistoryEntry:
     new_value: str | None
     who: str
     at: str
+    action: int = 0  # the user action it was part of: the fields of one save share it
 
 
 @dataclass

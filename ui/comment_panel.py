@@ -126,7 +126,7 @@ class DecisionEditor(QWidget):
         self.reason.setProperty("missing", "false")
         self.reason.setPlaceholderText(tr("未采纳、部分采纳、在工作中落实须说明理由"))
         self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 14)
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.reason.textChanged.connect(self._changed)
         self.work_item = QLineEdit()
         self.work_item.setProperty("missing", "false")
@@ -154,16 +154,16 @@ class DecisionEditor(QWidget):
         form.addRow(tr("处理"), row)
         form.addRow(tr("理由或说明"), self.reason)
         form.addRow(self.work_item_label, self.work_item)
-        form.addRow(tr("经办人"), self.handler)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        last = QHBoxLayout()  # the handler beside the buttons: one row less on a laptop's screen
+        last.addWidget(self.handler, 1)
+        last.addSpacing(12)
+        last.addWidget(self.revert_button)
+        last.addWidget(self.save_button)
+        form.addRow(tr("经办人"), last)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.cue)
-        layout.addLayout(buttons)
         self.load(None)
 
     # -- the values ------------------------------------------------------------------
@@ -283,11 +283,15 @@ class CommentPanel(QWidget):
         self.body.document().setDocumentMargin(8)
         self.editor = DecisionEditor()
         self.history = QTreeWidget()
-        self.history.setHeaderLabels([tr("时间"), tr("内容"), tr("原为"), tr("改为"), tr("经办人")])
+        self.history.setHeaderLabels([tr("时间"), tr("修改（原为 → 改为）"), tr("经办人")])
         self.history.setRootIsDecorated(False)
         self.history.setAlternatingRowColors(True)
-        self.history.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history.header().setStretchLastSection(True)
+        self.history.setWordWrap(True)
+        self.history.setUniformRowHeights(False)
+        self.history.header().setStretchLastSection(False)
+        self.history.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.history.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
         decision = QWidget()
         decision_layout = QVBoxLayout(decision)
@@ -334,25 +338,43 @@ class CommentPanel(QWidget):
         self._show_history(history, unit_names or {})
 
     def _show_history(self, history: list[HistoryEntry], unit_names: dict[int, str]) -> None:
+        """One row per action, newest first: each field it changed as old → new."""
         self.history.clear()
-
-        def shown(field: str, value: str | None) -> str:
-            if value is None or value == "":
-                return "—"
-            if field == "disposition":
-                try:
-                    return Disposition(value).label
-                except ValueError:
-                    return value
-            if field == "unit_id" and value.isdigit():
-                return unit_names.get(int(value), value)
-            return " ".join(value.split())
-
-        for entry in reversed(history):
-            item = QTreeWidgetItem([entry.at.replace("T", " ")[:16], tr(FIELD_NAMES.get(entry.field, entry.field)),
-                                    shown(entry.field, entry.old_value), shown(entry.field, entry.new_value),
-                                    entry.who])
-            for column in (2, 3):
-                item.setToolTip(column, entry.old_value if column == 2 else entry.new_value)
+        actions = self._group_actions(history)
+        for entries in reversed(actions):
+            lines = [history_line(e, unit_names) for e in entries]
+            item = QTreeWidgetItem([entries[0].at.replace("T", " ")[:16], "\n".join(lines), entries[0].who])
+            item.setToolTip(1, "\n".join(lines))
             self.history.addTopLevelItem(item)
-        self.tabs.setTabText(1, tr("修改记录（{0}）").format(len(history)) if history else tr("修改记录"))
+        self.tabs.setTabText(1, tr("修改记录（{0}）").format(len(actions)) if actions else tr("修改记录"))
+
+    @staticmethod
+    def _group_actions(history: list[HistoryEntry]) -> list[list[HistoryEntry]]:
+        """The entries of each action together (files from before kept a row per field, one moment per save)."""
+        groups: list[list[HistoryEntry]] = []
+        for entry in history:
+            last = groups[-1] if groups else None
+            if last and (last[-1].action == entry.action or (
+                    (last[-1].at, last[-1].who) == (entry.at, entry.who)
+                    and entry.field not in {e.field for e in last})):
+                last.append(entry)
+            else:
+                groups.append([entry])
+        return groups
+
+
+def history_line(entry: HistoryEntry, unit_names: dict[int, str]) -> str:
+    """``处理：待处理 → 未采纳``."""
+    def shown(value: str | None) -> str:
+        if value is None or value == "":
+            return "—"
+        if entry.field == "disposition":
+            try:
+                return Disposition(value).label
+            except ValueError:
+                return value
+        if entry.field == "unit_id" and value.isdigit():
+            return unit_names.get(int(value), value)
+        return " ".join(value.split())
+
+    return f"{tr(FIELD_NAMES.get(entry.field, entry.field))}：{shown(entry.old_value)} → {shown(entry.new_value)}"

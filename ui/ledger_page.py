@@ -17,10 +17,22 @@ from ui.text import tr
 _KEY_DISPOSITIONS = {getattr(Qt.Key, f"Key_{key}"): disposition for disposition, key in DISPOSITION_KEYS.items()}
 
 
+# Columns shown only while the comment itself keeps this many pixels: its text comes first.
+_OPTIONAL_COLUMNS = ("reason", "category", "handler")
+_BODY_ROOM = 380
+# The three panes' shares of the page's width when no layout was saved: tree, table, clause and decision.
+_PANE_SHARES = (0.18, 0.47, 0.35)
+
+
 class LedgerTable(QTableView):
     """The comment table; bare number keys set the disposition of the selected rows."""
 
     disposition_key = Signal(object)
+    resized = Signal()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def keyPressEvent(self, event) -> None:
         disposition = _KEY_DISPOSITIONS.get(event.key())
@@ -120,9 +132,13 @@ class LedgerPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.table.horizontalHeader().setHighlightSections(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         for i, column in enumerate(COLUMNS):
             self.table.setColumnWidth(i, column.width)
+        # the comment's text takes the width the other columns leave
+        self.table.horizontalHeader().setSectionResizeMode(COLUMN_INDEX["body"], QHeaderView.ResizeMode.Stretch)
+        self.table.resized.connect(self._fit_columns)
+        self._sized = False  # the panes get their shares of the width when first shown, unless restored
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -148,7 +164,7 @@ class LedgerPage(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([320, 700, 440])
+        self.splitter.setSizes([int(1440 * share) for share in _PANE_SHARES])
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -160,6 +176,26 @@ class LedgerPage(QWidget):
         line.setStyleSheet("color: #d6dbe1;")
         layout.addWidget(line)
         layout.addWidget(self.splitter, 1)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized and self.width() > 0:
+            self._sized = True
+            self.splitter.setSizes([int(self.width() * share) for share in _PANE_SHARES])
+            self.right_splitter.setSizes([self.height() * 9 // 20, self.height() * 11 // 20])
+
+    def _fit_columns(self) -> None:
+        """Show the optional columns, in order, only while the comment's text keeps its room."""
+        header = self.table.horizontalHeader()
+        spare = self.table.viewport().width() - _BODY_ROOM - sum(
+            header.sectionSize(i) for i, column in enumerate(COLUMNS)
+            if column.key != "body" and column.key not in _OPTIONAL_COLUMNS and not header.isSectionHidden(i))
+        for key in _OPTIONAL_COLUMNS:
+            width = header.sectionSize(COLUMN_INDEX[key]) or COLUMNS[COLUMN_INDEX[key]].width
+            fits = spare >= width
+            self.table.setColumnHidden(COLUMN_INDEX[key], not fits)
+            if fits:
+                spare -= width
 
     @staticmethod
     def _framed(widget: QWidget, title: str) -> QWidget:
@@ -553,7 +589,7 @@ class LedgerPage(QWidget):
 
     def restore_state(self, state: dict) -> None:
         if state.get("splitter") is not None:
-            self.splitter.restoreState(state["splitter"])
+            self._sized = self.splitter.restoreState(state["splitter"])
         if state.get("right") is not None:
             self.right_splitter.restoreState(state["right"])
         if state.get("table") is not None:

@@ -48,6 +48,21 @@ def _storage():
     return project
 
 
+PREFERRED_SIZE = (1440, 900)
+_FRAME = (16, 40)  # room left for the window's frame and title bar
+
+
+def fitted_size(width: int, height: int) -> tuple[int, int]:
+    """The window's first size on a screen whose free area is ``width`` × ``height``: most of a large
+    screen; on one smaller than ``PREFERRED_SIZE`` all of it (and the window opens maximised).
+
+    >>> fitted_size(1920, 1040), fitted_size(1366, 728)
+    ((1728, 936), (1350, 688))
+    """
+    return (min(width - _FRAME[0], max(PREFERRED_SIZE[0], width * 9 // 10)),
+            min(height - _FRAME[1], max(PREFERRED_SIZE[1], height * 9 // 10)))
+
+
 def demo_path() -> Path:
     return data_dir() / DEMO_FILE
 
@@ -110,9 +125,7 @@ class MainWindow(QMainWindow):
         self.project = None
         self.built = False
         self.setWindowTitle(DISPLAY_NAME)
-        self.resize(1440, 900)
-        if self.remember_layout and self.settings.layout("geometry") is not None:
-            self.restoreGeometry(self.settings.layout("geometry"))
+        self.opens_maximised = self._fit_to_screen()
         # centred by stretches: the frame touches no Qt enum, whose first use costs start-up time
         label = QLabel(tr("正在启动…"))
         label.setStyleSheet("color: #6b7280; font-size: 12pt;")
@@ -128,6 +141,27 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(waiting)
         if not defer:
             self.build()
+
+    def _screen_key(self, key: str) -> str:
+        """``key`` for the screen the window is on: a layout made on a large monitor does not land on a laptop."""
+        screen = self.screen()
+        size = screen.size() if screen is not None else None
+        return f"{key}@{size.width()}x{size.height()}" if size is not None else key
+
+    def _fit_to_screen(self) -> bool:
+        """Size the window as it was last on this screen, or to the screen's free area; True: open maximised."""
+        screen = self.screen()
+        area = screen.availableGeometry() if screen is not None else None
+        saved = self.settings.layout(self._screen_key("geometry")) if self.remember_layout else None
+        if saved is not None and self.restoreGeometry(saved) and (area is None or area.contains(self.geometry())):
+            return self.isMaximized()
+        if area is None:
+            self.resize(*PREFERRED_SIZE)
+            return False
+        width, height = fitted_size(area.width(), area.height())
+        self.setGeometry(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2,
+                         width, height)
+        return width < PREFERRED_SIZE[0] or height < PREFERRED_SIZE[1]
 
     def build(self) -> None:
         """Everything but the frame: pages, actions, menus, the undo stack."""
@@ -610,20 +644,20 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         if not self.remember_layout:
             return
-        state = self.settings.layout("state")
+        state = self.settings.layout(self._screen_key("state"))
         if state is not None:
             self.restoreState(state)
-        self.ledger.restore_state({key: self.settings.layout(f"ledger_{key}")
+        self.ledger.restore_state({key: self.settings.layout(self._screen_key(f"ledger_{key}"))
                                    for key in ("splitter", "right", "table")})
 
     def save_layout(self) -> None:
         if not self.remember_layout:
             return
-        self.settings.set_layout("geometry", self.saveGeometry())
+        self.settings.set_layout(self._screen_key("geometry"), self.saveGeometry())
         if self.built:
-            self.settings.set_layout("state", self.saveState())
+            self.settings.set_layout(self._screen_key("state"), self.saveState())
             for key, value in self.ledger.state().items():
-                self.settings.set_layout(f"ledger_{key}", value)
+                self.settings.set_layout(self._screen_key(f"ledger_{key}"), value)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
