@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -14,7 +14,7 @@ from feedback.ledger import Comment, Round, Unit
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
 from ui.style import set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons
+from ui.widgets import DateBox, dialog_buttons, fit_to_screen
 
 
 def letters_module():
@@ -82,11 +82,7 @@ class UnitPicker(QComboBox):
 
 
 def _date_edit(value: date | None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(value) if value else QDate.currentDate())
-    return edit
+    return DateBox(value)
 
 
 def _text_box(lines: int) -> QPlainTextEdit:
@@ -127,7 +123,7 @@ class CommentEditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        fit_to_screen(self, 620, 520)
 
     def changed_fields(self) -> dict:
         """The fields that differ from the comment, ready for ``EditComment``."""
@@ -150,9 +146,12 @@ class LetterSplitDialog(QDialog):
         self.draft = draft
         self.split = None
         self.letter = QPlainTextEdit()
-        self.letter.setPlaceholderText(tr("把单位的反馈意见函全文粘贴到这里，然后点“拆分”。"))
-        split_button = QPushButton(tr("拆分"))
-        split_button.clicked.connect(self.run_split)
+        self.letter.setPlaceholderText(tr("把单位的反馈意见函全文粘贴到这里，随即拆分为逐条意见。"))
+        self._split_timer = QTimer(self)  # split as soon as the letter is pasted, and again after edits
+        self._split_timer.setSingleShot(True)
+        self._split_timer.setInterval(200)
+        self._split_timer.timeout.connect(self.run_split)
+        self.letter.textChanged.connect(self._split_timer.start)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.warnings = QLabel()
@@ -171,10 +170,7 @@ class LetterSplitDialog(QDialog):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.letter)
-        row = QHBoxLayout()
-        row.addWidget(self.summary, 1)
-        row.addWidget(split_button)
-        top_layout.addLayout(row)
+        top_layout.addWidget(self.summary)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -187,10 +183,16 @@ class LetterSplitDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         layout.addWidget(buttons)
-        self.resize(860, 640)
+        fit_to_screen(self, 860, 640)
 
     def run_split(self) -> None:
+        self._split_timer.stop()
         letters = letters_module()
+        if not self.letter.toPlainText().strip():
+            self.split = None
+            self.summary.setText("")
+            self.table.setRowCount(0)
+            return
         self.split = letters.split_letter(self.letter.toPlainText(), self.draft)
         split = self.split
         unit = split.unit_name_guess or tr("（未能识别）")
@@ -223,12 +225,14 @@ class CommentEntryDialog(QDialog):
     """Enter one unit's comments for a round: type them one by one, or paste its letter."""
 
     def __init__(self, rounds: list[Round], units: list[Unit], draft: Draft, *, round_number: int | None = None,
-                 unit_id: int | None = None, find_units=None, parent=None):
+                 unit_id: int | None = None, clause_ref: str | None = None, find_units=None, parent=None):
         super().__init__(parent)
         self.setWindowTitle(tr("录入意见"))
         self.draft = draft
         self.find_units = find_units
         self.no_comments_letter = False
+        self.unit_confirmed = True
+        self.change = None  # what taking the entries changed, once accepted
         self.round = QComboBox()
         for rnd in rounds:
             self.round.addItem(tr(rnd.title), rnd.number)
@@ -242,6 +246,8 @@ class CommentEntryDialog(QDialog):
         self.source = QLineEdit(tr("书面反馈"))
 
         self.clause = ClausePicker(draft.clauses)
+        if clause_ref:
+            self.clause.set_ref(clause_ref)
         self.body = _text_box(4)
         self.quoted = QLineEdit()
         self.quoted.setPlaceholderText(tr("意见针对的原文词句（可不填）"))
@@ -254,9 +260,21 @@ class CommentEntryDialog(QDialog):
             self.letter_button.setToolTip(tr("来函拆分功能在此版本中不可用"))
         self.letter_button.clicked.connect(self.paste_letter)
 
+        self.unit_cue = QLabel()  # a sender read from a letter that is not exactly a registered unit
+        set_role(self.unit_cue, "cue")
+        self.unit_cue.setWordWrap(True)
+        self.unit_cue.hide()
+        self.unit_confirm = QPushButton(tr("确认单位"))
+        self.unit_confirm.clicked.connect(self.confirm_unit)
+        self.unit_confirm.hide()
+        self.unit.activated.connect(lambda *_: self.confirm_unit())
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.unit, 1)
+        unit_row.addWidget(self.unit_confirm)
         head = QFormLayout()
         head.addRow(tr("轮次"), self.round)
-        head.addRow(tr("单位"), self.unit)
+        head.addRow(tr("单位"), unit_row)
+        head.addRow("", self.unit_cue)
         dates = QHBoxLayout()
         dates.addWidget(self.received)
         dates.addWidget(QLabel(tr("来源")))
@@ -295,7 +313,7 @@ class CommentEntryDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(list_row)
         layout.addWidget(self.buttons)
-        self.resize(760, 720)
+        fit_to_screen(self, 760, 640)
         self._update_count()
 
     def _update_count(self) -> None:
@@ -334,17 +352,47 @@ class CommentEntryDialog(QDialog):
         self.take_split(dialog.split, dialog.comments())
 
     def take_split(self, split, comments: list[dict]) -> None:
-        """Use a split letter: its unit when it is known, its comments into the list."""
+        """Use a split letter: its unit when it is known (to be confirmed unless exact), its comments into the list."""
         if split.unit_name_guess and self.find_units:
             found = self.find_units(split.unit_name_guess)
             if found:
                 self.unit.set_unit(found[0].id)
+            self.ask_unit_confirmation(split.unit_name_guess, found[0].name if found else None)
         self.no_comments_letter = split.no_comments and not comments
         for item in comments:
             self.add_row(item["clause_ref"], item["body"], item.get("quoted_text", ""),
                          item.get("proposed_wording", ""))
 
+    def ask_unit_confirmation(self, sender: str, unit_name: str | None) -> None:
+        """A letter signed ``sender``: unless that is a unit's exact name, the unit waits for the user's word."""
+        if unit_name is not None and sender.strip() == unit_name:
+            self.confirm_unit()
+            return
+        self.unit_confirmed = False
+        self.unit_cue.setText(tr("来函落款为“{0}”，与单位名录中的“{1}”不完全一致，请核对单位后点“确认单位”。").format(
+            sender, unit_name) if unit_name else tr("来函落款为“{0}”，单位名录中没有这个单位，请选择单位。").format(sender))
+        self.unit_cue.show()
+        self.unit_confirm.show()
+        self.unit.setProperty("missing", "true")
+        self.unit.style().unpolish(self.unit)
+        self.unit.style().polish(self.unit)
+
+    def confirm_unit(self) -> None:
+        self.unit_confirmed = True
+        self.unit_cue.hide()
+        self.unit_confirm.hide()
+        self.unit.setProperty("missing", "false")
+        self.unit.style().unpolish(self.unit)
+        self.unit.style().polish(self.unit)
+
     def accept(self) -> None:
+        if not self.unit_confirmed or (self.unit.unit_id() is None and (
+                self.table.rowCount() or self.body.toPlainText().strip() or self.no_comments_letter)):
+            if self.unit_confirmed:
+                self.unit_cue.setText(tr("请选择提出意见的单位。"))
+            self.unit_cue.show()
+            self.unit.setFocus()
+            return
         self.add_current()
         super().accept()
 
@@ -362,3 +410,31 @@ class CommentEntryDialog(QDialog):
                                    clause_ref=cells[0] or UNPLACED_CLAUSE_REF, body=cells[1], quoted_text=cells[2],
                                    proposed_wording=cells[3], received_on=received, source=source))
         return result
+
+
+def open_entry(window, parent, *, round_number: int | None = None, unit_id: int | None = None,
+               clause_ref: str | None = None) -> CommentEntryDialog | None:
+    """Open 录入意见 over ``parent`` (not blocking); what it takes goes into the project as one action."""
+    from feedback.commands import AddComments, RecordReply
+    from feedback.vocabulary import ReplyState
+
+    project = window.project
+    rounds = project.rounds()
+    if not rounds:
+        window.interaction.inform(tr("请先在“征求轮次”中建立一轮征求意见。"))
+        return None
+    dialog = CommentEntryDialog(rounds, project.units(), project.draft(), round_number=round_number,
+                                unit_id=unit_id, clause_ref=clause_ref, find_units=project.find_units, parent=parent)
+
+    def take() -> None:
+        items = dialog.items()
+        if items:
+            dialog.change = window.bridge.run(AddComments(project, items))
+        elif dialog.no_comments_letter and dialog.unit.unit_id() is not None:
+            dialog.change = window.bridge.run(RecordReply(project, dialog.round.currentData(), dialog.unit.unit_id(),
+                                          ReplyState.NO_COMMENTS, replied_on=dialog.received.date().toPython()))
+
+    dialog.accepted.connect(take)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog

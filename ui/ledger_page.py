@@ -347,6 +347,17 @@ class LedgerPage(QWidget):
         if ref and self.model.rowCount() == 0:
             self.clause_view.show_clause(ref)
 
+    def current_clause_ref(self) -> str | None:
+        """The clause being read: the selected comment's, else the one chosen in the tree."""
+        comment = self.current_comment()
+        return comment.clause_ref if comment is not None else self.tree_model.ref_at(self.tree.currentIndex())
+
+    def show_entered(self, change: Change | None) -> None:
+        """After 录入意见: the first comment entered selected (when the filters show it), the table in focus."""
+        if change is not None and change.what == "comments" and change.ids:
+            self.select_comment(min(change.ids))
+        self.table.setFocus()
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()

@@ -75,6 +75,22 @@ def build_demo(path: Path) -> None:
     build_demo_project(path).close()
 
 
+def project_summary(path: Path) -> str:
+    """``64个单位、32条意见（待处理3条）`` for a project file; empty when it cannot be read."""
+    storage = _storage()
+    if not path.is_file():
+        return ""
+    try:
+        with storage.Project.open(path, read_only=True, backup=False) as project:
+            from feedback.vocabulary import Disposition
+
+            units, comments = len(project.units()), project.count_comments()
+            pending = project.count_comments(disposition=Disposition.PENDING)
+    except Exception:  # noqa: BLE001 - a file that cannot be read (locked, damaged, newer) shows no counts
+        return ""
+    return tr("{0}个单位、{1}条意见").format(units, comments) + (tr("（待处理{0}条）").format(pending) if pending else "")
+
+
 def backup_label(path: Path, project_path: Path) -> str:
     """``项目-20240501-102233-123456-恢复前.yjt`` → ``2024-05-01 10:22:33（恢复前）``."""
     rest = path.stem[len(project_path.stem) + 1:]
@@ -226,6 +242,8 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(tr("打开项目…"), self.open_dialog, QKeySequence.StandardKey.Open)
         self.demo_action = self._action(tr("打开演示项目"), self.open_demo)
         self.restore_action = self._action(tr("恢复备份…"), self.restore_backup)
+        self.save_copy_action = self._action(tr("另存副本…"), self.save_copy, "Ctrl+Shift+S",
+                                             tip=tr("把项目的完整副本另存为一个文件（例如备份到U盘或发给同事）"))
         self.close_action = self._action(tr("关闭项目"), self.close_project_to_start, "Ctrl+W")
         self.quit_action = self._action(tr("退出"), self.close, "Ctrl+Q")
         self.undo_action = self.bridge.stack.createUndoAction(self, tr("撤销"))
@@ -259,6 +277,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(tr("设置…"), self.edit_settings)
         self.log_action = self._action(tr("打开日志文件夹"), self.open_log_folder)
         self.about_action = self._action(tr("关于意见通"), self.about)
+        self.help_action = self._action(tr("快捷键与工作流程"), self.show_help, QKeySequence.StandardKey.HelpContents)
         self.page_actions = {}
         group = QActionGroup(self)
         labels = [("ledger", tr("意见台账"))] + [(name, tr(label)) for name, (_, _, label) in LAZY_PAGES.items()]
@@ -267,7 +286,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             group.addAction(action)
             self.page_actions[name] = action
-        self.project_actions = [self.restore_action, self.close_action, self.find_action, self.save_next_action,
+        self.project_actions = [self.restore_action, self.save_copy_action, self.close_action, self.find_action, self.save_next_action,
                                 self.next_action, self.previous_action, self.enter_action,
                                 self.edit_comment_action, self.delete_comment_action, *self.disposition_actions,
                                 *self.page_actions.values()]
@@ -288,6 +307,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.save_copy_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
@@ -315,6 +335,8 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.settings_action)
         tools_menu.addAction(self.log_action)
         help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _make_toolbar(self) -> None:
@@ -349,10 +371,24 @@ class MainWindow(QMainWindow):
 
     def show_start(self) -> None:
         self.start_page.set_recent(self.settings.recent_files())
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._summarise_start)  # after the page is drawn, and only if it still is
         self.central.setCurrentWidget(self.start_page)
         self.toolbar.setVisible(False)  # its pages and undo belong to an open project
         self._update_state()
         self.project_label.setVisible(False)
+
+    def _summarise_start(self) -> None:
+        """The start page's counts, read from the files as they are now."""
+        if self.current_page() != "start":
+            return
+        paths = self.settings.recent_files()
+        summaries = {p: summary for p in paths if (summary := project_summary(Path(p)))}
+        self.start_page.set_recent(paths, summaries)
+        demo = project_summary(demo_path())
+        if demo:
+            self.start_page.set_demo_summary(demo)
 
     def page(self, name: str) -> QWidget:
         """The page, built on first use (the statistics page is not built until shown)."""
@@ -378,6 +414,9 @@ class MainWindow(QMainWindow):
             self.show_start()
             return
         if name != "ledger" and not self.ledger.leave_comment():
+            current = self.current_page()  # the tab clicked stays unchecked: the page in view keeps its tab
+            if current in self.page_actions:
+                self.page_actions[current].setChecked(True)
             return
         widget = self.page(name)
         if name in self._stale:
@@ -550,6 +589,32 @@ class MainWindow(QMainWindow):
         self.jobs.append(job)
         return job
 
+    def save_copy(self, target=None) -> bool:
+        """文件 → 另存副本: a complete copy of the project, written while it stays open here."""
+        if self.project is None:
+            return False
+        if target is None:
+            suggestion = self.project.path.with_name(
+                f"{self.project.path.stem}-副本-{datetime.now():%Y%m%d-%H%M}{self.project.path.suffix}")
+            target, _ = QFileDialog.getSaveFileName(self, tr("另存副本"), str(suggestion), tr("意见通项目 (*.yjt)"))
+            if not target:
+                return False
+        target = Path(target if str(target).endswith(".yjt") else f"{target}.yjt")
+        if not self.ledger.leave_comment():
+            return False
+        try:
+            self.project.save_copy(target)
+        except _storage().ProjectError as error:
+            self.interaction.inform(str(error))
+            return False
+        self.show_message(tr("已另存副本：{0}").format(target))
+        return True
+
+    def show_help(self) -> None:
+        from ui.help_dialog import HelpDialog
+
+        HelpDialog(self).exec()
+
     def restore_backup(self) -> None:
         from storage.backups import list_backups, restore_backup
 
@@ -591,11 +656,19 @@ class MainWindow(QMainWindow):
                 self.settings.handler = name.strip()
         return self.settings.handler
 
-    def enter_comments(self) -> None:
+    def enter_comments(self):
+        """Ctrl+I: 录入意见 over the page in view; from the ledger on its clause, back on the comments entered."""
         if self.project is None or self.project.read_only:
-            return
-        self.show_page("units")
-        self.page("units").enter_comments()
+            return None
+        if self.current_page() == "units":
+            return self.page("units").enter_comments()
+        from ui.comment_dialog import open_entry
+
+        self.show_page("ledger")
+        dialog = open_entry(self, self, clause_ref=self.ledger.current_clause_ref())
+        if dialog is not None:
+            dialog.accepted.connect(lambda: self.ledger.show_entered(dialog.change))
+        return dialog
 
     def focus_search(self) -> None:
         if self.project is None:
