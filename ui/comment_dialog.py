@@ -235,7 +235,7 @@ class CommentEntryDialog(QDialog):
         self.change = None  # what taking the entries changed, once accepted
         self.round = QComboBox()
         for rnd in rounds:
-            self.round.addItem(tr(rnd.title), rnd.number)
+            self.round.addItem(rnd.label, rnd.number)
         if round_number is not None:
             self.round.setCurrentIndex(max(0, self.round.findData(round_number)))
         else:

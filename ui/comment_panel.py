@@ -31,18 +31,60 @@ FIELD_NAMES = {
 }
 
 
-def highlight(text: str, quoted: str) -> str:
-    """``text`` as HTML with the first occurrence of ``quoted`` marked.
+QUOTE_COLOUR = "#ffe08a"
+HIT_COLOUR = "#ffc98f"
+QUOTE_ANCHOR = "quote"
 
-    >>> highlight('推进<5G>应用。', '5G')
-    '推进&lt;<span style="background:#ffe08a">5G</span>&gt;应用。'
+
+def search_terms(query: str | None) -> list[str]:
+    """The words of a search, as the clause text and the table mark them.
+
+    >>> search_terms(' 专门资金  "校园" ')
+    ['专门资金', '校园']
     """
+    return [t for t in (w.strip('"“”') for w in (query or "").split()) if t]
+
+
+def marked_spans(text: str, quoted: str = "", terms: list[str] = ()) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the quoted words (first place, kind ``quote``) and every search hit (``hit``).
+
+    >>> marked_spans("专门资金和专门人员", "专门人员", ["专门"])
+    [(0, 2, 'hit'), (5, 9, 'quote')]
+    """
+    kinds = [""] * len(text)
+    for term in terms:
+        at = text.find(term)
+        while term and at >= 0:
+            kinds[at:at + len(term)] = ["hit"] * len(term)
+            at = text.find(term, at + len(term))
     quoted = quoted.strip()
     at = text.find(quoted) if quoted else -1
-    if at < 0:
-        return html.escape(text, quote=False)
-    return (html.escape(text[:at], quote=False) + '<span style="background:#ffe08a">'
-            + html.escape(quoted, quote=False) + "</span>" + html.escape(text[at + len(quoted):], quote=False))
+    if at >= 0:
+        kinds[at:at + len(quoted)] = ["quote"] * len(quoted)
+    spans, start = [], 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or kinds[i] != kinds[start]:
+            if kinds[start]:
+                spans.append((start, i, kinds[start]))
+            start = i
+    return spans
+
+
+def highlight(text: str, quoted: str, terms: list[str] = ()) -> str:
+    """``text`` as HTML with the first occurrence of ``quoted`` marked (and anchored), search hits too.
+
+    >>> highlight('推进<5G>应用。', '5G')
+    '推进&lt;<a name="quote"><span style="background:#ffe08a">5G</span></a>&gt;应用。'
+    """
+    parts, at = [], 0
+    for start, end, kind in marked_spans(text, quoted, list(terms)):
+        parts.append(html.escape(text[at:start], quote=False))
+        colour = QUOTE_COLOUR if kind == "quote" else HIT_COLOUR
+        span = f'<span style="background:{colour}">{html.escape(text[start:end], quote=False)}</span>'
+        parts.append(f'<a name="{QUOTE_ANCHOR}">{span}</a>' if kind == "quote" else span)
+        at = end
+    parts.append(html.escape(text[at:], quote=False))
+    return "".join(parts)
 
 
 class ClauseView(QTextBrowser):
@@ -63,7 +105,14 @@ class ClauseView(QTextBrowser):
             self.children.setdefault(clause.parent_ref, []).append(clause)
         self.clear()
 
-    def show_clause(self, ref: str | None, quoted: str = "") -> None:
+    def show_clause(self, ref: str | None, quoted: str = "", terms: list[str] = ()) -> None:
+        """Show the clause; scrolled to the quoted words when they are in it; search hits marked."""
+        self._show_clause(ref, quoted, terms)
+        self.verticalScrollBar().setValue(0)
+        if quoted.strip():
+            self.scrollToAnchor(QUOTE_ANCHOR)  # nothing happens when the words are not in the clause
+
+    def _show_clause(self, ref: str | None, quoted: str = "", terms: list[str] = ()) -> None:
         if not ref:
             self.setHtml(f'<p style="color:#6b7280">{html.escape(tr("选择一条意见或一个条款，这里显示条款原文。"))}</p>')
             return
@@ -82,7 +131,7 @@ class ClauseView(QTextBrowser):
             rest = body[len(clause.heading):].lstrip("。.．:： ")
             body = rest if quoted.strip() not in clause.heading or not quoted.strip() else body
         if body:
-            parts.append(f'<p style="line-height:150%">{highlight(body, quoted)}</p>')
+            parts.append(f'<p style="line-height:150%">{highlight(body, quoted, terms)}</p>')
         for child in self.children.get(clause.ref, []):
             parts.append(f'<p style="color:#374151; margin:2px 0">{html.escape(child.display)}</p>')
         if clause.lead_units or clause.responsible_units:
@@ -313,7 +362,7 @@ class CommentPanel(QWidget):
         self.show_comment(None, [], "")
 
     def show_comment(self, comment: Comment | None, history: list[HistoryEntry], default_handler: str,
-                     unit_names: dict[int, str] | None = None) -> None:
+                     unit_names: dict[int, str] | None = None, terms: list[str] = ()) -> None:
         if comment is None:
             self.header.setText(tr("未选择意见"))
             self.meta.setText(tr("在中间的台账中选择一条意见，在这里填写处理意见。"))
@@ -327,7 +376,7 @@ class CommentPanel(QWidget):
         self.meta.setText(tr("{0} · 第{1}轮 · 条款 {2} · 收到 {3}{4}").format(
             comment.category, comment.round_number, comment.clause_ref, received,
             f" · {comment.source}" if comment.source else ""))
-        parts = [f'<p style="line-height:150%">{html.escape(comment.body)}</p>']
+        parts = [f'<p style="line-height:150%">{highlight(comment.body, "", terms)}</p>']
         if comment.quoted_text:
             parts.append(f'<p style="color:#6b7280">{html.escape(tr("针对原文："))}'
                          f'<span style="background:#ffe08a">{html.escape(comment.quoted_text)}</span></p>')

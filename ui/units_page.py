@@ -287,7 +287,7 @@ class UnitsPage(QWidget):
         self.summary_round.clear()
         self.summary_round.addItem(tr("全部轮次"), None)
         for rnd in rounds:
-            self.summary_round.addItem(tr(rnd.title), rnd.number)
+            self.summary_round.addItem(rnd.label, rnd.number)
         self.summary_round.setCurrentIndex(max(0, self.summary_round.findData(chosen)))
         self.summary_round.blockSignals(False)
 
@@ -301,7 +301,7 @@ class UnitsPage(QWidget):
         table = self.matrix
         selected = (table.currentRow(), table.currentColumn())
         table.clear()
-        headers = [tr("单位"), tr("类别"), tr("意见数")] + [tr(rnd.title) for rnd in rounds]
+        headers = [tr("单位"), tr("类别"), tr("意见数")] + [rnd.label for rnd in rounds]
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.setRowCount(len(units))
