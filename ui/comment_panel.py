@@ -4,7 +4,8 @@ from __future__ import annotations
 import html
 
 import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSizePolicy, QTabWidget, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -186,6 +187,9 @@ class DecisionEditor(QWidget):
         self.handler.setPlaceholderText(tr("经办人姓名"))
         self.handler.textChanged.connect(self._changed)
 
+        for field in (self.reason, self.work_item, self.handler):
+            field.installEventFilter(self)
+
         self.cue = QLabel()
         set_role(self.cue, "cue")
         self.cue.setWordWrap(True)
@@ -214,6 +218,21 @@ class DecisionEditor(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.cue)
         self.load(None)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Ctrl+Z in a field with nothing of its own to undo is the window's 撤销 (the last save, say)."""
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            document = watched.document() if isinstance(watched, QPlainTextEdit) else None
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            if document is not None:
+                own = document.isUndoAvailable() if undo else document.isRedoAvailable()
+            else:
+                own = watched.isUndoAvailable() if undo else watched.isRedoAvailable()
+            if not own:
+                event.ignore()
+                return True  # not the field's: the shortcut goes to the window
+        return super().eventFilter(watched, event)
 
     # -- the values ------------------------------------------------------------------
 

@@ -75,20 +75,22 @@ def build_demo(path: Path) -> None:
     build_demo_project(path).close()
 
 
-def project_summary(path: Path) -> str:
-    """``64个单位、32条意见（待处理3条）`` for a project file; empty when it cannot be read."""
+def project_summary(path: Path) -> tuple[str, str] | None:
+    """(the project's title, ``64个单位、32条意见（待处理3条）``); None when the file cannot be read."""
     storage = _storage()
     if not path.is_file():
-        return ""
+        return None
     try:
         with storage.Project.open(path, read_only=True, backup=False) as project:
             from feedback.vocabulary import Disposition
 
+            title = project.plan().display_short_name
             units, comments = len(project.units()), project.count_comments()
             pending = project.count_comments(disposition=Disposition.PENDING)
     except Exception:  # noqa: BLE001 - a file that cannot be read (locked, damaged, newer) shows no counts
-        return ""
-    return tr("{0}个单位、{1}条意见").format(units, comments) + (tr("（待处理{0}条）").format(pending) if pending else "")
+        return None
+    return title, (tr("{0}个单位、{1}条意见").format(units, comments)
+                   + (tr("（待处理{0}条）").format(pending) if pending else ""))
 
 
 def backup_label(path: Path, project_path: Path) -> str:
@@ -388,7 +390,7 @@ class MainWindow(QMainWindow):
         self.start_page.set_recent(paths, summaries)
         demo = project_summary(demo_path())
         if demo:
-            self.start_page.set_demo_summary(demo)
+            self.start_page.set_demo_summary(demo[1])
 
     def page(self, name: str) -> QWidget:
         """The page, built on first use (the statistics page is not built until shown)."""

@@ -90,20 +90,24 @@ class StartPage(QWidget):
         outer.addWidget(card, 6)
         outer.addStretch(1)
 
-    def set_recent(self, paths: list[str], summaries: dict[str, str] | None = None) -> None:
-        """The recent projects, each with what it holds (``summaries``: path → ``64个单位、32条意见``) when known."""
+    def set_recent(self, paths: list[str], summaries: dict[str, tuple[str, str]] | None = None) -> None:
+        """The recent projects, each with its title and what it holds (``summaries``: path → (title, counts))."""
         summaries = summaries or {}
+        chosen = self.recent.currentItem().data(_PATH_ROLE) if self.recent.currentItem() else None
         self.recent.clear()
         for path in paths:
             file = Path(path)
             exists = file.is_file()
-            lines = [file.stem, summaries.get(path, ""), str(file.parent) + ("" if exists else tr("　（文件不存在）"))]
+            title, counts = summaries.get(path, ("", ""))
+            lines = [title or file.stem, counts, str(file) + ("" if exists else tr("　（文件不存在）"))]
             item = QListWidgetItem("\n".join(line for line in lines if line))
             item.setData(_PATH_ROLE, path)
             item.setToolTip(path)
             if not exists:
                 item.setForeground(QBrush(QColor("#9ca3af")))
             self.recent.addItem(item)
+            if path == chosen:
+                self.recent.setCurrentItem(item)
         self.empty.setVisible(not paths)
         self.recent.setVisible(bool(paths))
 

@@ -5,7 +5,7 @@ import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before a
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QTableWidget
 
@@ -83,17 +83,19 @@ class DateBox(QDateEdit):
         self.setDisplayFormat("yyyy-MM-dd")
         self.setMinimumDate(QDate(1900, 1, 1))
         self.setDate(QDate(value) if value else QDate.currentDate())
+        self.lineEdit().installEventFilter(self)
 
     def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
         QTimer.singleShot(0, self._select_section)
 
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        self._select_section()
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.lineEdit() and event.type() == QEvent.Type.MouseButtonRelease:
+            QTimer.singleShot(0, self._select_section)  # after the click has placed the cursor
+        return super().eventFilter(watched, event)
 
     def _select_section(self) -> None:
-        if self.hasFocus() and not self.lineEdit().hasSelectedText():
+        if not self.lineEdit().hasSelectedText():
             self.setSelectedSection(self.currentSection())
 
     def keyPressEvent(self, event) -> None:
