@@ -166,6 +166,10 @@ def test_ctrl_i_opens_over_the_ledger_on_the_current_clause_and_returns_there(wi
     qtbot.addWidget(dialog)
     assert window.current_page() == "ledger" and dialog.isVisible() and dialog.parent() is window
     assert dialog.clause.ref() == clause
+    assert dialog.unit.unit_id() is None  # nobody is assumed to have written
+    dialog.body.setPlainText("建议明确同步交付的验收主体。")
+    dialog.accept()  # refused until a unit is chosen, nothing lost
+    assert dialog.isVisible() and "请选择提出意见的单位" in dialog.unit_cue.text()
     unit = next(u for u in window.project.units() if u.name == "市住建局")
     dialog.unit.set_unit(unit.id)
     dialog.body.setPlainText("建议明确同步交付的验收主体。")
@@ -296,7 +300,7 @@ def test_marked_spans_and_highlight():
     assert marked_spans("专门资金和专门人员", "专门人员", ["专门"]) == [(0, 2, "hit"), (5, 9, "quote")]
     assert search_terms(' 专门资金  "校园" ') == ["专门资金", "校园"]
     assert highlight("推进<5G>应用。", "5G") == \
-        '推进&lt;<a name="quote"><span style="background:#ffe08a">5G</span></a>&gt;应用。'
+        '推进&lt;<span style="background:#ffe08a">5G</span>&gt;应用。'
 
 
 # -- 5. order, labels, history ------------------------------------------------------------------------------------------
@@ -364,6 +368,13 @@ def test_qt_speaks_chinese_and_file_dialogs_are_qt_s_own_where_needed():
     assert QCoreApplication.translate("QFileDialog", "Files of type:") == "文件类型："
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     assert QLocale().language() == QLocale.Language.Chinese
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    dialog = QFileDialog(None, "打开项目", ".", "意见通项目 (*.yjt)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert labels and all("查找范围" in t or "文件名称" in t or "文件类型" in t for t in labels), labels
+    dialog.deleteLater()
     if QLocale.system().language() != QLocale.Language.Chinese:
         assert app.testAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
 

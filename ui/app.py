@@ -95,6 +95,24 @@ def translation_folders() -> list[str]:
     return list(dict.fromkeys(f for f in folders if f and Path(f).is_dir()))
 
 
+# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added).
+QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+
+
+def _gap_translator(app: QApplication):
+    """A translator for ``QT_GAPS``, consulted after Qt's own."""
+    from PySide6.QtCore import QTranslator
+
+    class Gaps(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):
+            return QT_GAPS.get((context, source))  # None: not ours, the source text stands
+
+        def isEmpty(self) -> bool:
+            return False
+
+    return Gaps(app)
+
+
 def translate_qt(app: QApplication) -> bool:
     """Qt's own buttons, menus and dialogs in Chinese (qtbase_zh_CN.qm); dates and calendars too.
 
@@ -112,8 +130,10 @@ def translate_qt(app: QApplication) -> bool:
     for folder in translation_folders():
         translator = QTranslator(app)
         if translator.load("qtbase_zh_CN", folder):
-            app.installTranslator(translator)
-            app._qt_translator = translator
+            gaps = _gap_translator(app)
+            app.installTranslator(gaps)
+            app.installTranslator(translator)  # the last installed is asked first
+            app._qt_translator = (translator, gaps)
             return True
     return False
 

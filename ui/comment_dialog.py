@@ -242,6 +242,9 @@ class CommentEntryDialog(QDialog):
             self.round.setCurrentIndex(self.round.count() - 1)
         self.unit = UnitPicker(units)
         self.unit.set_unit(unit_id)
+        if unit_id is None:  # no unit is assumed: the first of the registry is not who wrote
+            self.unit.setCurrentIndex(-1)
+            self.unit.lineEdit().setPlaceholderText(tr("选择或输入提出意见的单位"))
         self.received = _date_edit(None)
         self.source = QLineEdit(tr("书面反馈"))
 

@@ -34,7 +34,6 @@ FIELD_NAMES = {
 
 QUOTE_COLOUR = "#ffe08a"
 HIT_COLOUR = "#ffc98f"
-QUOTE_ANCHOR = "quote"
 
 
 def search_terms(query: str | None) -> list[str]:
@@ -72,17 +71,17 @@ def marked_spans(text: str, quoted: str = "", terms: list[str] = ()) -> list[tup
 
 
 def highlight(text: str, quoted: str, terms: list[str] = ()) -> str:
-    """``text`` as HTML with the first occurrence of ``quoted`` marked (and anchored), search hits too.
+    """``text`` as HTML with the first occurrence of ``quoted`` marked, search hits too.
 
     >>> highlight('推进<5G>应用。', '5G')
-    '推进&lt;<a name="quote"><span style="background:#ffe08a">5G</span></a>&gt;应用。'
+    '推进&lt;<span style="background:#ffe08a">5G</span>&gt;应用。'
     """
     parts, at = [], 0
     for start, end, kind in marked_spans(text, quoted, list(terms)):
         parts.append(html.escape(text[at:start], quote=False))
         colour = QUOTE_COLOUR if kind == "quote" else HIT_COLOUR
         span = f'<span style="background:{colour}">{html.escape(text[start:end], quote=False)}</span>'
-        parts.append(f'<a name="{QUOTE_ANCHOR}">{span}</a>' if kind == "quote" else span)
+        parts.append(span)
         at = end
     parts.append(html.escape(text[at:], quote=False))
     return "".join(parts)
@@ -110,8 +109,11 @@ class ClauseView(QTextBrowser):
         """Show the clause; scrolled to the quoted words when they are in it; search hits marked."""
         self._show_clause(ref, quoted, terms)
         self.verticalScrollBar().setValue(0)
-        if quoted.strip():
-            self.scrollToAnchor(QUOTE_ANCHOR)  # nothing happens when the words are not in the clause
+        found = self.document().find(quoted.strip()) if quoted.strip() else None
+        if found is not None and not found.isNull():
+            place = self.cursorRect(found)
+            if place.bottom() > self.viewport().height() - 8:  # below the fold: bring it to the upper third
+                self.verticalScrollBar().setValue(place.top() - self.viewport().height() // 3)
 
     def _show_clause(self, ref: str | None, quoted: str = "", terms: list[str] = ()) -> None:
         if not ref:

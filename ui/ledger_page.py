@@ -122,7 +122,7 @@ class LedgerPage(QWidget):
             self.disposition_filter.addItem(disposition.label, disposition)
         # fixed widths: the bar does not shift whenever a filter changes; the lists open as wide as they need
         for combo, characters in ((self.round_filter, 8), (self.category_filter, 6), (self.unit_filter, 10),
-                                  (self.disposition_filter, 7)):
+                                  (self.disposition_filter, 8)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(characters)
             combo.currentIndexChanged.connect(self.apply_filters)
