@@ -17,7 +17,6 @@ from feedback.vocabulary import Disposition  # noqa: E402
 from storage.project import Project  # noqa: E402
 from tests.conftest import type_text  # noqa: E402
 from ui.models import COLUMN_INDEX  # noqa: E402
-from ui.settings import AppSettings  # noqa: E402
 
 # The window's client area on a 1366×768 laptop (taskbar and title bar taken off), and on a 1920×1080 screen.
 LAPTOP = (1366, 768 - 40 - 30)
@@ -489,3 +488,41 @@ def test_a_saved_web_page_is_titled_by_the_document_not_its_menu():
     preamble = draft.clauses[0].text
     assert "登录" in preamble and "首页" in preamble  # kept where they were, not dropped
     assert parse_lines(lines[3:]).title == draft.title
+
+
+@pytest.mark.parametrize("size", [(1366, 700), (1920, 1010)], ids=["1366x768", "1920x1080"])
+def test_screenshots_at_a_laptop_s_and_a_desktop_s_size(tmp_path, monkeypatch, size):
+    import logging
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    import ui.app
+    import ui.main_window
+    from ui.logs import log
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(ui.app, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(ui.main_window, "data_dir", lambda: tmp_path)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    shot = tmp_path / "ledger.png"
+    try:
+        assert ui.app.run(None, demo=True, screenshot=str(shot), page="ledger", size=size) == 0
+    finally:
+        for handler in list(log.handlers):
+            if str(tmp_path) in getattr(handler, "baseFilename", ""):
+                log.removeHandler(handler)
+                handler.close()
+        logging.getLogger("yijiantong").handlers.clear()
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == size
+
+
+def test_the_size_argument_reads_width_by_height(capsys):
+    import main
+
+    assert main._size("1366x768") == main._size("1366×768") == (1366, 768)
+    with pytest.raises(SystemExit) as stopped:
+        main.main(["--screenshot", "x.png", "--size", "宽"])
+    assert stopped.value.code == 2
+    assert "不是“宽x高”形式的大小" in capsys.readouterr().err

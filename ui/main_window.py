@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QMainWindow, QPushButton, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
 from ui.interaction import DialogInteraction
 from ui.settings import DISPLAY_NAME, AppSettings, data_dir
@@ -114,11 +114,10 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.handler = QLineEdit(settings.handler)
         self.handler.setPlaceholderText(tr("处理意见时记录的经办人"))
-        clear = QPushButton(tr("清空“最近打开”列表"))
-        clear.clicked.connect(settings.clear_recent)
+        self.clear_recent = QCheckBox(tr("清空“最近打开”列表"))  # done on 保存, so 取消 leaves everything as it was
         form = QFormLayout()
         form.addRow(tr("经办人姓名"), self.handler)
-        form.addRow("", clear)
+        form.addRow("", self.clear_recent)
         buttons = dialog_buttons(self, tr("保存"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -128,6 +127,8 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self.settings.handler = self.handler.text()
         self.settings.handler_asked = True
+        if self.clear_recent.isChecked():
+            self.settings.clear_recent()
         super().accept()
 
 
