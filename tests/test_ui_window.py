@@ -526,3 +526,24 @@ def test_the_size_argument_reads_width_by_height(capsys):
         main.main(["--screenshot", "x.png", "--size", "宽"])
     assert stopped.value.code == 2
     assert "不是“宽x高”形式的大小" in capsys.readouterr().err
+
+
+def test_the_filter_bar_keeps_its_width_when_a_filter_changes(window, qtbot):
+    ledger = window.ledger
+    settle(qtbot, window, LAPTOP)
+    combos = (ledger.round_filter, ledger.category_filter, ledger.unit_filter, ledger.disposition_filter)
+    before = [c.geometry() for c in combos] + [ledger.search.geometry()]
+    unit = max(window.project.units(), key=lambda u: len(u.name))
+    ledger.set_filter(unit_id=unit.id, disposition=Disposition.IN_WORK)
+    QApplication.processEvents()
+    assert [c.geometry() for c in combos] + [ledger.search.geometry()] == before
+    assert ledger.unit_filter.view().minimumWidth() >= ledger.unit_filter.fontMetrics().horizontalAdvance(unit.name)
+
+
+def test_a_recent_file_that_cannot_be_read_shows_no_counts(tmp_path):
+    from ui.main_window import project_summary
+
+    broken = tmp_path / "坏.yjt"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    assert project_summary(broken) is None
+    assert project_summary(tmp_path / "不存在.yjt") is None

@@ -134,6 +134,9 @@ class LedgerPage(QWidget):
         self.clause_chip.hide()
         self.count_label = QLabel()
         set_role(self.count_label, "muted")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.count_label.setMinimumWidth(  # as wide as its widest wording: the filters do not move with the count
+            self.count_label.fontMetrics().horizontalAdvance(tr("筛选出 {0} 条（共 {1} 条）").format(99999, 99999)))
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 6)
         bar.setSpacing(6)
@@ -312,7 +315,9 @@ class LedgerPage(QWidget):
     def _widen_list(combo: QComboBox) -> None:
         """The open list as wide as its longest entry, the box itself staying as it is."""
         view = combo.view()
-        view.setMinimumWidth(max((view.sizeHintForColumn(0) if combo.count() else 0) + 32, combo.width()))
+        metrics = view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+        view.setMinimumWidth(widest + 40)
 
     def _fill_unit_filter(self) -> None:
         chosen = self.unit_filter.currentData()
