@@ -315,10 +315,10 @@ def test_tied_clauses_in_the_chart_follow_the_draft(window):
     refs = [bar.label.split(" ")[0] for bar in bars]
     counts = [bar.values[0] for bar in bars]
     assert counts == sorted(counts, reverse=True)
-    for (ref_a, count_a), (ref_b, count_b) in zip(zip(refs, counts), zip(refs[1:], counts[1:])):
-        if count_a == count_b:
-            assert positions[ref_a] < positions[ref_b], (ref_a, ref_b)
-    assert refs.index("三（三）") < refs.index("三（七）") if {"三（三）", "三（七）"} <= set(refs) else True
+    ties = [(a, b) for (a, count_a), (b, count_b) in zip(zip(refs, counts), zip(refs[1:], counts[1:]))
+            if count_a == count_b]
+    assert len(ties) >= 5  # the demo has many clauses with as many comments
+    assert all(positions[a] < positions[b] for a, b in ties), ties
 
 
 def test_one_round_label_everywhere(window):
@@ -547,3 +547,23 @@ def test_a_recent_file_that_cannot_be_read_shows_no_counts(tmp_path):
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     assert project_summary(broken) is None
     assert project_summary(tmp_path / "不存在.yjt") is None
+
+
+def test_history_of_files_from_before_shows_one_row_per_save(window, demo_file):
+    """Older files kept a row per field; the fields of one save are still shown as one action."""
+    project = window.project
+    at = "2023-04-27T10:00:00"
+    with project.transaction():
+        project.db["history"].insert_all([
+            {"comment_id": 2, "field": "disposition", "old_value": "pending", "new_value": "adopted", "who": "李",
+             "at": at},
+            {"comment_id": 2, "field": "handler", "old_value": "", "new_value": "李", "who": "李", "at": at},
+            {"comment_id": 2, "field": "decided_on", "old_value": None, "new_value": "2023-04-27", "who": "李",
+             "at": at}])
+    ledger = window.ledger
+    assert ledger.select_comment(3) and ledger.select_comment(2)
+    history = ledger.panel.history
+    assert history.topLevelItemCount() == 1
+    assert history.topLevelItem(0).text(1).splitlines() == ["处理：待处理 → 采纳", "经办人：— → 李",
+                                                            "处理日期：— → 2023-04-27"]
+    assert [h.field for h in project.history(2)] == ["disposition", "handler", "decided_on"]
