@@ -289,8 +289,8 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             group.addAction(action)
             self.page_actions[name] = action
-        self.project_actions = [self.restore_action, self.save_copy_action, self.close_action, self.find_action, self.save_next_action,
-                                self.next_action, self.previous_action, self.enter_action,
+        self.project_actions = [self.restore_action, self.save_copy_action, self.close_action, self.find_action,
+                                self.save_next_action, self.next_action, self.previous_action, self.enter_action,
                                 self.edit_comment_action, self.delete_comment_action, *self.disposition_actions,
                                 *self.page_actions.values()]
         self.edit_actions = [self.restore_action, self.save_next_action, self.enter_action,
@@ -602,7 +602,7 @@ class MainWindow(QMainWindow):
             target, _ = QFileDialog.getSaveFileName(self, tr("另存副本"), str(suggestion), tr("意见通项目 (*.yjt)"))
             if not target:
                 return False
-        target = Path(target if str(target).endswith(".yjt") else f"{target}.yjt")
+        target = Path(target if str(target).lower().endswith(".yjt") else f"{target}.yjt")
         if not self.ledger.leave_comment():
             return False
         try:
