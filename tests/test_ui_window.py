@@ -219,8 +219,15 @@ def test_an_exact_sender_needs_no_confirmation(window, qtbot):
     entry = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
                                find_units=project.find_units, parent=window)
     qtbot.addWidget(entry)
-    entry.ask_unit_confirmation("市财政局", "市财政局")
+    unit = next(u for u in project.units() if u.name == "市财政局")
+    entry.ask_unit_confirmation("市财政局", unit)
     assert entry.unit_confirmed and not entry.unit_cue.isVisibleTo(entry)
+    entry.ask_unit_confirmation("财政局", unit)  # a part of the name is not the name
+    assert not entry.unit_confirmed
+    entry.ask_unit_confirmation("汉中市财政局", type(unit)(**{**unit.__dict__, "aliases": ["汉中市财政局"]}))
+    assert entry.unit_confirmed  # a registered alias is as good as the name
+    entry.ask_unit_confirmation("某某协会", None)
+    assert not entry.unit_confirmed and "没有这个单位" in entry.unit_cue.text()
 
 
 def test_ctrl_z_after_ctrl_enter_undoes_the_save_from_a_text_field(window, demo_file, qtbot):

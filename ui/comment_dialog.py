@@ -360,17 +360,18 @@ class CommentEntryDialog(QDialog):
             found = self.find_units(split.unit_name_guess)
             if found:
                 self.unit.set_unit(found[0].id)
-            self.ask_unit_confirmation(split.unit_name_guess, found[0].name if found else None)
+            self.ask_unit_confirmation(split.unit_name_guess, found[0] if found else None)
         self.no_comments_letter = split.no_comments and not comments
         for item in comments:
             self.add_row(item["clause_ref"], item["body"], item.get("quoted_text", ""),
                          item.get("proposed_wording", ""))
 
-    def ask_unit_confirmation(self, sender: str, unit_name: str | None) -> None:
-        """A letter signed ``sender``: unless that is a unit's exact name, the unit waits for the user's word."""
-        if unit_name is not None and sender.strip() == unit_name:
+    def ask_unit_confirmation(self, sender: str, unit: Unit | None) -> None:
+        """A letter signed ``sender``: unless that is the unit's exact name (or alias), it waits for the user's word."""
+        if unit is not None and sender.strip() in (unit.name, *unit.aliases):
             self.confirm_unit()
             return
+        unit_name = unit.name if unit is not None else None
         self.unit_confirmed = False
         self.unit_cue.setText(tr("来函落款为“{0}”，与单位名录中的“{1}”不完全一致，请核对单位后点“确认单位”。").format(
             sender, unit_name) if unit_name else tr("来函落款为“{0}”，单位名录中没有这个单位，请选择单位。").format(sender))
