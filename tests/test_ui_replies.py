@@ -63,7 +63,8 @@ def test_files_dropped_onto_the_ledger_go_through_the_reader(opened, qtbot, tmp_
 
     from ui.comment_dialog import CommentEntryDialog
 
-    monkeypatch.setattr(CommentEntryDialog, "exec", lambda self: (self.accept(), self.result())[1])
+    # the letter is signed with a county prefix: the drafter confirms the unit it was matched to
+    monkeypatch.setattr(CommentEntryDialog, "exec", lambda self: (self.confirm_unit(), self.accept(), self.result())[2])
     revised = replies.revised_docx(tmp_path / "方案（修订）.docx", author="Administrator", comment_author="微软用户")
     no_comments = replies.letter_docx(tmp_path / "宣传部复函.docx", replies.NO_COMMENT_LETTER)
     page = opened.ledger

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -14,7 +14,7 @@ from feedback.ledger import Comment, Round, Unit
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
 from ui.style import set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons
+from ui.widgets import DateBox, dialog_buttons, fit_to_screen
 
 
 def letters_module():
@@ -87,11 +87,7 @@ class UnitPicker(QComboBox):
 
 
 def _date_edit(value: date | None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(value) if value else QDate.currentDate())
-    return edit
+    return DateBox(value)
 
 
 def _text_box(lines: int) -> QPlainTextEdit:
@@ -132,7 +128,7 @@ class CommentEditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        fit_to_screen(self, 620, 520)
 
     def changed_fields(self) -> dict:
         """The fields that differ from the comment, ready for ``EditComment``."""
@@ -155,9 +151,12 @@ class LetterSplitDialog(QDialog):
         self.draft = draft
         self.split = None
         self.letter = QPlainTextEdit()
-        self.letter.setPlaceholderText(tr("把单位的反馈意见函全文粘贴到这里，然后点“拆分”。"))
-        split_button = QPushButton(tr("拆分"))
-        split_button.clicked.connect(self.run_split)
+        self.letter.setPlaceholderText(tr("把单位的反馈意见函全文粘贴到这里，随即拆分为逐条意见。"))
+        self._split_timer = QTimer(self)  # split as soon as the letter is pasted, and again after edits
+        self._split_timer.setSingleShot(True)
+        self._split_timer.setInterval(200)
+        self._split_timer.timeout.connect(self.run_split)
+        self.letter.textChanged.connect(self._split_timer.start)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.warnings = QLabel()
@@ -176,10 +175,7 @@ class LetterSplitDialog(QDialog):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.letter)
-        row = QHBoxLayout()
-        row.addWidget(self.summary, 1)
-        row.addWidget(split_button)
-        top_layout.addLayout(row)
+        top_layout.addWidget(self.summary)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -192,10 +188,16 @@ class LetterSplitDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         layout.addWidget(buttons)
-        self.resize(860, 640)
+        fit_to_screen(self, 860, 640)
 
     def run_split(self) -> None:
+        self._split_timer.stop()
         letters = letters_module()
+        if not self.letter.toPlainText().strip():
+            self.split = None
+            self.summary.setText("")
+            self.table.setRowCount(0)
+            return
         self.split = letters.split_letter(self.letter.toPlainText(), self.draft)
         split = self.split
         unit = split.unit_name_guess or tr("（未能识别）")
@@ -228,8 +230,8 @@ class CommentEntryDialog(QDialog):
     """Enter one unit's comments for a round: type them one by one, or paste its letter."""
 
     def __init__(self, rounds: list[Round], units: list[Unit], draft: Draft, *, round_number: int | None = None,
-                 unit_id: int | None = None, find_units=None, replies=None, localities=(), draft_for=None,
-                 parent=None):
+                 unit_id: int | None = None, clause_ref: str | None = None, find_units=None, replies=None,
+                 localities=(), draft_for=None, parent=None):
         """``replies`` (every round's recipients) let the round follow the unit it was sent to;
         ``draft_for(round number)`` gives the draft a round was on, so clauses are that draft's."""
         super().__init__(parent)
@@ -241,9 +243,11 @@ class CommentEntryDialog(QDialog):
         self.localities = tuple(localities)
         self.draft_for = draft_for
         self.no_comments_letter = False
+        self.unit_confirmed = True
+        self.change = None  # what taking the entries changed, once accepted
         self.round = QComboBox()
         for rnd in rounds:
-            self.round.addItem(tr(rnd.title), rnd.number)
+            self.round.addItem(rnd.label, rnd.number)
         if round_number is not None:
             self.round.setCurrentIndex(max(0, self.round.findData(round_number)))
         elif len(rounds) == 1:
@@ -252,9 +256,10 @@ class CommentEntryDialog(QDialog):
             self.round.setCurrentIndex(-1)  # the round follows the unit: never the newest by default
         self.unit = UnitPicker(units)
         self.unit.set_unit(unit_id)
-        if unit_id is None:
+        if unit_id is None:  # no unit is assumed: the first of the registry is not who wrote
             self.unit.setCurrentIndex(-1)
-        self.cue = QLabel()
+            self.unit.lineEdit().setPlaceholderText(tr("选择或输入提出意见的单位"))
+        self.cue = QLabel()  # what is still to choose (unit, round) and what reading a letter found
         set_role(self.cue, "cue")
         self.cue.setWordWrap(True)
         self.cue.hide()
@@ -262,6 +267,8 @@ class CommentEntryDialog(QDialog):
         self.source = QLineEdit(tr("书面反馈"))
 
         self.clause = ClausePicker(draft.clauses)
+        if clause_ref:
+            self.clause.set_ref(clause_ref)
         self.body = _text_box(4)
         self.quoted = QLineEdit()
         self.quoted.setPlaceholderText(tr("意见针对的原文词句（可不填）"))
@@ -277,9 +284,21 @@ class CommentEntryDialog(QDialog):
         self.file_button.setToolTip(tr("Word、WPS、PDF、文本格式的来函，退回的修订稿，Word 反馈表"))
         self.file_button.clicked.connect(self.choose_file)
 
+        self.unit_cue = QLabel()  # a sender read from a letter that is not exactly a registered unit
+        set_role(self.unit_cue, "cue")
+        self.unit_cue.setWordWrap(True)
+        self.unit_cue.hide()
+        self.unit_confirm = QPushButton(tr("确认单位"))
+        self.unit_confirm.clicked.connect(self.confirm_unit)
+        self.unit_confirm.hide()
+        self.unit.activated.connect(lambda *_: self.confirm_unit())
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.unit, 1)
+        unit_row.addWidget(self.unit_confirm)
         head = QFormLayout()
         head.addRow(tr("轮次"), self.round)
-        head.addRow(tr("单位"), self.unit)
+        head.addRow(tr("单位"), unit_row)
+        head.addRow("", self.unit_cue)
         head.addRow(self.cue)
         dates = QHBoxLayout()
         dates.addWidget(self.received)
@@ -320,7 +339,7 @@ class CommentEntryDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(list_row)
         layout.addWidget(self.buttons)
-        self.resize(760, 720)
+        fit_to_screen(self, 760, 640)
         self._update_count()
         self.unit.currentIndexChanged.connect(self._unit_changed)
         self.round.currentIndexChanged.connect(self._round_changed)
@@ -435,7 +454,8 @@ class CommentEntryDialog(QDialog):
         """Use a split letter: its unit when the registry says so for certain, its date, its comments.
 
         A sender matching no unit (or only loosely) leaves the unit box empty with a cue: the
-        drafter chooses; the unit already in the box is not kept silently.
+        drafter chooses; the unit already in the box is not kept silently. A sender that is not
+        exactly a unit's name or alias waits for the drafter's confirmation.
         """
         from feedback.matching import UnitIndex
 
@@ -445,6 +465,7 @@ class CommentEntryDialog(QDialog):
             if match.status in ("exact", "alias", "equivalent", "place"):
                 self._sender_note = ""
                 self.unit.set_unit(match.unit_id)
+                self.ask_unit_confirmation(guess, next(u for u in self.units if u.id == match.unit_id))
             else:
                 self.unit.setCurrentIndex(-1)
                 self.unit.setEditText("")
@@ -460,15 +481,43 @@ class CommentEntryDialog(QDialog):
             self.add_row(item["clause_ref"], item["body"], item.get("quoted_text", ""),
                          item.get("proposed_wording", ""), item.get("note", ""))
 
+    def ask_unit_confirmation(self, sender: str, unit: Unit | None) -> None:
+        """A letter signed ``sender``: unless that is the unit's exact name (or alias), it waits for the user's word."""
+        if unit is not None and sender.strip() in (unit.name, *unit.aliases):
+            self.confirm_unit()
+            return
+        unit_name = unit.name if unit is not None else None
+        self.unit_confirmed = False
+        self.unit_cue.setText(tr("来函落款为“{0}”，与单位名录中的“{1}”不完全一致，请核对单位后点“确认单位”。").format(
+            sender, unit_name) if unit_name else tr("来函落款为“{0}”，单位名录中没有这个单位，请选择单位。").format(sender))
+        self.unit_cue.show()
+        self.unit_confirm.show()
+        self.unit.setProperty("missing", "true")
+        self.unit.style().unpolish(self.unit)
+        self.unit.style().polish(self.unit)
+
+    def confirm_unit(self) -> None:
+        self.unit_confirmed = True
+        self.unit_cue.hide()
+        self.unit_confirm.hide()
+        self.unit.setProperty("missing", "false")
+        self.unit.style().unpolish(self.unit)
+        self.unit.style().polish(self.unit)
+
     def accept(self) -> None:
-        self.add_current()
-        if (self.table.rowCount() or self.no_comments_letter) and (
-                self.unit.unit_id() is None or self.round.currentData() is None):
-            self._round_changed()
+        typed = self.table.rowCount() or self.body.toPlainText().strip() or self.no_comments_letter
+        if typed and (self.unit.unit_id() is None or self.round.currentData() is None):
+            self._round_changed()  # the cue lists what is still to choose
             missing = tr("单位") if self.unit.unit_id() is None else tr("轮次")
             self.cue.setText(tr("请先选择{0}。").format(missing) + ("\n" + self.cue.text() if self.cue.text() else ""))
             self.cue.show()
-            return  # nothing is filed under a unit or round nobody chose
+            (self.unit if self.unit.unit_id() is None else self.round).setFocus()
+            return  # nothing is filed under a unit or round nobody chose, and nothing typed is lost
+        if not self.unit_confirmed:  # a sender read from a letter, not yet confirmed
+            self.unit_cue.show()
+            self.unit.setFocus()
+            return
+        self.add_current()
         super().accept()
 
     def items(self) -> list[dict]:
@@ -493,25 +542,27 @@ class CommentEntryDialog(QDialog):
 
 
 def entry_dialog(project, *, round_number: int | None = None, unit_id: int | None = None,
-                 parent=None) -> CommentEntryDialog:
+                 clause_ref: str | None = None, parent=None) -> CommentEntryDialog:
     """The entry dialog on ``project``: the round follows the unit, clauses are the round's draft."""
     draft = project.draft_for_round(round_number) if round_number is not None else project.draft()
     return CommentEntryDialog(project.rounds(), project.units(), draft, round_number=round_number, unit_id=unit_id,
-                              find_units=project.find_units, replies=project.replies(),
+                              clause_ref=clause_ref, find_units=project.find_units, replies=project.replies(),
                               localities=project.localities(), draft_for=project.draft_for_round, parent=parent)
 
 
 def file_entry(window, dialog: CommentEntryDialog) -> None:
-    """Log what an accepted entry dialog holds: its comments (``AddComments``) or a 无意见 (``RecordReply``)."""
+    """Log what an accepted entry dialog holds as one action: its comments (``AddComments``) or a 无意见
+    (``RecordReply``); ``dialog.change`` tells what changed."""
     from feedback.commands import AddComments, RecordReply
     from feedback.vocabulary import ReplyState
 
     items = dialog.items()
     if items:
-        window.bridge.run(AddComments(window.project, items))
+        dialog.change = window.bridge.run(AddComments(window.project, items))
     elif dialog.no_comments_letter and dialog.unit.unit_id() is not None:
-        window.bridge.run(RecordReply(window.project, dialog.round.currentData(), dialog.unit.unit_id(),
-                                      ReplyState.NO_COMMENTS, replied_on=dialog.received.date().toPython()))
+        dialog.change = window.bridge.run(RecordReply(window.project, dialog.round.currentData(), dialog.unit.unit_id(),
+                                                      ReplyState.NO_COMMENTS,
+                                                      replied_on=dialog.received.date().toPython()))
 
 
 def reply_rows(letter) -> list[dict]:
@@ -586,3 +637,17 @@ def import_comment_table(window, path, mapping: dict[str, str], round_number: in
         intake.file, len(intake.items), decided, round_number)
     window.interaction.inform("\n".join([text, *intake.notes]))
     return True
+
+
+def open_entry(window, parent, *, round_number: int | None = None, unit_id: int | None = None,
+               clause_ref: str | None = None) -> CommentEntryDialog | None:
+    """Open 录入意见 over ``parent`` (not blocking); what it takes goes into the project as one action."""
+    if not window.project.rounds():
+        window.interaction.inform(tr("请先在“征求轮次”中建立一轮征求意见。"))
+        return None
+    dialog = entry_dialog(window.project, round_number=round_number, unit_id=unit_id, clause_ref=clause_ref,
+                          parent=parent)
+    dialog.accepted.connect(lambda: file_entry(window, dialog))
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog

@@ -40,10 +40,10 @@ class Column:
 
 
 COLUMNS = (
-    Column("id", "序号", ("c.id",), 52),
-    Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 132),
+    Column("id", "序号", ("c.id",), 48),
+    Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 124),
     Column("clause", "条款", (_CLAUSE_POSITION,), 86),
-    Column("disposition", "处理", (_DISPOSITION_ORDER,), 100),
+    Column("disposition", "处理", (_DISPOSITION_ORDER,), 92),
     Column("body", "意见内容", ("c.body",), 360),
     Column("reason", "理由或说明", ("c.reason",), 220),
     Column("category", "类别", (_CATEGORY_POSITION,), 76),
