@@ -1,7 +1,7 @@
 """Reading a draft file into ``SourceBlock``s, the input of ``feedback.outline``.
 
 Word documents (.docx; .doc and .wps through LibreOffice when it is installed), plain
-text files and PDFs with a text layer (through pypdf) are read. A paragraph's block starts with the number the reader
+text files and PDFs with a text layer (through pdfminer.six) are read. A paragraph's block starts with the number the reader
 sees, also when Word's automatic numbering draws it (see ``exports.docx_numbering``).
 
 Every failure is a ``DraftFileError`` whose message is one line of Chinese naming the
@@ -459,27 +459,53 @@ def read_pdf_blocks(path) -> list[SourceBlock]:
 
 
 def _read_pdf(path: Path, name: str) -> list[SourceBlock]:
-    """The printed lines of a PDF with a text layer; ``feedback.pdf_text`` rejoins them later."""
+    """The printed lines of a PDF with a text layer, top to bottom, page after page; an indented
+    line keeps a leading full-width space. ``feedback.pdf_text`` rejoins them later."""
     # Imported here: only PDF drafts need it.
-    import pypdf
-    from pypdf.errors import PdfReadError
+    from pdfminer.high_level import extract_pages
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
 
     _checked_size(path, name)
+    lines: list[str] = []
+    pages = 0
     try:
-        reader = pypdf.PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _fail(name, f"PDF 文件已加密（有密码保护），{_ORIGINAL}")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DraftFileError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+        for page in extract_pages(str(path)):
+            pages += 1
+            lines += _printed_lines(page)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise _fail(name, f"PDF 文件已加密（有密码保护），{_ORIGINAL}") from exc
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, ZeroDivisionError) as exc:
         raise _fail(name, f"PDF 文件已损坏，无法读取其中的文字；{_ORIGINAL}") from exc
-    lines = [line for page in pages for line in page.splitlines() if line.strip()]
     if sum(len(line.strip()) for line in lines) < 20:
         raise _fail(name, f"PDF 中没有可提取的文字（可能是扫描件），{_ORIGINAL}")
     return SourceBlocks((SourceBlock(text=line) for line in lines),
-                        [f"草案取自 PDF（{len(pages)}页），断行和页码已自动处理，请核对条款结构"], printed=True)
+                        [f"草案取自 PDF（{pages}页），断行和页码已自动处理，请核对条款结构"], printed=True)
+
+
+def _printed_lines(page) -> list[str]:
+    """The text lines of one PDF page in reading order, indented ones marked by a leading 　."""
+    from pdfminer.layout import LTTextLine
+
+    found = []
+
+    def walk(item) -> None:
+        if isinstance(item, LTTextLine):
+            text = item.get_text().strip()
+            if text:
+                found.append((item.y0, item.x0, item.height, text))
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+
+    walk(page)
+    if not found:
+        return []
+    left = min(x for _, x, _, _ in found)
+    found.sort(key=lambda line: (-round(line[0]), line[1]))
+    return [("\u3000" if x - left >= 1.5 * height else "") + text for _, x, height, text in found]
 
 
 def _read_text(path: Path, name: str) -> list[SourceBlock]:

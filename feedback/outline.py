@@ -476,8 +476,8 @@ def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: boo
             token.family, token.text = None, original  # numbers inside a box are its text
     _accept_unpunctuated_numbers(tokens, warnings)
     _repair_broken(tokens, warnings)
-    title, first = _take_title(tokens)
-    nodes, preamble = _build_tree(tokens[first:], regulation, warnings)
+    title, start, first = _take_title(tokens)
+    nodes, preamble = _build_tree(tokens[:start] + tokens[first:], regulation, warnings)
     clauses = _finish(nodes, preamble, regulation, warnings)
     warnings.extend(ParseWarning(doubt) for doubt in doubts(clauses))
     if gaps := sum(1 for w in warnings if "编号不连续" in w.message):
@@ -523,20 +523,36 @@ def _accept_unpunctuated_numbers(tokens: list[_Token], warnings: list[ParseWarni
                 token.family, token.text = None, f"{token.number}{token.text}"
 
 
-def _take_title(tokens: list[_Token]) -> tuple[str, int]:
-    """The title is the first short unnumbered paragraph, with what continues it.
+_TITLE_WORD_RE = re.compile(r"方案|计划|规划|办法|规定|条例|细则|意见|通知|决定|纲要|措施|规则|指引|指南|标准|征求意见稿"
+                            r"|预案|规范|导则|要点|制度|章程|守则|规程|清单")
 
+
+def _take_title(tokens: list[_Token]) -> tuple[str, int, int]:
+    """The title is the first short unnumbered paragraph, with what continues it: (title, its start, after it).
+
+    Of the short lines before the first numbered one, the first that names a kind of document is preferred,
+    so the menu of a saved web page (``登录``, ``退出``) is not taken for the title; those lines stay in the text.
     A Word heading is the title only when no other paragraph has its level.
     """
-    if not tokens or len(tokens[0].text) > _TITLE_MAX or "。" in tokens[0].text:
-        return "", 0
-    head = tokens[0]
+    start = 0
+    while start < len(tokens) and tokens[start].family is None and start < 30:
+        text = tokens[start].text
+        if len(text) <= _TITLE_MAX and "。" not in text and _TITLE_WORD_RE.search(text):
+            break
+        start += 1
+    else:
+        start = 0
+    if start and tokens[start].text[:1] in "（(":
+        start -= 1  # （征求意见稿） under the title names the kind; the title is the line above
+    if not tokens or len(tokens[start].text) > _TITLE_MAX or "。" in tokens[start].text:
+        return "", 0, 0
+    head = tokens[start]
     if head.family == "heading":
-        if any(t.level == head.level for t in tokens[1:]):
-            return "", 0
+        if any(t.level == head.level for t in tokens[start + 1:]):
+            return "", 0, 0
     elif head.family is not None:
-        return "", 0
-    title, index = head.text, 1
+        return "", 0, 0
+    title, index = head.text, start + 1
     while index < len(tokens) and tokens[index].family is None:
         text = tokens[index].text
         if len(text) <= 20 and "。" not in text and (text[0] in "（(" or "征求意见稿" in text or "年" in text):
@@ -544,7 +560,7 @@ def _take_title(tokens: list[_Token]) -> tuple[str, int]:
             index += 1
         else:
             break
-    return title, index
+    return title, start, index
 
 
 def _table_text(rows: list[list[str]]) -> str:

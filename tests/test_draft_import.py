@@ -175,7 +175,7 @@ def test_regulation_posted_as_pdf_reads_as_its_tree(tmp_path):
 
 
 def test_pdf_without_text_is_refused_with_a_reason(tmp_path):
-    import pypdf
+    import pypdf  # a test dependency: writes the test file
 
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -213,7 +213,7 @@ def test_outline_cli_on_a_draft_of_another_shape(tmp_path):
 
 
 def test_encrypted_or_broken_pdf_is_refused_with_a_reason(tmp_path):
-    import pypdf
+    import pypdf  # a test dependency: writes the test file
 
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=595, height=842)
