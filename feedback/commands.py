@@ -503,3 +503,56 @@ class AddRound(Command):
             if self.new_units is not None:
                 self.new_units.undo()
         return change
+
+
+class EditRound(Command):
+    """Correct a round's method, dates or note, or the units it was sent to; undo puts back the earlier ones.
+
+    The dates drive the 逾期 counts, so a deadline before the day the round was sent is refused.
+    Units that already answered stay recipients (``Project.set_recipients``).
+    """
+
+    _FIELDS = ("method", "sent_on", "deadline", "note")
+
+    def __init__(self, project: "Project", number: int, *, recipients: Sequence[int] | None = None, **fields: Any):
+        unknown = set(fields) - set(self._FIELDS)
+        if unknown:
+            raise LedgerError(f"未知的轮次字段：{'、'.join(sorted(unknown))}")
+        self.project, self.number = project, number
+        self.fields = fields
+        self.recipients = None if recipients is None else sorted(set(recipients))
+        self._before: tuple[dict[str, Any], list[int]] | None = None
+        self.text = f"修改第{number}轮"
+
+    def _current(self) -> tuple[dict[str, Any], list[int]]:
+        found = next((r for r in self.project.rounds() if r.number == self.number), None)
+        if found is None:
+            raise LedgerError(f"没有第{self.number}轮征求意见。")
+        values = {key: getattr(found, key) for key in self._FIELDS}
+        return values, sorted(r.unit_id for r in self.project.replies(self.number))
+
+    def check(self, interaction: Interaction) -> bool:
+        values, recipients = self._current()
+        wanted = values | self.fields
+        if wanted["sent_on"] and wanted["deadline"] and wanted["deadline"] < wanted["sent_on"]:
+            interaction.inform("反馈截止日期不能早于发出日期。")
+            return False
+        return wanted != values or (self.recipients is not None and self.recipients != recipients)
+
+    def _write(self, fields: dict[str, Any], recipients: Sequence[int] | None) -> Change:
+        with self.project.transaction():
+            if fields:
+                self.project.update_round(self.number, **fields)
+            if recipients is not None:
+                self.project.set_recipients(self.number, recipients)
+        return Change("rounds", (self.number,), f"已修改第{self.number}轮")
+
+    def do(self) -> Change:
+        if self._before is None:
+            self._before = self._current()
+        return self._write(self.fields, self.recipients)
+
+    def undo(self) -> Change:
+        values, recipients = self._before
+        change = self._write({k: values[k] for k in self.fields}, recipients if self.recipients is not None else None)
+        return Change(change.what, change.ids, f"已撤销：{self.text}")

@@ -781,9 +781,11 @@ class Project:
             search.index_comment(self.db.conn, comment.id, row)
         return Change("comments", (comment.id,), "已恢复意见")
 
-    def history(self, comment_id: int) -> list[HistoryEntry]:
+    def history(self, comment_id: int | None = None) -> list[HistoryEntry]:
+        """The changes of one comment, or of every comment, oldest first."""
+        where, params = ("WHERE comment_id = ?", [comment_id]) if comment_id is not None else ("", [])
         return [HistoryEntry(r["comment_id"], r["field"], r["old_value"], r["new_value"], r["who"], r["at"])
-                for r in self.db.query("SELECT * FROM history WHERE comment_id = ? ORDER BY id", [comment_id])]
+                for r in self.db.query(f"SELECT * FROM history {where} ORDER BY id", params)]
 
     def count_comments(self, **filters) -> int:
         where, params = self._filter_sql(**filters)

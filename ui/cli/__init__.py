@@ -24,6 +24,7 @@ MODULES = {
     "ui.cli.documents": ("explain", "letter", "table"),
     "ui.cli.sheets": ("forms", "collect", "ledger", "import-public"),
     "ui.cli.versions": ("revise", "compare", "matches"),
+    "ui.cli.consultation": ("plan", "round", "comment", "decide", "history"),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
 
@@ -31,7 +32,9 @@ __all__ = ["CommandError", "COMMAND_MODULES", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
+    from ui.cli.parsing import ArgumentParser
+
+    parser = ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for module in MODULES:
         importlib.import_module(module).add_parsers(commands)
