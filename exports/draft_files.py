@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 
 from exports.docx_numbering import ListNumbering, W_VAL, is_on
 from feedback.draft import Draft, SourceBlock
+from feedback.errors import UserError
 from feedback.outline import parse_blocks
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -83,7 +84,7 @@ _HIDDEN_CONTAINERS = frozenset({
 _UNLIKELY_CHAR_RE = re.compile(r"[\x00-\x08\x0e-\x19\x1b\x7f\ue000-\uf8ff]")
 
 
-class DraftFileError(Exception):
+class DraftFileError(UserError):
     """A draft file that cannot be read.
 
     The message is one line of Chinese naming the file and the reason, e.g.

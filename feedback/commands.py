@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
+from feedback.errors import Cancelled, UserError
 from feedback.ledger import Change, Comment, LedgerError, check_disposition
 from feedback.vocabulary import Disposition, ReplyState
 
@@ -111,13 +112,19 @@ class Command:
 
 
 def execute(command: Command, interaction: Interaction) -> Change | None:
-    """Check and do ``command``; a refusal is told through ``interaction`` and gives None."""
+    """Check and do ``command``: the one way every action is run (window, command line, tests).
+
+    A refusal (any ``UserError``: the ledger's, the project file's, a file's) is
+    told through ``interaction`` and gives None, as does the user's cancelling.
+    """
     try:
         if not command.check(interaction):
             return None
         return command.do()
-    except LedgerError as error:
+    except UserError as error:
         interaction.inform(str(error))
+        return None
+    except Cancelled:
         return None
 
 
@@ -556,3 +563,54 @@ class EditRound(Command):
         values, recipients = self._before
         change = self._write({k: values[k] for k in self.fields}, recipients if self.recipients is not None else None)
         return Change(change.what, change.ids, f"已撤销：{self.text}")
+
+
+class Recorder(Protocol):
+    """The rows a long action changes, recorded while it runs (``storage.journal.Journal``)."""
+
+    text: str
+
+    def __enter__(self) -> "Recorder": ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def change(self, message: str = "") -> Change:
+        """What the recorded rows are."""
+
+    def undo(self, project: "Project") -> Change:
+        """Put the rows back as they were before."""
+
+    def redo(self, project: "Project") -> Change:
+        """Write the same rows again."""
+
+
+class RecordedAction(Command):
+    """A long action — collecting forms, importing public comments — undone row by row.
+
+    ``action(project)`` does the work and returns its result (kept in ``result``);
+    ``recorder(project)`` records the rows it changes. The first ``do`` may run on
+    another handle of the same file (``run_on``, in a background job); undo then
+    takes exactly those rows away and redo puts the same rows back, ids included.
+    """
+
+    def __init__(self, project: "Project", text: str, action, recorder):
+        self.project, self.text, self.action, self.recorder = project, text, action, recorder
+        self.record: Recorder | None = None
+        self.result: Any = None
+
+    def run_on(self, project: "Project") -> Change:
+        """The first ``do``, on ``project`` (this command's project or another handle of its file)."""
+        record = self.recorder(project)
+        with record:
+            self.result = self.action(project)
+        record.text = self.text
+        self.record = record
+        return record.change(self.text)
+
+    def do(self) -> Change:
+        if self.record is None:
+            return self.run_on(self.project)
+        return self.record.redo(self.project)
+
+    def undo(self) -> Change:
+        return self.record.undo(self.project)

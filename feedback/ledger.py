@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from feedback.errors import UserError
 from feedback.vocabulary import Disposition, ReplyState, RoundMethod
 
 
-class LedgerError(ValueError):
+class LedgerError(UserError, ValueError):
     """A user action the ledger refuses; the message is one Chinese sentence."""
 
 
@@ -26,6 +27,7 @@ class Change:
     what: str
     ids: tuple[int, ...] = ()
     message: str = ""
+    also: tuple[str, ...] = ()  # other kinds of records the same action touched (an import: units, replies…)
 
 
 @dataclass

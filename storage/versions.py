@@ -35,6 +35,7 @@ from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, Revi
                                char_diff, check_consistency, clause_reading, comments_behind, group_similarity,
                                match_clauses, relation_for)
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, RoundMethod
+from storage import search
 
 Progress = Callable[[float, str], None]
 
@@ -78,6 +79,9 @@ def _setting(project, key: str) -> dict:
 
 
 def _put_setting(project, key: str, value: dict) -> None:
+    if not value:  # nothing kept is no row, as before anything was
+        project.db.execute("DELETE FROM settings WHERE key = ?", [key])
+        return
     project.db["settings"].insert({"key": key, "value": json.dumps(value, ensure_ascii=False)},
                                   pk="key", replace=True)
 
@@ -833,6 +837,75 @@ def version_overview(project) -> list[VersionInfo]:
             for v in project.versions()]
 
 
+# -- taking the newest version away again ------------------------------------------------------
+
+def _pair_keys(notes: dict, number: int) -> list[str]:
+    return [key for key in notes if number in {int(n) for n in key.split("→") if n.isdigit()}]
+
+
+def version_record(project, number: int) -> dict:
+    """Everything removing version ``number`` takes away, for ``reinstate_version`` to put back."""
+    _check_version(project, number)
+    version = next(project.db.query("SELECT * FROM versions WHERE number = ?", [number]))
+    notes = _setting(project, _CHANGE_NOTES)
+    return {
+        "version": version,
+        "clauses": list(project.db.query("SELECT * FROM clauses WHERE version_id = ? ORDER BY id", [version["id"]])),
+        "matches": list(project.db.query(f"SELECT * FROM {_MATCHES} WHERE from_version = ? OR to_version = ? "
+                                         "ORDER BY id", [number, number])),
+        "date": _setting(project, _VERSION_DATES).get(str(number)),
+        "change_notes": {key: notes[key] for key in _pair_keys(notes, number)},
+    }
+
+
+def remove_version(project, number: int) -> Change:
+    """Remove the newest version (a wrong file imported), while no round consulted on it.
+
+    Its clauses, their matches to the version before, its date and notes on changes go with it.
+    """
+    _check_version(project, number)
+    numbers = _version_numbers(project)
+    if number != numbers[-1]:
+        raise LedgerError(f"只能删除最新的一稿，第{number}稿之后还有第{numbers[-1]}稿。")
+    if len(numbers) == 1:
+        raise LedgerError("项目中只有这一稿草案，不能删除。")
+    rounds = [r.number for r in project.rounds() if r.version_number == number]
+    if rounds:
+        raise LedgerError(f"第{rounds[0]}轮征求意见针对的是第{number}稿，不能删除这一稿。")
+    with project.transaction():
+        version_id = project.db.execute("SELECT id FROM versions WHERE number = ?", [number]).fetchone()[0]
+        project.db.execute("DELETE FROM clauses_search WHERE rowid IN (SELECT id FROM clauses WHERE version_id = ?)",
+                           [version_id])
+        project.db.execute("DELETE FROM clauses WHERE version_id = ?", [version_id])
+        project.db.execute(f"DELETE FROM {_MATCHES} WHERE from_version = ? OR to_version = ?", [number, number])
+        project.db.execute("DELETE FROM versions WHERE id = ?", [version_id])
+        _write_version_date(project, number, None)
+        notes = _setting(project, _CHANGE_NOTES)
+        for key in _pair_keys(notes, number):
+            del notes[key]
+        _put_setting(project, _CHANGE_NOTES, notes)
+    return Change("versions", (number,), f"已删除第{number}稿")
+
+
+def reinstate_version(project, record: dict) -> Change:
+    """Put back a removed version with the same rows (ids included), so later commands still find them."""
+    number = record["version"]["number"]
+    if number in _version_numbers(project):
+        raise LedgerError(f"项目中已有第{number}稿。")
+    with project.transaction():
+        project.db["versions"].insert(record["version"])
+        project.db["clauses"].insert_all(record["clauses"])
+        search.index_clauses(project.db.conn, ({"id": c["id"], "heading": c["heading"], "text": c["text"]}
+                                               for c in record["clauses"]))
+        project.db[_MATCHES].insert_all(record["matches"])
+        if record["date"]:
+            _write_version_date(project, number, date.fromisoformat(record["date"]))
+        notes = _setting(project, _CHANGE_NOTES)
+        notes.update(record["change_notes"])
+        _put_setting(project, _CHANGE_NOTES, notes)
+    return Change("versions", (number,), f"已恢复第{number}稿")
+
+
 # -- what the undoable commands use ------------------------------------------------------------
 
 class ProjectVersions:
@@ -875,3 +948,16 @@ class ProjectVersions:
 
     def set_change_note(self, from_version: int, to_version: int, key: str, note: str) -> Change:
         return set_change_note(self.project, from_version, to_version, key, note)
+
+    def save_revision(self, prepared: PreparedRevision, *, source_file: str = "", note: str = "",
+                      formed_on: date | None = None) -> RevisionResult:
+        return save_revision(self.project, prepared, source_file=source_file, note=note, formed_on=formed_on)
+
+    def version_record(self, number: int) -> dict:
+        return version_record(self.project, number)
+
+    def remove_version(self, number: int) -> Change:
+        return remove_version(self.project, number)
+
+    def reinstate_version(self, record: dict) -> Change:
+        return reinstate_version(self.project, record)

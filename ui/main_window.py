@@ -509,7 +509,9 @@ class MainWindow(QMainWindow):
                 self.interaction.inform(tr("草案已导入，读取时做了以下处理：\n{0}{1}").format(shown, more))
 
         def failed(error):
-            self.interaction.inform(str(error) if type(error).__name__ == "DraftFileError"
+            from feedback.errors import UserError
+
+            self.interaction.inform(str(error) if isinstance(error, UserError)
                                     else tr("无法读取“{0}”：{1}").format(source.name, error))
 
         job = run_job(self, tr("正在读取草案“{0}”…").format(source.name), read, on_done=done, on_error=failed)

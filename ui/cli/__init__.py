@@ -42,18 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_command(args) -> int:
-    from exports.draft_files import DraftFileError
-    from exports.official_format import DocumentError
-    from exports.xlsx_safety import SheetFileError
-    from feedback.ledger import LedgerError
-    from storage.project import ProjectError
+    from feedback.errors import Cancelled, UserError
 
     try:
         return importlib.import_module(COMMAND_MODULES[args.command]).COMMANDS[args.command](args)
-    except (CommandError, DraftFileError, SheetFileError, DocumentError, LedgerError, ProjectError) as error:
+    except UserError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         print("已取消", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into head and the like

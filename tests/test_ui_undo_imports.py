@@ -1,0 +1,59 @@
+"""In the window, imports are on the one undo stack: a wrong revision or a CSV is taken back with 撤销."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from feedback.commands import AddComments  # noqa: E402
+from storage.project import Project  # noqa: E402
+from tests.test_ui_sheets import import_public, write_public_export  # noqa: E402
+from tests.test_ui_versions import imported, revised_docx  # noqa: E402,F401 - the fixture
+
+
+def test_comment_undone_then_public_import_then_redo(window, qtbot, talk, tmp_path, demo_file):
+    """Enter a comment, undo, import public comments, redo: once `UNIQUE constraint failed` and history wiped."""
+    stack = window.bridge.stack
+    ledger = window.ledger
+    rows = ledger.model.rowCount()
+    unit = window.project.units()[0]
+    window.bridge.run(AddComments(window.project, [dict(round_number=1, unit_id=unit.id, clause_ref="总体意见",
+                                                        body="建议细化考核办法。")]))
+    assert ledger.model.rowCount() == rows + 1
+    stack.undo()
+    assert ledger.model.rowCount() == rows
+
+    import_public(window, qtbot, write_public_export(tmp_path / "留言.xlsx", campaign=20))
+    assert ledger.model.rowCount() == rows + 2 and len(window.project.rounds()) == 2
+    assert stack.canUndo() and not stack.canRedo()  # the import replaced what was undone
+    assert stack.undoText() == "导入公众意见“留言.xlsx”"
+
+    stack.undo()
+    assert ledger.model.rowCount() == rows and len(window.project.rounds()) == 1
+    assert window.ledger.round_filter.findData(2) < 0  # the pages heard of the round going too
+    stack.redo()
+    assert ledger.model.rowCount() == rows + 2 and len(window.project.rounds()) == 2
+    assert not any("无法" in m or "UNIQUE" in m for m in talk.messages)
+    with Project.open(demo_file, read_only=True, backup=False) as other:  # written to the file, not only shown
+        assert other.count_comments() == rows + 2
+
+
+def test_a_wrong_revision_is_undone_and_the_newest_version_removed(window, qtbot, talk, revised_docx):
+    stack = window.bridge.stack
+    page = imported(window, qtbot, revised_docx)
+    assert [v.number for v in window.project.versions()] == [1, 2]
+    assert stack.undoText() == "导入修改稿“第二稿.docx”"
+    stack.undo()
+    assert [v.number for v in window.project.versions()] == [1]
+    assert page.versions_table.rowCount() == 1 and not page.remove_button.isEnabled()
+    stack.redo()
+    assert [v.number for v in window.project.versions()] == [1, 2] and page.remove_button.isEnabled()
+
+    page.remove_button.click()
+    assert "删除第2稿吗" in talk.questions[-1]
+    assert [v.number for v in window.project.versions()] == [1]
+    stack.undo()
+    assert [v.number for v in window.project.versions()] == [1, 2] and page.versions_table.rowCount() == 2
