@@ -57,3 +57,28 @@ def test_a_wrong_revision_is_undone_and_the_newest_version_removed(window, qtbot
     assert [v.number for v in window.project.versions()] == [1]
     stack.undo()
     assert [v.number for v in window.project.versions()] == [1, 2] and page.versions_table.rowCount() == 2
+
+
+def test_a_round_is_corrected_in_its_dialog_and_the_overdue_count_follows(window, qtbot):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    window.show_page("units")
+    page = window.page("units")
+    today = date(2023, 4, 27)
+    overdue = window.project.statistics(1, today=today).overdue
+    page.rounds_table.setCurrentCell(0, 0)
+    dialog = page.edit_round()
+    assert dialog.windowTitle() == "修改第1轮" and dialog.note.text() == window.project.rounds()[0].note
+    checked = sum(dialog.recipients.item(i).checkState() == dialog.recipients.item(i).checkState().Checked
+                  for i in range(dialog.recipients.count()))
+    assert checked == len(window.project.replies(1))
+    dialog.deadline.setDate(QDate(2023, 5, 31))  # the deadline was extended: nobody is overdue yet
+    dialog.accept()
+    assert window.project.rounds()[0].deadline == date(2023, 5, 31)
+    assert window.project.statistics(1, today=today).overdue == 0 < overdue
+    assert page.rounds_table.item(0, 4).text() == "2023-05-31"
+    window.bridge.stack.undo()
+    assert window.project.statistics(1, today=today).overdue == overdue
+    assert page.rounds_table.item(0, 4).text() != "2023-05-31"
