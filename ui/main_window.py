@@ -533,7 +533,8 @@ class MainWindow(QMainWindow):
             return
         backup = backups[labels.index(choice)]
         if not self.interaction.confirm(
-                tr("用 {0} 的备份替换当前内容吗？\n当前内容会先另存一份备份，可再恢复。").format(choice)):
+                tr("用 {0} 的备份替换当前内容吗？\n这一步不能撤销，撤销记录将清空；当前内容会先另存一份备份，"
+                   "可再恢复。").format(choice)):
             return
         if not self.close_project():
             return
@@ -543,7 +544,7 @@ class MainWindow(QMainWindow):
             log.exception("restore failed")
             self.interaction.inform(tr("恢复备份失败：{0}").format(error))
         if self.open_project(path):
-            self.show_message(tr("已恢复 {0} 的备份。").format(choice))
+            self.show_message(tr("已恢复 {0} 的备份；此前的撤销记录已清空。").format(choice))
 
     # -- editing helpers ------------------------------------------------------------------------------
 
