@@ -82,3 +82,20 @@ def test_a_round_is_corrected_in_its_dialog_and_the_overdue_count_follows(window
     window.bridge.stack.undo()
     assert window.project.statistics(1, today=today).overdue == overdue
     assert page.rounds_table.item(0, 4).text() != "2023-05-31"
+
+
+def test_a_refusal_no_page_caught_is_its_own_sentence(tmp_path, monkeypatch):
+    """The window catches the one base class: a user error is shown as it is, not as a fault."""
+    import sys
+
+    from feedback.ledger import LedgerError
+    from ui.logs import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    shown = []
+    install_excepthook(shown.append, tmp_path)
+    try:
+        raise LedgerError("“未采纳”须填写理由或说明。")
+    except LedgerError:
+        sys.excepthook(*sys.exc_info())
+    assert shown == ["“未采纳”须填写理由或说明。"] and not (tmp_path / "logs").exists()
