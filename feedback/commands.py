@@ -496,19 +496,21 @@ class AddRound(Command):
         self.text = "建立征求意见轮次"
 
     def do(self) -> Change:
+        units = None
         with self.project.transaction():
             ids = list(self.recipients)
             if self.new_units is not None:
-                ids.extend(self.new_units.do().ids)
+                units = self.new_units.do()
+                ids.extend(units.ids)
             change = self.project.add_round(recipients=ids, **self.round_fields)
         self.number = change.ids[0]
-        return change
+        return change if units is None else change.merged(units)
 
     def undo(self) -> Change:
         with self.project.transaction():
             change = self.project.remove_last_round(self.number)
             if self.new_units is not None:
-                self.new_units.undo()
+                change = change.merged(self.new_units.undo())
         return change
 
 

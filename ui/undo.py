@@ -63,7 +63,7 @@ class UndoBridge(QObject):
             self._announce(change)
 
     def _announce(self, change: Change) -> None:
-        for kind in change.also:
+        for kind in change.kinds[1:]:
             self.changed.emit(Change(kind))
         self.changed.emit(change)
 

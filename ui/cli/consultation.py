@@ -271,7 +271,8 @@ def run_comment(args) -> int:
             _print_json([_comment_json(c) for c in comments])
             return 0
         for c in comments:
-            print(f"{c.id}\t第{c.round_number}轮\t{c.unit_name}\t{c.clause_ref}\t{c.disposition.label}\t{c.body}")
+            body = " ".join(c.body.split())  # one line per comment, whatever its paragraphs
+            print(f"{c.id}\t第{c.round_number}轮\t{c.unit_name}\t{c.clause_ref}\t{c.disposition.label}\t{body}")
         print(f"共{len(comments)}条意见。", file=sys.stderr)
         return 0
     with _project(args.project) as project:
