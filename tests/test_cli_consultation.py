@@ -121,6 +121,9 @@ def test_regulation_round_to_all_units_and_refusals(tmp_path, capsys):
     unplaced = cli(capsys, "comment", project, "add", "--unit", "市公安局", "--text", "条款待查。")
     assert unplaced[0] == 0 and "待定位" in unplaced[2]
     assert cli(capsys, "decide", project, "9", "采纳")[2].strip() == "错误：没有编号为9的意见。"
+    assert cli(capsys, "stats", project, "--round", "5")[2].strip() == "错误：没有第5轮征求意见。"
+    unknown = cli(capsys, "plan", project, "--set", "颜色=红")
+    assert unknown[0] == 2 and "没有“颜色”这个字段" in unknown[2]
 
 
 @pytest.mark.parametrize("args, message", [

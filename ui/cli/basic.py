@@ -58,6 +58,8 @@ def cmd_demo_project(args) -> int:
 
 def cmd_stats(args) -> int:
     with _open_project(args.project, read_only=True) as project:
+        if args.round is not None and args.round not in [r.number for r in project.rounds()]:
+            raise CommandError(f"没有第{args.round}轮征求意见。")
         stats = project.statistics(args.round, today=args.today)
     if args.json:
         _print_json(stats.to_json())

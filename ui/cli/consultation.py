@@ -59,7 +59,8 @@ def plan_values(pairs: list[str]) -> dict:
         name, sep, value = pair.partition("=")
         key = _PLAN_KEYS.get(name.strip())
         if not sep or key is None:
-            raise CommandError(f"“{pair}”应写成 字段=值，字段可以是：{'、'.join(PLAN_FIELD_LABELS.values())}")
+            problem = f"没有“{name.strip()}”这个字段" if sep else f"“{pair}”应写成 字段=值"
+            raise CommandError(f"{problem}，字段可以是：{'、'.join(PLAN_FIELD_LABELS.values())}")
         value = value.strip()
         if key.endswith("_on"):
             try:
