@@ -22,7 +22,6 @@ matched clauses of later versions. Each mutation is one transaction and returns 
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -40,8 +39,6 @@ from storage import search
 Progress = Callable[[float, str], None]
 
 _MATCHES = "clause_matches"
-_VERSION_DATES = "version_dates"  # settings key: {"2": "2023-05-06"}, the day a draft was formed
-_CHANGE_NOTES = "change_notes"  # settings key: {"1→2": {change key: note}}
 _LOW_OVERLAP = 0.3  # fewer matched clauses than this share suggests a different document
 
 
@@ -65,32 +62,11 @@ def _check_pair(project, from_version: int, to_version: int) -> None:
         raise LedgerError(f"比对须从前一稿到后一稿（第{from_version}稿→第{to_version}稿）。")
 
 
-# -- settings kept as JSON ----------------------------------------------------------------
-
-def _setting(project, key: str) -> dict:
-    row = project.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    if row is None:
-        return {}
-    try:
-        value = json.loads(row[0])
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _put_setting(project, key: str, value: dict) -> None:
-    if not value:  # nothing kept is no row, as before anything was
-        project.db.execute("DELETE FROM settings WHERE key = ?", [key])
-        return
-    project.db["settings"].insert({"key": key, "value": json.dumps(value, ensure_ascii=False)},
-                                  pk="key", replace=True)
-
-
 def version_date(project, number: int) -> date | None:
     """The day a version was formed: the plan's drafting date for the first, else as recorded."""
-    recorded = _setting(project, _VERSION_DATES).get(str(number))
+    recorded = recorded_version_date(project, number)
     if recorded:
-        return date.fromisoformat(recorded)
+        return recorded
     return project.plan().drafted_on if number == 1 else None
 
 
@@ -104,8 +80,8 @@ def set_version_date(project, number: int, when: date | None) -> Change:
 
 def recorded_version_date(project, number: int) -> date | None:
     """The day recorded for a version, without the plan's drafting date standing in for the first."""
-    recorded = _setting(project, _VERSION_DATES).get(str(number))
-    return date.fromisoformat(recorded) if recorded else None
+    row = project.db.execute("SELECT formed_on FROM versions WHERE number = ?", [number]).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
 
 
 def set_version_note(project, number: int, note: str) -> Change:
@@ -117,12 +93,8 @@ def set_version_note(project, number: int, note: str) -> Change:
 
 
 def _write_version_date(project, number: int, when: date | None) -> None:
-    dates = _setting(project, _VERSION_DATES)
-    if when is None:
-        dates.pop(str(number), None)
-    else:
-        dates[str(number)] = when.isoformat()
-    _put_setting(project, _VERSION_DATES, dates)
+    project.db.execute("UPDATE versions SET formed_on = ? WHERE number = ?",
+                       [when.isoformat() if when else None, number])
 
 
 # -- the matches ---------------------------------------------------------------------------
@@ -526,20 +498,19 @@ def find_change(project, from_version: int, to_version: int, ref: str) -> Change
 
 def change_notes(project, from_version: int, to_version: int) -> dict[str, str]:
     """The drafter's notes on changes (修改说明), by change key (``ChangeGroup.key``)."""
-    return dict(_setting(project, _CHANGE_NOTES).get(f"{from_version}→{to_version}", {}))
+    return dict(project.db.execute("SELECT change_key, note FROM change_notes WHERE from_version = ? "
+                                   "AND to_version = ? ORDER BY rowid", [from_version, to_version]))
 
 
 def set_change_note(project, from_version: int, to_version: int, key: str, note: str) -> Change:
     """Write the 修改说明 of one change (an empty note removes it)."""
     _check_pair(project, from_version, to_version)
     with project.transaction():
-        notes = _setting(project, _CHANGE_NOTES)
-        pair = notes.setdefault(f"{from_version}→{to_version}", {})
+        project.db.execute("DELETE FROM change_notes WHERE from_version = ? AND to_version = ? AND change_key = ?",
+                           [from_version, to_version, key])
         if note.strip():
-            pair[key] = note.strip()
-        else:
-            pair.pop(key, None)
-        _put_setting(project, _CHANGE_NOTES, notes)
+            project.db.execute("INSERT INTO change_notes(from_version, to_version, change_key, note) "
+                               "VALUES (?, ?, ?, ?)", [from_version, to_version, key, note.strip()])
     return Change("versions", (to_version,), "已保存修改说明")
 
 
@@ -839,22 +810,17 @@ def version_overview(project) -> list[VersionInfo]:
 
 # -- taking the newest version away again ------------------------------------------------------
 
-def _pair_keys(notes: dict, number: int) -> list[str]:
-    return [key for key in notes if number in {int(n) for n in key.split("→") if n.isdigit()}]
-
-
 def version_record(project, number: int) -> dict:
     """Everything removing version ``number`` takes away, for ``reinstate_version`` to put back."""
     _check_version(project, number)
     version = next(project.db.query("SELECT * FROM versions WHERE number = ?", [number]))
-    notes = _setting(project, _CHANGE_NOTES)
     return {
         "version": version,
         "clauses": list(project.db.query("SELECT * FROM clauses WHERE version_id = ? ORDER BY id", [version["id"]])),
         "matches": list(project.db.query(f"SELECT * FROM {_MATCHES} WHERE from_version = ? OR to_version = ? "
                                          "ORDER BY id", [number, number])),
-        "date": _setting(project, _VERSION_DATES).get(str(number)),
-        "change_notes": {key: notes[key] for key in _pair_keys(notes, number)},
+        "change_notes": list(project.db.query("SELECT * FROM change_notes WHERE from_version = ? "
+                                              "OR to_version = ? ORDER BY rowid", [number, number])),
     }
 
 
@@ -879,11 +845,7 @@ def remove_version(project, number: int) -> Change:
         project.db.execute("DELETE FROM clauses WHERE version_id = ?", [version_id])
         project.db.execute(f"DELETE FROM {_MATCHES} WHERE from_version = ? OR to_version = ?", [number, number])
         project.db.execute("DELETE FROM versions WHERE id = ?", [version_id])
-        _write_version_date(project, number, None)
-        notes = _setting(project, _CHANGE_NOTES)
-        for key in _pair_keys(notes, number):
-            del notes[key]
-        _put_setting(project, _CHANGE_NOTES, notes)
+        project.db.execute("DELETE FROM change_notes WHERE from_version = ? OR to_version = ?", [number, number])
     return Change("versions", (number,), f"已删除第{number}稿")
 
 
@@ -898,11 +860,7 @@ def reinstate_version(project, record: dict) -> Change:
         search.index_clauses(project.db.conn, ({"id": c["id"], "heading": c["heading"], "text": c["text"]}
                                                for c in record["clauses"]))
         project.db[_MATCHES].insert_all(record["matches"])
-        if record["date"]:
-            _write_version_date(project, number, date.fromisoformat(record["date"]))
-        notes = _setting(project, _CHANGE_NOTES)
-        notes.update(record["change_notes"])
-        _put_setting(project, _CHANGE_NOTES, notes)
+        project.db["change_notes"].insert_all(record["change_notes"])
     return Change("versions", (number,), f"已恢复第{number}稿")
 
 

@@ -26,6 +26,7 @@ def dump(project, tables=(*JOURNALED, "versions", "clauses", "clause_matches", "
     The highest comment id ever given is left out: an undo does not give those ids out again.
     """
     rows = {table: list(project.db.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid")) for table in tables}
+    rows["change_notes"] = list(project.db.execute("SELECT * FROM change_notes ORDER BY 1, 2, 3"))
     rows["settings"] = list(project.db.execute("SELECT key, value FROM settings WHERE key != 'last_comment_id' "
                                                "ORDER BY key"))
     for index in ("comments_search", "clauses_search"):
