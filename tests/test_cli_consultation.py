@@ -80,14 +80,20 @@ def test_consultation_from_draft_to_explanation(tmp_path, capsys, draft):
     status, out, _ = cli(capsys, "history", project, "--comment", "2")
     assert status == 0 and "处理：待处理 → 未采纳" in out and "职称评聘另有规定" in out and "王某" in out
 
+    letter = tmp_path / "某县教育局复函.txt"  # the usual shape of a 复函 with no comments
+    letter.write_text("市教育局：\n《某市提高教育质量三年行动计划（征求意见稿）》收悉。经研究，我局无修改意见。\n\n"
+                      "某县教育局\n2023年4月15日\n", encoding="utf-8")
+    assert cli(capsys, "reply", project, letter)[0] == 0
     stats = json.loads(cli(capsys, "stats", project, "--json", "--today", "2023-04-30")[1])
-    assert stats["replied_with_comments"] == 2 and stats["overdue"] == 1 and stats["comments_total"] == 3
+    assert (stats["replied_with_comments"], stats["replied_no_comments"], stats["overdue"]) == (2, 1, 0)
+    assert stats["comments_total"] == 3
 
     explanation = tmp_path / "起草情况说明.docx"
     assert cli(capsys, "explain", project, "--out", explanation)[0] == 0
     text = document_text(explanation)
     assert "市人民政府" in text and "共收集意见建议3条" in text
     assert "采纳1条" in text and "部分采纳1条" in text and "未采纳1条" in text
+    assert "无修改意见" in text  # the county that replied so
 
 
 def test_regulation_round_to_all_units_and_refusals(tmp_path, capsys):
