@@ -29,9 +29,13 @@ def main(argv: list[str] | None = None) -> int:
         from ui.cli import run as run_command
 
         return run_command(argv)
-    app = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
-                                  formatter_class=argparse.RawDescriptionHelpFormatter,
-                                  epilog="命令行：" + "、".join(COMMAND_MODULES) + "。用 “main.py 命令 --help” 查看各命令的用法。")
+    from ui.cli.parsing import ArgumentParser, RawDescriptionHelpFormatter, unknown_command
+
+    if argv and unknown_command(argv[0]):
+        return 2
+    app = ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
+                         formatter_class=RawDescriptionHelpFormatter,
+                         epilog="命令行：" + "、".join(COMMAND_MODULES) + "。用 “main.py 命令 --help” 查看各命令的用法。")
     app.add_argument("project", nargs="?", help="要打开的项目文件（.yjt）")
     app.add_argument("--demo", action="store_true", help="打开内置的演示项目")
     app.add_argument("--read-only", action="store_true", help="只读打开，不作任何修改")

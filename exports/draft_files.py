@@ -9,7 +9,6 @@ file and the reason; no other exception leaves the public functions.
 """
 from __future__ import annotations
 
-import codecs
 import os
 import re
 import shutil
@@ -27,7 +26,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from exports.docx_numbering import ListNumbering, W_VAL, is_on
+from exports.text_files import decode_text
 from feedback.draft import Draft, SourceBlock, SourceBlocks
+from feedback.errors import UserError
 from feedback.outline import parse_blocks
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -98,12 +99,8 @@ _HIDDEN_CONTAINERS = frozenset({
     "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
 })
 
-# Characters that text files hardly contain, but binary data or text decoded with the
-# wrong encoding does: control characters, and private-use code points (Big5 read as GB18030).
-_UNLIKELY_CHAR_RE = re.compile(r"[\x00-\x08\x0e-\x19\x1b\x7f\ue000-\uf8ff]")
 
-
-class DraftFileError(Exception):
+class DraftFileError(UserError):
     """A draft file that cannot be read.
 
     The message is one line of Chinese naming the file and the reason, e.g.
@@ -516,32 +513,12 @@ def _read_text(path: Path, name: str) -> list[SourceBlock]:
         return [SourceBlock(text=line) for line in text.splitlines() if line.strip()]
 
 
-def _looks_like_text(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    return len(_UNLIKELY_CHAR_RE.findall(text)) * 100 <= len(text)
-
-
 def _decode_text(data: bytes, name: str) -> str:
-    """Text in UTF-8 (with or without BOM), UTF-16 with BOM, GB18030, or as guessed."""
-    encodings = ["utf-8-sig"]
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings.append("utf-16")
-    encodings.append("gb18030")  # a superset of GBK and GB2312
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    # Imported here: guessing is rarely needed and the detector is slow to load.
-    from charset_normalizer import from_bytes
-
-    guess = from_bytes(data).best()
-    if guess is not None and _looks_like_text(str(guess)):
-        return str(guess)
-    raise _fail(name, "无法识别文件的文字编码，或者这不是文本文件；请用记事本另存为 UTF-8 编码后再导入")
+    """Text in UTF-8 (with or without BOM), UTF-16, GB18030, or as guessed (``exports.text_files``)."""
+    text = decode_text(data)
+    if text is None:
+        raise _fail(name, "无法识别文件的文字编码，或者这不是文本文件；请用记事本另存为 UTF-8 编码后再导入")
+    return text
 
 
 def _read_legacy(path: Path, name: str) -> list[SourceBlock]:

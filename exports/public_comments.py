@@ -17,7 +17,6 @@ is their number; every submission is kept.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -29,6 +28,7 @@ from pathlib import Path
 from itertools import islice
 from typing import Callable, Generator, Iterator
 
+from exports import text_files
 from exports.xlsx_safety import (SheetFileError, cell_text, check_row_number, check_spreadsheet_file,
                                  clean_cell_text, sheet_error)
 from feedback.duplicates import Cancelled, group_duplicates
@@ -54,8 +54,6 @@ _KEYWORDS = {
     "text": ("意见内容", "留言内容", "意见建议", "建议内容", "反馈内容", "具体意见", "意见", "建议", "留言", "内容",
              "正文"),
 }
-_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
-_HANZI_RE = re.compile("[\u4e00-\u9fff]")
 _DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -176,50 +174,12 @@ def _xlsx_rows(path: Path, sheet: str | None, progress) -> Iterator[tuple[list, 
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """CSV bytes as text: BOMs, UTF-8, GB18030, else the encoding charset-normalizer guesses."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    # GB18030 decodes nearly any bytes; Big5 and others come out as rare characters
-    if text is not None and _plausible_chinese(text):
-        return text
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        if text is not None:
-            return text
-        raise sheet_error(name, "无法识别文件的文字编码，请另存为 UTF-8 编码的 CSV 或 .xlsx")
-    return str(best)
-
-
-def _plausible_chinese(text: str) -> bool:
-    """True when decoded text looks like ordinary Chinese: common characters, no private-use ones."""
-    sample = text[:20_000]
-    if _PRIVATE_USE_RE.search(sample):
-        return False
-    hanzi = _HANZI_RE.findall(sample)
-    if not hanzi:
-        return True
-    common = sum(1 for ch in hanzi if _in_gb2312(ch))
-    return common >= 0.9 * len(hanzi)
-
-
-def _in_gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        return False
+    """CSV bytes as text (``exports.text_files``), or ``SheetFileError`` naming the file."""
+    text = text_files.decode_text(data)
+    if text is None:
+        raise sheet_error(name, "不是文本格式的 CSV 文件" if b"\x00" in data[:4096]
+                          else "无法识别文件的文字编码，请另存为 UTF-8 编码的 CSV 或 .xlsx")
+    return text
 
 
 def _csv_rows(path: Path, progress) -> Iterator[tuple[list, int]]:
@@ -234,8 +194,6 @@ def _csv_rows(path: Path, progress) -> Iterator[tuple[list, int]]:
     if size > MAX_FILE_BYTES:
         raise sheet_error(name, f"文件过大（{size / 1024 / 1024:.1f} MB），最大支持 {MAX_FILE_BYTES // 1024 // 1024} MB")
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise sheet_error(name, "不是文本格式的 CSV 文件")
     text = decode_text(data, name)
     sample = text[:20_000]
     try:

@@ -6,8 +6,10 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from feedback.errors import UserError
 
-class DocumentError(Exception):
+
+class DocumentError(UserError):
     """A document that cannot be written; the message is one Chinese sentence naming the file."""
 
 

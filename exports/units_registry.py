@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
+from exports.text_files import decode_text
 from exports.xlsx_safety import SheetFileError, cell_text, check_spreadsheet_file, set_text, sheet_error
 from feedback.ledger import Change
 from feedback.units import split_unit_names
@@ -60,16 +61,14 @@ def write_registry(project, path) -> Path:
 def _table_rows(path: Path) -> list[list[str]]:
     name = path.name
     if path.suffix.lower() == ".csv":
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_text(path.read_bytes())
+        if text is None:
             raise sheet_error(name, "无法识别文字编码，请另存为 UTF-8 编码的 CSV")
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        try:  # Excel's "Unicode text" is UTF-16 with tabs
+            dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     check_spreadsheet_file(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)

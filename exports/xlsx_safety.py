@@ -23,6 +23,8 @@ from pathlib import Path
 
 from openpyxl.cell import WriteOnlyCell
 
+from feedback.errors import UserError
+
 MAX_CELL_CHARS = 32_767
 MAX_SHEET_ROWS = 1_048_576
 MAX_SHEET_COLUMNS = 16_384
@@ -38,7 +40,7 @@ _LEADING_BLANKS = " \t\r\n\u3000"
 _TRUNCATED = "…（超出单元格上限，已截断）"
 
 
-class SheetFileError(Exception):
+class SheetFileError(UserError):
     """A spreadsheet that cannot be read; one line of Chinese naming the file and the reason."""
 
 

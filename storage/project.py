@@ -15,6 +15,7 @@ touched; a failure leaves the file as it was before the action.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -26,6 +27,7 @@ from typing import Iterable, Iterator, Sequence
 import sqlite_utils
 
 from feedback.draft import Clause, Draft
+from feedback.errors import UserError
 from feedback.ledger import (Change, Comment, HistoryEntry, LedgerError, Plan, Reply, Round, SearchHit,
                              Unit, Version, check_disposition)
 from feedback.statistics import (ClauseTally, CommentTally, RoundInfo, Statistics, UnitInfo,
@@ -39,7 +41,7 @@ from storage.locking import FileLock
 from storage.schema import FILE_SUFFIX, SCHEMA_VERSION, migrate, schema_version
 
 
-class ProjectError(Exception):
+class ProjectError(UserError):
     """A project file that cannot be opened or written; one Chinese sentence naming it."""
 
 
@@ -55,6 +57,17 @@ def _iso(value: date | str | None) -> str | None:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
+
+
+def _write_failure(name: str, error: sqlite3.Error) -> str:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return f"“{name}”正被另一个程序写入，请稍后再试；本次修改未保存。"
+    if "full" in text or "i/o" in text or "readonly" in text:
+        return f"无法写入“{name}”（磁盘已满、不可写或文件已移走）；本次修改未保存。"
+    if isinstance(error, sqlite3.IntegrityError):
+        return f"“{name}”中的记录与本次修改冲突（可能已在别处改动）；本次修改未保存。"
+    return f"无法写入“{name}”；本次修改未保存。"
 
 
 def _now() -> str:
@@ -86,6 +99,7 @@ def history_entries(row: dict) -> list[HistoryEntry]:
             for f in fields]
 
 
+_LAST_COMMENT_ID = "last_comment_id"  # settings key: the highest comment id ever given
 _COMMENT_COLUMNS = ("round_id", "unit_id", "clause_ref", "quoted_text", "body", "proposed_wording",
                     "received_on", "source", "submissions", "disposition", "reason", "work_item",
                     "handler", "decided_on")
@@ -243,8 +257,12 @@ class Project:
         """One user action: one transaction, all or nothing."""
         if self.read_only:
             raise LedgerError("项目以只读方式打开，不能修改。")
-        with self.db.atomic():
-            yield
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as error:  # the user reads one sentence, the log the database's own words
+            logging.getLogger("yijiantong").error("transaction on %s failed: %r", self.path.name, error)
+            raise ProjectError(_write_failure(self.path.name, error)) from error
 
     # -- the plan --------------------------------------------------------------
 
@@ -657,9 +675,15 @@ class Project:
         if not rows:
             return Change("comments", (), "没有意见")
         with self.transaction():
-            first = (self.db.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]) + 1
+            # never an id a comment had before (one undone may come back with it): past the highest ever given
+            first = self.db.execute("SELECT max(coalesce((SELECT max(id) FROM comments), 0), coalesce((SELECT "
+                                    "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
+                                    [_LAST_COMMENT_ID]).fetchone()[0] + 1
             for offset, row in enumerate(rows):
                 row["id"] = first + offset
+            self.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                            [_LAST_COMMENT_ID, str(first + len(rows) - 1)])
             # plain executemany: the bulk path of a 100,000-row import
             columns = list(rows[0])
             self.db.conn.executemany(
@@ -854,9 +878,11 @@ class Project:
             search.index_comment(self.db.conn, comment.id, row)
         return Change("comments", (comment.id,), "已恢复意见")
 
-    def history(self, comment_id: int) -> list[HistoryEntry]:
-        """Each changed field, oldest first; the fields of one action share its ``action`` number."""
-        return [entry for r in self.db.query("SELECT * FROM history WHERE comment_id = ? ORDER BY id", [comment_id])
+    def history(self, comment_id: int | None = None) -> list[HistoryEntry]:
+        """Each changed field of one comment (or of every comment), oldest first; the fields of one action
+        share its ``action`` number."""
+        where, params = ("WHERE comment_id = ?", [comment_id]) if comment_id is not None else ("", [])
+        return [entry for r in self.db.query(f"SELECT * FROM history {where} ORDER BY id", params)
                 for entry in history_entries(r)]
 
     def count_comments(self, **filters) -> int:

@@ -6,19 +6,20 @@ from version ``n - 1`` to version ``n``; opening a file runs the missing ones in
 >>> import sqlite3
 >>> conn = sqlite3.connect(':memory:')
 >>> migrate(conn)
-(0, 4)
+(0, 5)
 >>> schema_version(conn) == SCHEMA_VERSION
 True
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Callable
 
 from feedback.vocabulary import UnitCategory
 
 FILE_SUFFIX = ".yjt"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE plan (
@@ -218,7 +219,44 @@ def _v4(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V4)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+# v5: the day each version was formed and the notes on changes in tables of their own (were JSON in settings).
+_V5 = """
+ALTER TABLE versions ADD COLUMN formed_on TEXT;
+CREATE TABLE change_notes (
+    from_version INTEGER NOT NULL,
+    to_version INTEGER NOT NULL,
+    change_key TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (from_version, to_version, change_key)
+)
+"""
+
+
+def _json_setting(conn: sqlite3.Connection, key: str) -> dict:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    try:
+        value = json.loads(row[0]) if row else {}
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V5)
+    for number, day in _json_setting(conn, "version_dates").items():
+        if str(number).isdigit() and isinstance(day, str):
+            conn.execute("UPDATE versions SET formed_on = ? WHERE number = ?", [day[:10], int(number)])
+    for pair, notes in _json_setting(conn, "change_notes").items():
+        numbers = str(pair).split("→")
+        if len(numbers) != 2 or not all(n.isdigit() for n in numbers) or not isinstance(notes, dict):
+            continue
+        conn.executemany("INSERT OR REPLACE INTO change_notes(from_version, to_version, change_key, note) "
+                         "VALUES (?, ?, ?, ?)", [(int(numbers[0]), int(numbers[1]), str(key), str(note))
+                                                 for key, note in notes.items() if str(note).strip()])
+    conn.execute("DELETE FROM settings WHERE key IN ('version_dates', 'change_notes')")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

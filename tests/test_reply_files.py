@@ -1,5 +1,4 @@
 """Every way a reply arrives, read into comments on the right clauses (exports.reply_files)."""
-from pathlib import Path
 
 import pytest
 

@@ -11,7 +11,6 @@ import os
 import sys
 import time
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 

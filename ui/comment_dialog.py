@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, Q
 
 from feedback.draft import Clause
 from feedback.ledger import Comment, HistoryEntry, LedgerError, check_disposition
+from feedback.vocabulary import COMMENT_FIELD_LABELS as FIELD_NAMES
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition
 from ui.style import set_role
 from ui.text import tr
@@ -25,11 +25,6 @@ DISPOSITION_KEYS = {
     Disposition.PENDING: "0",
 }
 
-FIELD_NAMES = {
-    "disposition": "处理", "reason": "理由或说明", "work_item": "落实工作", "handler": "经办人",
-    "decided_on": "处理日期", "clause_ref": "条款", "body": "意见内容", "quoted_text": "引用原文",
-    "proposed_wording": "建议修改为", "received_on": "收到日期", "source": "来源", "unit_id": "单位",
-}
 
 
 QUOTE_COLOUR = "#ffe08a"

@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
@@ -594,7 +593,9 @@ class MainWindow(QMainWindow):
                 self.interaction.inform(tr("草案已导入，读取时做了以下处理：\n{0}{1}").format(shown, more))
 
         def failed(error):
-            self.interaction.inform(str(error) if type(error).__name__ == "DraftFileError"
+            from feedback.errors import UserError
+
+            self.interaction.inform(str(error) if isinstance(error, UserError)
                                     else tr("无法读取“{0}”：{1}").format(source.name, error))
 
         job = run_job(self, tr("正在读取草案“{0}”…").format(source.name), read, on_done=done, on_error=failed)
@@ -643,7 +644,8 @@ class MainWindow(QMainWindow):
             return
         backup = backups[labels.index(choice)]
         if not self.interaction.confirm(
-                tr("用 {0} 的备份替换当前内容吗？\n当前内容会先另存一份备份，可再恢复。").format(choice)):
+                tr("用 {0} 的备份替换当前内容吗？\n这一步不能撤销，撤销记录将清空；当前内容会先另存一份备份，"
+                   "可再恢复。").format(choice)):
             return
         if not self.close_project():
             return
@@ -653,7 +655,7 @@ class MainWindow(QMainWindow):
             log.exception("restore failed")
             self.interaction.inform(tr("恢复备份失败：{0}").format(error))
         if self.open_project(path):
-            self.show_message(tr("已恢复 {0} 的备份。").format(choice))
+            self.show_message(tr("已恢复 {0} 的备份；此前的撤销记录已清空。").format(choice))
 
     # -- editing helpers ------------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 

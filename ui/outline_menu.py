@@ -5,7 +5,6 @@ window's undo bridge; comments on the clauses concerned follow them.
 """
 from __future__ import annotations
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 

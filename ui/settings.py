@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.paths import data_dir  # noqa: F401 - the window's data folder is the command line's
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QByteArray, QSettings
 
 ORGANIZATION = "YiJianTong"

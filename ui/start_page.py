@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget)

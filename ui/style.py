@@ -1,7 +1,6 @@
 """Colours, fonts and the style sheet, in one place so every page looks alike."""
 from __future__ import annotations
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout,
@@ -11,8 +10,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayou
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from feedback.commands import AddCategory, AddRound, AddUnits, RecordReply, RemoveUnit, UpdateUnit
-from feedback.ledger import Change, Unit
+from feedback.commands import AddCategory, AddRound, AddUnits, EditRound, RecordReply, RemoveUnit, UpdateUnit
+from feedback.ledger import Change, Round, Unit
 from feedback.vocabulary import ReplyState, RoundMethod
 from ui.style import REPLY_COLOURS, REPLY_SHORT, set_role
 from ui.text import tr
@@ -76,9 +75,11 @@ class UnitDialog(QDialog):
 class RoundDialog(QDialog):
     """A new round: how, when, by when, and to whom (the registry plus the units the draft names)."""
 
-    def __init__(self, units: list[Unit], proposed: list[tuple[str, str]], parent=None):
+    def __init__(self, units: list[Unit], proposed: list[tuple[str, str]], parent=None, *,
+                 current: Round | None = None, recipients: set[int] | None = None):
+        """A new round; with ``current``, that round to correct (its recipients checked)."""
         super().__init__(parent)
-        self.setWindowTitle(tr("新建一轮征求意见"))
+        self.setWindowTitle(tr("修改第{0}轮").format(current.number) if current else tr("新建一轮征求意见"))
         self.method = QComboBox()
         for method in RoundMethod:
             self.method.addItem(method.label, method)
@@ -90,7 +91,8 @@ class RoundDialog(QDialog):
             item = QListWidgetItem(f"{unit.name}　〔{unit.category}〕")
             item.setData(_ID_ROLE, ("unit", unit.id))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            checked = recipients is None or unit.id in recipients
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.recipients.addItem(item)
         for name, category in proposed:
             item = QListWidgetItem(tr("{0}　〔{1}，草案中提到，将登记〕").format(name, category))
@@ -111,7 +113,13 @@ class RoundDialog(QDialog):
         row.addWidget(QLabel(tr("发送单位")), 1)
         row.addWidget(all_button)
         row.addWidget(none_button)
-        buttons = dialog_buttons(self, tr("建立"))
+        if current is not None:
+            self.method.setCurrentIndex(max(0, self.method.findData(current.method)))
+            for edit, day in ((self.sent, current.sent_on), (self.deadline, current.deadline)):
+                if day is not None:
+                    edit.setDate(QDate(day.year, day.month, day.day))
+            self.note.setText(current.note)
+        buttons = dialog_buttons(self, tr("保存") if current else tr("建立"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(row)
@@ -177,9 +185,14 @@ class UnitsPage(QWidget):
             self.rounds_table.setColumnWidth(column, width)
         add_round = QPushButton(tr("新建一轮…"))
         add_round.clicked.connect(self.add_round)
-        self.round_buttons = [add_round]
+        edit_round = QPushButton(tr("修改所选一轮…"))
+        edit_round.setToolTip(tr("更正方式、发出日期、反馈截止日期、备注或发送单位（截止日期决定逾期的统计）"))
+        edit_round.clicked.connect(lambda: self.edit_round())
+        self.rounds_table.doubleClicked.connect(lambda: self.edit_round())
+        self.round_buttons = [add_round, edit_round]
         rounds_bar = QHBoxLayout()
         rounds_bar.addWidget(add_round)
+        rounds_bar.addWidget(edit_round)
         rounds_bar.addStretch(1)
         rounds = QWidget()
         layout = QVBoxLayout(rounds)
@@ -447,6 +460,24 @@ class UnitsPage(QWidget):
         if self._run(AddRound(self.project, recipients=ids, new_units=new, method=method, sent_on=sent,
                               deadline=deadline, note=note)) and new:
             self.window.announce(Change("units", (), tr("已登记{0}个单位").format(len(new))))
+
+    def edit_round(self, number: int | None = None) -> RoundDialog | None:
+        """Correct the chosen round (dates, method, note, recipients) in the round dialog; undoable."""
+        if number is None:
+            item = self.rounds_table.item(self.rounds_table.currentRow(), 0)
+            number = item.data(_ID_ROLE) if item is not None else None
+        current = next((r for r in self.project.rounds() if r.number == number), None) if self.project else None
+        if current is None or self.project.read_only:
+            return None
+        recipients = {r.unit_id for r in self.project.replies(number)}
+        dialog = RoundDialog(self.project.units(), [], self, current=current, recipients=recipients)
+        dialog.accepted.connect(lambda: self._run(EditRound(
+            self.project, number, recipients=dialog.chosen()[0], method=dialog.method.currentData(),
+            sent_on=dialog.sent.date().toPython(), deadline=dialog.deadline.date().toPython(),
+            note=dialog.note.text().strip())))
+        self.round_dialog = dialog
+        dialog.open()
+        return dialog
 
     def selected_cell(self) -> tuple[int, int] | None:
         """(round number, unit id) of the chosen matrix cell (the last round when a unit column is chosen)."""

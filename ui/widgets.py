@@ -1,7 +1,6 @@
 """Small pieces the dialogs share."""
 from __future__ import annotations
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 import re
 from datetime import date
 

@@ -27,6 +27,7 @@ MODULES = {
     "ui.cli.redline": ("redline",),
     "ui.cli.reply": ("reply",),
     "ui.cli.clauses": ("reshape",),
+    "ui.cli.consultation": ("plan", "round", "comment", "decide", "history"),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
 
@@ -34,7 +35,9 @@ __all__ = ["CommandError", "COMMAND_MODULES", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
+    from ui.cli.parsing import ArgumentParser
+
+    parser = ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for module in MODULES:
         importlib.import_module(module).add_parsers(commands)
@@ -42,18 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_command(args) -> int:
-    from exports.draft_files import DraftFileError
-    from exports.official_format import DocumentError
-    from exports.xlsx_safety import SheetFileError
-    from feedback.ledger import LedgerError
-    from storage.project import ProjectError
+    from feedback.errors import Cancelled, UserError
 
     try:
         return importlib.import_module(COMMAND_MODULES[args.command]).COMMANDS[args.command](args)
-    except (CommandError, DraftFileError, SheetFileError, DocumentError, LedgerError, ProjectError) as error:
+    except UserError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         print("已取消", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into head and the like

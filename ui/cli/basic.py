@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ui.cli.errors import CommandError
+from ui.cli.parsing import date_value
 
 
 
@@ -56,11 +57,10 @@ def cmd_demo_project(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from datetime import date
-
-    today = date.fromisoformat(args.today) if args.today else None
     with _open_project(args.project, read_only=True) as project:
-        stats = project.statistics(args.round, today=today)
+        if args.round is not None and args.round not in [r.number for r in project.rounds()]:
+            raise CommandError(f"没有第{args.round}轮征求意见。")
+        stats = project.statistics(args.round, today=args.today)
     if args.json:
         _print_json(stats.to_json())
         return 0
@@ -85,6 +85,10 @@ def cmd_search(args) -> int:
 
 def cmd_units(args) -> int:
     from exports.units_registry import import_registry, write_registry
+    from ui.cli.consultation import register_units
+
+    if register_units(args) and not (args.import_file or args.export_file):
+        return 0
 
     if args.import_file:
         with _open_project(args.project) as project:
@@ -118,13 +122,16 @@ def add_parsers(commands) -> None:
     stats = commands.add_parser("stats", help="统计征求意见与处理情况")
     stats.add_argument("project", help="项目文件（.yjt）")
     stats.add_argument("--round", type=int, help="只统计第几轮（默认全部轮次）")
-    stats.add_argument("--today", help="按哪一天判断逾期（YYYY-MM-DD，默认今天）")
+    stats.add_argument("--today", type=date_value, help="按哪一天判断逾期（YYYY-MM-DD，默认今天）")
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     units = commands.add_parser("units", help="列出、导入或导出单位名录（.xlsx 或 .csv）")
     units.add_argument("project", help="项目文件（.yjt）")
     units.add_argument("--import", dest="import_file", help="从表格导入（新增或更新单位）")
     units.add_argument("--export", dest="export_file", help="导出到表格")
+    from ui.cli.consultation import add_unit_options
+
+    add_unit_options(units)
 
     search = commands.add_parser("search", help="检索意见、理由和条款")
     search.add_argument("project", help="项目文件（.yjt）")

@@ -125,7 +125,6 @@ def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tupl
 
 
 def run_reply(args) -> int:
-    from exports.forms import collect_forms
     from feedback.commands import AddComments, RecordReply, execute
     from feedback.letters import comment_items
     from feedback.vocabulary import ReplyState

@@ -83,12 +83,20 @@ def _print_unconfirmed(matches: list[ClauseMatch]) -> None:
 def run_revise(args) -> int:
     """Import a revised draft as the next version; print the matches to confirm and the flags."""
     from exports.draft_files import load_draft
-    from storage.versions import import_revision
+    from feedback.version_commands import ImportRevision
+    from storage.versions import ProjectVersions, prepare_revision
+    from ui.cli.running import run_command
 
     draft = load_draft(args.draft, simplified=getattr(args, "simplified", False))
+    name = Path(args.draft).name
     with _open(args.project) as project:
-        result = import_revision(project, draft, source_file=Path(args.draft).name, note=args.note or "",
+        numbers = [v.number for v in project.versions()]
+        previous = numbers[-1] if numbers else None
+        prepared = prepare_revision(draft, previous, project.clauses(previous) if previous else [], source_file=name)
+        command = ImportRevision(ProjectVersions(project), prepared, source_file=name, note=args.note or "",
                                  formed_on=_date(getattr(args, "date", None)))
+        run_command(command)
+        result = command.result
     print(f"已导入第{result.version_number}稿“{Path(args.draft).name}”。")
     print(result.summary)
     for group in result.groups:
