@@ -24,6 +24,7 @@ MODULES = {
     "ui.cli.documents": ("explain", "letter", "table"),
     "ui.cli.sheets": ("forms", "collect", "ledger", "import-public"),
     "ui.cli.versions": ("revise", "compare", "matches"),
+    "ui.cli.backups": ("backups",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
 
@@ -43,8 +44,9 @@ def _run_command(args) -> int:
     from exports.official_format import DocumentError
     from exports.xlsx_safety import SheetFileError
     from feedback.ledger import LedgerError
-    from storage.project import ProjectError
+    from storage.project import Project, ProjectError
 
+    Project.report = lambda message: print(f"提示：{message}", file=sys.stderr)
     try:
         return importlib.import_module(COMMAND_MODULES[args.command]).COMMANDS[args.command](args)
     except (CommandError, DraftFileError, SheetFileError, DocumentError, LedgerError, ProjectError) as error:
