@@ -6,6 +6,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from storage.faults import os_reason
+
 
 class DocumentError(Exception):
     """A document that cannot be written; the message is one Chinese sentence naming the file."""
@@ -38,7 +40,7 @@ def atomic_save(path, write: Callable[[str], None], *, suffix: str = ".docx") ->
     try:
         handle, temporary = tempfile.mkstemp(suffix=suffix, prefix=".保存中-", dir=path.parent)
     except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
+        raise DocumentError(f"无法保存“{path.name}”：{os_reason(error)}。") from error
     os.close(handle)
     try:
         write(temporary)
@@ -48,7 +50,7 @@ def atomic_save(path, write: Callable[[str], None], *, suffix: str = ".docx") ->
         raise DocumentError(f"无法保存“{path.name}”：文件可能正在 {_EDITORS.get(suffix, '其他程序')} 中打开，"
                             "请关闭后重试。") from error
     except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
+        raise DocumentError(f"无法保存“{path.name}”：{os_reason(error)}。") from error
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)

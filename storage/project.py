@@ -155,7 +155,7 @@ class Project:
         temporary = path.with_name(f".新建中-{os.getpid()}-{path.name}")
         try:
             try:
-                for leftover in (temporary, journal_path(temporary)):
+                for leftover in path.parent.glob(f".新建中-*-{path.name}*"):  # an interrupted ``new``
                     leftover.unlink(missing_ok=True)
                 conn = cls._connect(temporary)
                 try:
@@ -256,7 +256,7 @@ class Project:
     @staticmethod
     def _check_ownership(path: Path) -> None:
         """Refuse, before any write, a file that is not a project of this program or is newer."""
-        not_ours = ProjectError(f"“{path.name}”不是意见通项目文件，未做任何改动。")
+        not_ours = ProjectError(f"“{path.name}”不是意见通项目文件。")
         try:
             header = read_header(path)
         except OSError as error:
@@ -302,8 +302,10 @@ class Project:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "delete":
             conn.execute("PRAGMA journal_mode = DELETE")  # an older project file left in WAL mode
         migrate(conn)
-        with self.transaction():
-            self._record_app_version()
+        stored = conn.execute("SELECT value FROM settings WHERE key = ?", [APP_VERSION_KEY]).fetchone()
+        if stored is None or stored[0] != __version__:
+            with self.transaction():
+                self._record_app_version()
         if backup:
             try:
                 make_backup(self.path)
@@ -388,7 +390,9 @@ class Project:
     # -- the plan --------------------------------------------------------------
 
     def plan(self) -> Plan:
-        row = next(self.db.query("SELECT * FROM plan WHERE id = 1"))
+        row = next(self.db.query("SELECT * FROM plan WHERE id = 1"), None)
+        if row is None:  # a file whose making was interrupted (before ``create`` built files aside)
+            raise ProjectError(f"“{self.path.name}”不完整（建立时被中断），请用草案重新建立项目。")
         return Plan(title=row["title"], short_name=row["short_name"], drafting_unit=row["drafting_unit"],
                     addressee=row["addressee"], locality=row["locality"], contact_person=row["contact_person"],
                     contact_phone=row["contact_phone"], drafted_on=_date(row["drafted_on"]),

@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
         try:
             try:
                 project = storage.Project.open(path, read_only=read_only)
-            except storage.ProjectLockedError as error:
+            except (storage.ProjectLockedError, storage.ProjectReadOnlyError) as error:
                 answer = self.interaction.choose(
                     tr("{0}\n\n以只读方式打开可以查看和统计，但不能修改。").format(error),
                     [tr("以只读方式打开"), tr("取消")])
@@ -388,7 +388,14 @@ class MainWindow(QMainWindow):
                 self.settings.remove_recent(path)
                 self.start_page.set_recent(self.settings.recent_files())
             return False
+        if project.damage:  # a damaged file: restoring a backup is the way out
+            project.close()
+            if self.interaction.choose(project.damage, [tr("恢复备份"), tr("取消")]) == tr("恢复备份"):
+                self.restore_backup(path)
+            return self.project is not None
         self._set_project(project)
+        for message in project.notices:
+            self.interaction.inform(message)
         return True
 
     def _set_project(self, project) -> None:
@@ -516,21 +523,23 @@ class MainWindow(QMainWindow):
         self.jobs.append(job)
         return job
 
-    def restore_backup(self) -> None:
-        from storage.backups import list_backups, restore_backup
+    def restore_backup(self, path: Path | None = None) -> None:
+        """Choose one of the project's backups (time, size, counts) and put it in place."""
+        from storage.backups import backup_infos, restore_backup
 
-        if self.project is None or self.project.read_only:
-            return
-        path = self.project.path
-        backups = list_backups(path)
-        if not backups:
+        if path is None:
+            if self.project is None or self.project.read_only:
+                return
+            path = self.project.path
+        infos = backup_infos(path)
+        if not infos:
             self.interaction.inform(tr("这个项目还没有备份。"))
             return
-        labels = [backup_label(b, path) for b in backups]
+        labels = [f"{n}. {info.describe()}" for n, info in enumerate(infos, 1)]
         choice = self.interaction.choose(tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份）："), labels)
         if choice is None:
             return
-        backup = backups[labels.index(choice)]
+        backup = infos[labels.index(choice)].path
         if not self.interaction.confirm(
                 tr("用 {0} 的备份替换当前内容吗？\n当前内容会先另存一份备份，可再恢复。").format(choice)):
             return
