@@ -38,7 +38,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, check_spreadsheet_file, set_text,
+from exports.xlsx_safety import (MAX_SHEET_ROWS, guard_workbook, SheetFileError, cell_text, check_spreadsheet_file, set_text,
                                  sheet_error)
 from feedback.duplicates import Cancelled
 from feedback.ledger import LedgerError
@@ -380,6 +380,7 @@ def _absolute(ref: str) -> str:
 
 
 def _save(workbook: Workbook, path: Path) -> Path:
+    guard_workbook(workbook)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
     path.parent.mkdir(parents=True, exist_ok=True)
