@@ -712,14 +712,19 @@ class FileReport:
                 "round": self.round_number, "comments": self.comments, "notes": self.notes}
 
 
+_NOT_A_REPLY = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})  # what systems leave in folders
+
+
 def form_files(paths: Iterable) -> list[Path]:
-    """The .xlsx files among ``paths``, folders searched (Office lock files ``~$…`` skipped)."""
+    """Every file among ``paths``, folders searched, so each gets a report: a reply saved as
+    .xls, .et or .ods is told plainly, never skipped. Office lock files (``~$…``) and the
+    folders' own system files are left out."""
     found: list[Path] = []
     for item in paths:
         item = Path(item)
         if item.is_dir():
-            found += sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm")
-                            and not p.name.startswith("~$"))
+            found += sorted(p for p in item.rglob("*") if p.is_file() and not p.name.startswith("~$")
+                            and p.name.lower() not in _NOT_A_REPLY)
         else:
             found.append(item)
     return list(dict.fromkeys(found))

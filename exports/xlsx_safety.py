@@ -154,6 +154,10 @@ def check_spreadsheet_file(path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise sheet_error(name, "这是旧版 Excel 格式（.xls），请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+    if suffix in (".et", ".ett"):
+        raise sheet_error(name, "这是 WPS 表格格式（.et），请在 WPS 中另存为 Excel 工作簿（.xlsx）后再导入")
+    if suffix in (".ods", ".fods"):
+        raise sheet_error(name, "这是 OpenDocument 表格（.ods），请在 WPS、LibreOffice 或 Excel 中另存为 .xlsx 后再导入")
     if suffix not in (".xlsx", ".xlsm"):
         raise sheet_error(name, f"不支持“{suffix or '无扩展名'}”格式，请使用 Excel 工作簿（.xlsx）")
     from exports.draft_files import DraftFileError, check_office_zip
