@@ -145,6 +145,7 @@ def clause_reading(clause: Clause) -> str:
 
 
 _BLANKS_RE = re.compile(r"\s+")
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def comparison_key(text: str) -> str:
@@ -153,7 +154,10 @@ def comparison_key(text: str) -> str:
     >>> comparison_key('（一） 推进，ＡＢ') == comparison_key('(一)推进,AB')
     True
     """
-    return _BLANKS_RE.sub("", unicodedata.normalize("NFKC", text))
+    text = text.translate(_FULL_WIDTH)  # the common case at C speed; NFKC only for what is left
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _BLANKS_RE.sub("", text)
 
 
 # -- matching --------------------------------------------------------------------------
@@ -241,6 +245,9 @@ def common_characters(a: str, b: str) -> int:
     if len(middle_a) * len(middle_b) <= _EXACT_LIMIT:
         return common + LCSseq.similarity(middle_a, middle_b)
     sentences_a, sentences_b = _sentences(middle_a), _sentences(middle_b)
+    shared = LCSseq.similarity(sentences_a, sentences_b)  # whole sentences in common, counted only
+    if 200.0 * shared / (len(sentences_a) + len(sentences_b)) < _REFINE_FROM:  # unrelated texts: roughly
+        return common + shared * (len(middle_a) + len(middle_b)) // (len(sentences_a) + len(sentences_b))
     gaps: list[tuple[list[str], list[str]]] = [([], [])]
     for op in Indel.opcodes(sentences_a, sentences_b):
         if op.tag == "equal":
