@@ -20,7 +20,6 @@ exports.template_sandbox.TemplateLimitError: 结果过大
 from __future__ import annotations
 
 import ctypes
-import operator
 import re
 import threading
 import time

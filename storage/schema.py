@@ -15,7 +15,6 @@ version ``n``; opening a file runs the missing ones in order.
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Callable, NamedTuple
 
 from feedback.vocabulary import UnitCategory

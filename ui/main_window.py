@@ -7,7 +7,6 @@ project file code and the menus, in the first turn of the event loop.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,18 +57,6 @@ def build_demo(path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     build_demo_project(path).close()
-
-
-def backup_label(path: Path, project_path: Path) -> str:
-    """``项目-20240501-102233-123456-恢复前.yjt`` → ``2024-05-01 10:22:33（恢复前）``."""
-    rest = path.stem[len(project_path.stem) + 1:]
-    parts = rest.split("-")
-    try:
-        when = datetime.strptime("-".join(parts[:2]), "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return path.name
-    label = "-".join(parts[3:])
-    return when + (f"（{label}）" if label else "")
 
 
 class SettingsDialog(QDialog):
