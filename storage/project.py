@@ -196,6 +196,8 @@ class Project:
         if not path.is_file():
             raise ProjectError(f"找不到项目文件“{path.name}”。")
         cls._check_ownership(path)
+        if read_only and journal_path(path).exists():
+            cls._recover(path)
         lock = None if read_only else cls._lock(path)
         try:
             moved = None if read_only else set_aside_foreign_journal(path, lock.previous_note)
@@ -240,6 +242,30 @@ class Project:
             for message in ([project.damage] if project.damage else []) + project.notices:
                 Project.report(message)
         return project
+
+    @staticmethod
+    def _recover(path: Path) -> None:
+        """Roll back an action a crash left unfinished, so that a read-only opening can read the file.
+
+        Done only when no one holds the file and its place can be written; otherwise left to SQLite.
+        """
+        lock = FileLock(path)
+        try:
+            if not lock.acquire():
+                return
+        except OSError:
+            return
+        try:
+            set_aside_foreign_journal(path, lock.previous_note)
+            conn = sqlite3.connect(path)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls a hot journal back
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass
+        finally:
+            lock.release()
 
     @staticmethod
     def _lock(path: Path) -> FileLock:

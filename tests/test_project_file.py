@@ -309,3 +309,12 @@ def test_a_file_damaged_beyond_reading_names_the_backup_to_restore(tmp_path):
     damage(path, pages=[1])
     with pytest.raises(ProjectError, match="“p.yjt”(已损坏|不是意见通)"):
         Project.open(path)
+
+
+def test_reading_commands_work_right_after_a_crash_inside_an_action(tmp_path, capsys):
+    path = tmp_path / "p.yjt"
+    make_project(path, comments=5).close()
+    crash_inside_an_action(path)
+    assert run(["stats", str(path), "--json"]) == 0
+    assert '"comments_total": 5' in capsys.readouterr().out
+    assert side_files(path) == []
