@@ -522,13 +522,16 @@ class MainWindow(QMainWindow):
         if not infos:
             self.interaction.inform(tr("这个项目还没有备份。"))
             return
-        labels = [f"{n}. {info.describe()}" for n, info in enumerate(infos, 1)]
-        choice = self.interaction.choose(tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份）："), labels)
+        listing = "\n".join(f"{n}. {info.describe()}" for n, info in enumerate(infos, 1))
+        labels = [tr("第{0}份").format(n) for n in range(1, len(infos) + 1)]
+        choice = self.interaction.choose(
+            tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份，第1份最新）：\n\n{0}").format(listing), labels)
         if choice is None:
             return
-        backup = infos[labels.index(choice)].path
+        info = infos[labels.index(choice)]
+        backup = info.path
         if not self.interaction.confirm(
-                tr("用 {0} 的备份替换当前内容吗？\n当前内容会先另存一份备份，可再恢复。").format(choice)):
+                tr("用 {0} 的备份替换当前内容吗？\n当前内容会先另存一份备份，可再恢复。").format(info.describe())):
             return
         if not self.close_project():
             return
@@ -538,7 +541,7 @@ class MainWindow(QMainWindow):
             log.exception("restore failed")
             self.interaction.inform(tr("恢复备份失败：{0}").format(error))
         if self.open_project(path):
-            self.show_message(tr("已恢复 {0} 的备份。").format(choice))
+            self.show_message(tr("已恢复 {0} 的备份。").format(info.when))
 
     # -- editing helpers ------------------------------------------------------------------------------
 
