@@ -184,7 +184,7 @@ def render_template(template, context: dict, path) -> Path:
     from jinja2.sandbox import SecurityError
 
     from exports.draft_files import DraftFileError, check_office_zip
-    from exports.template_sandbox import TemplateLimitError, limits, sandbox_environment
+    from exports.template_sandbox import TemplateLimitError, TemplateTimeout, limits, sandbox_environment
 
     template = Path(template)
     name = template.name
@@ -202,6 +202,8 @@ def render_template(template, context: dict, path) -> Path:
     except SecurityError as error:
         raise TemplateError(f"模板“{name}”试图访问程序内部（{_security_detail(error)}），已拒绝；"
                             "模板中只能使用模板字段说明中的字段。") from error
+    except TemplateTimeout as error:  # the time limit struck as the filling ended
+        raise TemplateError(f"模板“{name}”超出填写限制（填写时间超过限制），已停止。") from error
     except TemplateLimitError as error:
         raise TemplateError(f"模板“{name}”超出填写限制（{error.message}），已停止；"
                             "请检查模板中的循环和数值。") from error
