@@ -224,6 +224,7 @@ class Project:
         if read_only and journal_path(path).exists():
             cls._recover(path)
         lock = None if read_only else cls._lock(path)
+        conn = None
         try:
             moved = None if read_only else set_aside_foreign_journal(path, lock.previous_note)
             try:
@@ -251,17 +252,15 @@ class Project:
                 project._prepare_for_writing(backup=backup)
             elif schema_version(conn) < SCHEMA_VERSION and not damage:
                 raise ProjectError(f"“{path.name}”是旧版格式，须先以可编辑方式打开一次进行升级。")
-        except sqlite3.DatabaseError as error:
+        except BaseException as error:
+            if conn is not None:
+                conn.close()
             if lock:
                 lock.release()
-            raise ProjectError(f"“{path.name}”无法打开：{sqlite_reason(error)}。") from error
-        except OSError as error:
-            if lock:
-                lock.release()
-            raise ProjectError(f"“{path.name}”无法打开：{os_reason(error)}。") from error
-        except BaseException:
-            if lock:
-                lock.release()
+            if isinstance(error, sqlite3.DatabaseError):
+                raise ProjectError(f"“{path.name}”无法打开：{sqlite_reason(error)}。") from error
+            if isinstance(error, OSError):
+                raise ProjectError(f"“{path.name}”无法打开：{os_reason(error)}。") from error
             raise
         if Project.report:
             for message in ([project.damage] if project.damage else []) + project.notices:
