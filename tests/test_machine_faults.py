@@ -153,3 +153,16 @@ def test_an_unexpected_error_goes_to_the_users_own_log(tmp_path, monkeypatch, ca
     log = tmp_path / "数据" / "logs" / "yijiantong.log"
     assert str(log) in err and "ZeroDivisionError" in err
     assert "ZeroDivisionError: 意外" in log.read_text(encoding="utf-8")
+
+
+def test_an_import_whose_file_vanished_never_says_imported(tmp_path, capsys):
+    path = tmp_path / "p.yjt"
+    make_project(path).close()
+    capsys.readouterr()
+    assert run(["collect", str(path), str(tmp_path / "已删除的反馈表.xlsx")]) == 1
+    out = capsys.readouterr()
+    assert "已删除的反馈表.xlsx" in out.out and "找不到" in out.out and "已导入" not in out.out
+    assert run(["import-public", str(path), str(tmp_path / "已删除的导出表.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "已删除的导出表.csv" in err and "已导入" not in err
+    assert count(path) == 0
