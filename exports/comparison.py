@@ -264,6 +264,9 @@ def write_comparison_xlsx(project, from_version: int, to_version: int, path, *, 
 
 def _save_workbook(book, path) -> Path:
     """Save through a temporary file beside ``path``; a failure is one Chinese sentence naming it."""
+    from exports.xlsx_safety import guard_workbook
+
+    guard_workbook(book)
     return atomic_save(path, book.save, suffix=".xlsx")
 
 

@@ -38,7 +38,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, check_spreadsheet_file, set_text,
+from exports.saving import DocumentError, atomic_save, safe_file_name
+from exports.xlsx_safety import (MAX_SHEET_ROWS, guard_workbook, SheetFileError, cell_text, check_spreadsheet_file, set_text,
                                  sheet_error)
 from feedback.duplicates import Cancelled
 from feedback.ledger import LedgerError
@@ -416,17 +417,13 @@ def _absolute(ref: str) -> str:
 
 
 def _save(workbook: Workbook, path: Path) -> Path:
+    guard_workbook(workbook)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    workbook.save(temporary)
-    temporary.replace(path)
-    return path
+    return atomic_save(path, workbook.save, suffix=".xlsx")
 
 
-def _safe_file_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or "单位"
 
 
 def write_form(context: FormContext, path, unit=None, *, answer_rows: int = DEFAULT_ANSWER_ROWS) -> Path:
@@ -470,11 +467,14 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
                                 answer_rows)
                 if progress and progress(done, total) is False:
                     raise Cancelled
-            name = _safe_file_name(f"{context.plan_title}征求意见反馈表（第{context.round_number}轮）.xlsx")
+            name = safe_file_name(f"{context.plan_title}征求意见反馈表（第{context.round_number}轮）", ".xlsx",
+                                  folder=out)
             written.append(_save(workbook, out / name))
         else:
+            names: set[str] = set()
             for done, unit in enumerate(entries, 1):
-                name = f"{_safe_file_name(unit.name)}.xlsx" if unit else "空白反馈表（名单外单位填写）.xlsx"
+                name = (safe_file_name(unit.name, ".xlsx", folder=out, taken=names, fallback="单位") if unit
+                        else safe_file_name("空白反馈表（名单外单位填写）", ".xlsx", folder=out, taken=names))
                 written.append(write_form(context, out / name, unit, answer_rows=answer_rows))
                 if progress and progress(done, total) is False:
                     raise Cancelled
@@ -482,7 +482,22 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    except (OSError, DocumentError) as error:
+        raise FormsIncomplete(out, written, error) from error
     return written
+
+
+class FormsIncomplete(DocumentError):
+    """Writing the forms stopped part-way (a full disk, a folder gone): says exactly what was written."""
+
+    def __init__(self, folder: Path, written: list[Path], error: Exception):
+        from storage.faults import os_reason
+
+        self.written = written
+        reason = os_reason(error) if isinstance(error, OSError) else str(error).rstrip("。")
+        names = "、".join(f"“{p.name}”" for p in written[:5]) + ("等" if len(written) > 5 else "")
+        done = f"已写出{len(written)}个：{names}" if written else "一个也未写出"
+        super().__init__(f"反馈表未能全部写出（{reason}），在“{folder}”中{done}。")
 
 
 # -- reading and checking -----------------------------------------------------------------
@@ -751,14 +766,19 @@ class FileReport:
                 **({"counts": self.counts} if self.counts else {})}
 
 
+_NOT_A_REPLY = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})  # what systems leave in folders
+
+
 def form_files(paths: Iterable) -> list[Path]:
-    """The .xlsx files among ``paths``, folders searched (Office lock files ``~$…`` skipped)."""
+    """Every file among ``paths``, folders searched, so each gets a report: a reply saved as
+    .xls, .et or .ods is told plainly, never skipped. Office lock files (``~$…``) and the
+    folders' own system files are left out."""
     found: list[Path] = []
     for item in paths:
         item = Path(item)
         if item.is_dir():
-            found += sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm")
-                            and not p.name.startswith("~$"))
+            found += sorted(p for p in item.rglob("*") if p.is_file() and not p.name.startswith("~$")
+                            and p.name.lower() not in _NOT_A_REPLY)
         else:
             found.append(item)
     return list(dict.fromkeys(found))

@@ -97,6 +97,9 @@ def _use_body_format_by_default(workbook: Workbook) -> StyleArray:
 
 def _styled(ws, value, *, font=None, fill=None, border=None, alignment=None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and needs_text_guard(value):  # a plan title typed as ``=…``
+        cell.data_type = "s"
+        cell.quotePrefix = True
     if font:
         cell.font = font
     if fill:
@@ -105,6 +108,11 @@ def _styled(ws, value, *, font=None, fill=None, border=None, alignment=None) -> 
         cell.border = border
     cell.alignment = alignment or _BODY_ALIGNMENT
     return cell
+
+
+def _text(ws, text: str, body: StyleArray):
+    """User text for a plain cell: as it is, or a guarded string cell when it looks like a formula."""
+    return guarded_cell(ws, text, body) if text and needs_text_guard(text) else text
 
 
 def _setup_sheet(ws, widths, title_rows: str, body: StyleArray) -> None:
@@ -182,7 +190,7 @@ def export_ledger(project, path, *, order: str = "c.id", today: date | None = No
                 reason = f"{reason}（在{c.work_item}中落实）" if reason else f"在{c.work_item}中落实"
             row = [number, unit, c.category, clause, c.body, c.proposed_wording,
                    c.disposition.label, reason, c.handler, c.decided_on.isoformat() if c.decided_on else None]
-            for index in (1, 3, 4, 5, 7, 8):
+            for index in (1, 2, 3, 4, 5, 7, 8):
                 text = row[index]
                 if not text:
                     row[index] = None
@@ -229,6 +237,7 @@ def _write_replies(workbook: Workbook, project, today: date | None, body: StyleA
         if reply.round_number not in by_round:
             by_round[reply.round_number] = project.statistics(reply.round_number, today=today).by_unit
         count = by_round[reply.round_number].get(reply.unit_name, 0)
-        ws.append([number, reply.unit_name, reply.category, reply.round_number, reply.state.label,
+        ws.append([number, _text(ws, reply.unit_name, body), _text(ws, reply.category, body),
+                   reply.round_number, reply.state.label,
                    reply.replied_on.isoformat() if reply.replied_on else None, count])
 

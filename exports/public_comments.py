@@ -284,6 +284,8 @@ class PublicImportReport:
     mapping: dict = field(default_factory=dict)
     message: str = ""
     duplicate_groups: int = 0  # comments standing for more than one submission
+    already: int = 0           # submissions an earlier export brought (recognised by content)
+    warnings: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -302,7 +304,8 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
     False stops before anything is written (raises ``Cancelled``).
     """
     from exports.forms import ClauseResolver, clause_options
-    from storage.intake import PublicGroup, apply_public_comments, online_round, public_file_imported
+    from storage.intake import (PublicGroup, apply_public_comments, imported_submissions, online_round,
+                                public_file_imported, submission_key)
 
     if isinstance(path, PublicTable):
         table = path
@@ -358,11 +361,37 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
                             "source_row": row_number})
     if not texts:
         raise sheet_error(file_name, f"“{mapping['text']}”列中没有意见内容")
+    dated = sum(1 for t in texts[:200] if len(t) <= 30 and parse_date(t))
+    date_warning = (f"“{mapping['text']}”列的内容多为日期或时间，请确认列对应是否正确"
+                    if dated * 2 > min(len(texts), 200) else "")
+
+    # what an earlier export of the same consultation already brought (by content, not by file)
+    already = 0
+    joins: dict[int, list[dict]] = {}
+    if number is not None:
+        known, bodies = imported_submissions(project, number)
+        if known:
+            fresh_texts, fresh = [], []
+            for text, submission in zip(texts, submissions):
+                key = submission_key(submission["submitter"], submission["submitted_on"], text)
+                if known.get(key, 0) > 0:
+                    known[key] -= 1
+                    already += 1
+                elif key[2] in bodies:  # the same text as a comment already made: one more 人次 of it
+                    joins.setdefault(bodies[key[2]], []).append(submission)
+                else:
+                    fresh_texts.append(text)
+                    fresh.append(submission)
+            texts, submissions = fresh_texts, fresh
+    if number is not None and not texts and not joins:
+        stream.close()
+        return PublicImportReport(file_name, number, "unchanged", rows=rows, mapping=mapping, already=already,
+                                  message=f"“{file_name}”中的{already}条网上意见均已导入过，未作改动")
 
     def grouping_progress(done: int, total: int) -> bool:
         return progress(done, total) if progress else True
 
-    groups = group_duplicates(texts, threshold=threshold, progress=grouping_progress)
+    groups = group_duplicates(texts, threshold=threshold, progress=grouping_progress) if texts else []
     rounds = {r.number: r for r in project.rounds()}
     version = rounds[number].version_number if number is not None else None
     resolver = ClauseResolver((ref, heading) for _, ref, heading in clause_options(project.clauses(version)))
@@ -387,16 +416,26 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
         if number is None:
             number = online_round(project, None, create=True)
         ids = apply_public_comments(project, public_groups, round_number=number, file_name=file_name,
-                                    checksum=checksum)
-    largest = max(g.count for g in groups)
+                                    checksum=checksum, joins=joins)
+    largest = max((g.count for g in groups), default=0)
     duplicate_groups = sum(1 for g in groups if g.count > 1)
+    joined = sum(len(m) for m in joins.values())
     message = (f"“{file_name}”：{len(texts)}条网上意见归并为{len(ids)}条意见"
                f"（其中{duplicate_groups}组为相同或相近的意见，最多的一组有{largest}人次提出），已记入第{number}轮")
+    if joined:
+        message += f"；另有{joined}条与已有意见相同，已计入其人次"
+    if already:
+        message += f"；{already}条此前已导入（按内容识别），已略过"
     if blank:
         message += f"；{blank}行意见内容为空，已略过"
-    return PublicImportReport(file_name, number, "imported", rows=rows, submissions=len(texts),
+    if truncated:
+        message += f"；{truncated}条意见超过{MAX_SUBMISSION_CHARS:,}字，只保留了前{MAX_SUBMISSION_CHARS:,}字"
+    if date_warning:
+        message += f"；注意：{date_warning}"
+    return PublicImportReport(file_name, number, "imported", rows=rows, submissions=len(texts) + joined,
                               comments=len(ids), largest_group=largest, skipped_blank=blank, truncated=truncated,
-                              mapping=mapping, message=message, duplicate_groups=duplicate_groups)
+                              mapping=mapping, message=message, duplicate_groups=duplicate_groups,
+                              already=already, warnings=[date_warning] if date_warning else [])
 
 
 # -- existing comment tables: an earlier round's 意见采纳情况表, another office's table ----------------

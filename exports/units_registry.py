@@ -14,7 +14,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from exports.text_files import decode_text
-from exports.xlsx_safety import SheetFileError, cell_text, check_spreadsheet_file, set_text, sheet_error
+from exports.xlsx_safety import (SheetFileError, cell_text, check_spreadsheet_file, csv_field, csv_text,
+                                 guard_workbook, set_text, sheet_error)
 from feedback.ledger import Change
 from feedback.units import split_unit_names
 
@@ -38,7 +39,7 @@ def write_registry(project, path) -> Path:
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            writer.writerows(rows)
+            writer.writerows([csv_text(v) for v in row] for row in rows)
         return path
     book = Workbook()
     sheet = book.active
@@ -54,6 +55,7 @@ def write_registry(project, path) -> Path:
     for letter, width in zip("ABCDE", (30, 12, 30, 12, 16)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+    guard_workbook(book)
     book.save(path)
     return path
 
@@ -68,7 +70,7 @@ def _table_rows(path: Path) -> list[list[str]]:
             dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",\t;")
         except csv.Error:
             dialect = csv.excel
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        return [[csv_field(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     check_spreadsheet_file(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)

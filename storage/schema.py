@@ -1,25 +1,50 @@
 """The project file's schema, declared in one place, with its forward migrations.
 
-The schema version lives in ``PRAGMA user_version``. ``MIGRATIONS[n]`` takes a file
-from version ``n - 1`` to version ``n``; opening a file runs the missing ones in order.
+The schema version lives in ``PRAGMA user_version`` and the file says it is ours by
+``PRAGMA application_id`` (``APPLICATION_ID``); both are read from the file's header before
+SQLite opens it (``read_header``). ``MIGRATIONS[n]`` takes a file from version ``n - 1`` to
+version ``n``; opening a file runs the missing ones in order.
 
 >>> import sqlite3
 >>> conn = sqlite3.connect(':memory:')
 >>> migrate(conn)
 (0, 5)
->>> schema_version(conn) == SCHEMA_VERSION
-True
+>>> schema_version(conn) == SCHEMA_VERSION, hex(conn.execute('PRAGMA application_id').fetchone()[0])
+(True, '0x594a5431')
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from feedback.vocabulary import UnitCategory
 
 FILE_SUFFIX = ".yjt"
 SCHEMA_VERSION = 5
+APPLICATION_ID = 0x594A5431  # "YJT1" in the file header: a project file of this program
+# what a project file from before the application id holds
+OUR_TABLES = frozenset({"plan", "versions", "clauses", "categories", "units", "rounds", "comments", "history"})
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class Header(NamedTuple):
+    """The fields of a SQLite file's 100-byte header that tell whose file it is."""
+
+    is_sqlite: bool
+    application_id: int
+    user_version: int
+    wal: bool          # the file was left in write-ahead-log mode (an older project file)
+
+
+def read_header(path) -> Header:
+    """The header of ``path`` read as bytes: nothing opens or changes the file."""
+    with open(path, "rb") as handle:
+        head = handle.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        return Header(False, 0, 0, False)
+    return Header(True, int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big"),
+                  head[18] == 2 or head[19] == 2)
 
 _V1 = """
 CREATE TABLE plan (
@@ -271,8 +296,11 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> tuple[int
         try:
             MIGRATIONS[version](conn)
             conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:  # a file from before the id
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return start, max(start, target)

@@ -32,7 +32,7 @@ from feedback.draft import Clause, Draft
 from feedback.explanation_text import chinese_date, date_span
 from feedback.ledger import Change, Comment, LedgerError
 from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, RevisionFlag, change_groups,
-                               char_diff, check_consistency, clause_reading, comments_behind, group_similarity,
+                               DraftMaps, char_diff, check_consistency, clause_reading, comments_behind, group_similarity,
                                match_clauses, relation_for)
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, RoundMethod
 from storage import search
@@ -513,12 +513,14 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
     notes = change_notes(project, from_version, to_version)
     result = []
     report(0.5, "正在整理修改内容")
+    maps = DraftMaps(old, new)
     for group in groups:
         if group.relation is Relation.SAME and not include_unchanged:
             continue
         if group.relation is Relation.RENUMBERED and not (include_renumbered or include_unchanged):
             continue
-        behind = comments_behind(group, old, new, old_of_new, comments_by_ref) if group.relation.changed else []
+        behind = comments_behind(group, old, new, old_of_new, comments_by_ref, maps) \
+            if group.relation.changed else []
         result.append(VersionChange(group, [old_by_ref[r] for r in group.from_refs if r in old_by_ref],
                                     [new_by_ref[r] for r in group.to_refs if r in new_by_ref],
                                     sorted(behind, key=lambda c: c.id), notes.get(group.key, "")))

@@ -795,8 +795,10 @@ class ExplanationPage(QWidget):
     # -- the documents -------------------------------------------------------------------------------------
 
     def _suggested(self, name: str) -> Path:
+        from exports.saving import safe_file_name
+
         folder = self._folder or self.project.path.parent
-        return folder / f"{name}.docx"
+        return folder / safe_file_name(name, ".docx", folder=folder)
 
     def _ask(self, kind: str, title: str, name: str, rounds=None):
         """The dialog: (path, template, round) or None when the user cancelled."""

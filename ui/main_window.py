@@ -92,18 +92,6 @@ def project_summary(path: Path) -> tuple[str, str] | None:
                    + (tr("（待处理{0}条）").format(pending) if pending else ""))
 
 
-def backup_label(path: Path, project_path: Path) -> str:
-    """``项目-20240501-102233-123456-恢复前.yjt`` → ``2024-05-01 10:22:33（恢复前）``."""
-    rest = path.stem[len(project_path.stem) + 1:]
-    parts = rest.split("-")
-    try:
-        when = datetime.strptime("-".join(parts[:2]), "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return path.name
-    label = "-".join(parts[3:])
-    return when + (f"（{label}）" if label else "")
-
-
 class SettingsDialog(QDialog):
     """The handler's name and the list of recent files."""
 
@@ -449,7 +437,7 @@ class MainWindow(QMainWindow):
         try:
             try:
                 project = storage.Project.open(path, read_only=read_only)
-            except storage.ProjectLockedError as error:
+            except (storage.ProjectLockedError, storage.ProjectReadOnlyError) as error:
                 answer = self.interaction.choose(
                     tr("{0}\n\n以只读方式打开可以查看和统计，但不能修改。").format(error),
                     [tr("以只读方式打开"), tr("取消")])
@@ -463,7 +451,14 @@ class MainWindow(QMainWindow):
                 self.settings.remove_recent(path)
                 self.start_page.set_recent(self.settings.recent_files())
             return False
+        if project.damage:  # a damaged file: restoring a backup is the way out
+            project.close()
+            if self.interaction.choose(project.damage, [tr("恢复备份"), tr("取消")]) == tr("恢复备份"):
+                self.restore_backup(path)
+            return self.project is not None
         self._set_project(project)
+        for message in project.notices:
+            self.interaction.inform(message)
         return True
 
     def _set_project(self, project) -> None:
@@ -628,24 +623,29 @@ class MainWindow(QMainWindow):
 
         HelpDialog(self).exec()
 
-    def restore_backup(self) -> None:
-        from storage.backups import list_backups, restore_backup
+    def restore_backup(self, path: Path | None = None) -> None:
+        """Choose one of the project's backups (time, size, counts) and put it in place."""
+        from storage.backups import backup_infos, restore_backup
 
-        if self.project is None or self.project.read_only:
-            return
-        path = self.project.path
-        backups = list_backups(path)
-        if not backups:
+        if path is None:
+            if self.project is None or self.project.read_only:
+                return
+            path = self.project.path
+        infos = backup_infos(path)
+        if not infos:
             self.interaction.inform(tr("这个项目还没有备份。"))
             return
-        labels = [backup_label(b, path) for b in backups]
-        choice = self.interaction.choose(tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份）："), labels)
+        listing = "\n".join(f"{n}. {info.describe()}" for n, info in enumerate(infos, 1))
+        labels = [tr("第{0}份").format(n) for n in range(1, len(infos) + 1)]
+        choice = self.interaction.choose(
+            tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份，第1份最新）：\n\n{0}").format(listing), labels)
         if choice is None:
             return
-        backup = backups[labels.index(choice)]
+        info = infos[labels.index(choice)]
+        backup = info.path
         if not self.interaction.confirm(
                 tr("用 {0} 的备份替换当前内容吗？\n这一步不能撤销，撤销记录将清空；当前内容会先另存一份备份，"
-                   "可再恢复。").format(choice)):
+                   "可再恢复。").format(info.describe())):
             return
         if not self.close_project():
             return
@@ -655,7 +655,7 @@ class MainWindow(QMainWindow):
             log.exception("restore failed")
             self.interaction.inform(tr("恢复备份失败：{0}").format(error))
         if self.open_project(path):
-            self.show_message(tr("已恢复 {0} 的备份；此前的撤销记录已清空。").format(choice))
+            self.show_message(tr("已恢复 {0} 的备份；此前的撤销记录已清空。").format(info.when))
 
     # -- editing helpers ------------------------------------------------------------------------------
 

@@ -731,8 +731,10 @@ class SheetActions(QObject):
             if choice == everything:
                 filters, order = {}, "c.id"
         title = project.plan().title
-        suggestion = self._start_folder() / f"{title}征求意见汇总处理表.xlsx" if title else \
-            self._start_folder() / "征求意见汇总处理表.xlsx"
+        from exports.saving import safe_file_name
+
+        suggestion = self._start_folder() / safe_file_name(f"{title}征求意见汇总处理表", ".xlsx",
+                                                           folder=self._start_folder())
         out = self.files.save_file(tr("导出汇总表"), suggestion, tr("Excel 工作簿 (*.xlsx)"))
         if out is None:
             return

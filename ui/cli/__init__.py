@@ -12,7 +12,6 @@ import argparse
 import importlib
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -28,6 +27,7 @@ MODULES = {
     "ui.cli.reply": ("reply",),
     "ui.cli.clauses": ("reshape",),
     "ui.cli.consultation": ("plan", "round", "comment", "decide", "history"),
+    "ui.cli.backups": ("backups",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
 
@@ -46,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_command(args) -> int:
     from feedback.errors import Cancelled, UserError
+    from storage.project import Project
 
+    Project.report = lambda message: print(f"提示：{message}", file=sys.stderr)
     try:
         return importlib.import_module(COMMAND_MODULES[args.command]).COMMANDS[args.command](args)
     except UserError as error:
@@ -59,10 +61,37 @@ def _run_command(args) -> int:
         sys.stdout = open(os.devnull, "w")
         return 0
     except Exception as error:  # noqa: BLE001 - the user gets one line, the log the details
-        log = Path(tempfile.gettempdir()) / "yijiantong-error.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"错误：处理时发生意外（{type(error).__name__}），详情已写入 {log}", file=sys.stderr)
+        where = _log_error(args)
+        print(f"错误：{_fault_sentence(error, args)}{where}", file=sys.stderr)
         return 2
+
+
+def _fault_sentence(error: Exception, args) -> str:
+    """The machine's faults (full disk, read-only place, damaged file) in one Chinese phrase."""
+    import sqlite3
+
+    from storage.faults import os_reason, sqlite_reason
+
+    if isinstance(error, sqlite3.DatabaseError):
+        name = Path(getattr(args, "project", "") or "").name
+        return f"读写项目文件{f'“{name}”' if name else ''}时出错：{sqlite_reason(error)}。"
+    if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+        name = Path(error.filename).name if getattr(error, "filename", None) else ""
+        return f"{f'“{name}”' if name else '文件'}无法读写：{os_reason(error)}。"
+    return f"处理时发生意外（{type(error).__name__}）。"
+
+
+def _log_error(args) -> str:
+    """Write the traceback to the user's own log (data folder, rotated); say where, or ''."""
+    try:
+        from storage.paths import data_dir
+        from ui.logs import log, setup_logging
+
+        path = setup_logging(data_dir())
+        log.error("命令 %s 出错\n%s", getattr(args, "command", ""), traceback.format_exc())
+    except Exception:  # noqa: BLE001 - no writable data folder: the one line is all there is
+        return ""
+    return f"详情已写入 {path}"
 
 
 def run(argv: list[str]) -> int:
