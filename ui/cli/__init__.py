@@ -26,12 +26,14 @@ MODULES = {
     "ui.cli.versions": ("revise", "compare", "matches"),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
+# the program's name in usage lines: the packaged app's executable, or main.py
+PROGRAM = "yijiantong" if getattr(sys, "frozen", False) else "main.py"
 
-__all__ = ["CommandError", "COMMAND_MODULES", "build_parser", "run"]
+__all__ = ["CommandError", "COMMAND_MODULES", "PROGRAM", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
+    parser = argparse.ArgumentParser(prog=PROGRAM, description="意见通：征求意见稿的意见收集与处理")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for module in MODULES:
         importlib.import_module(module).add_parsers(commands)
