@@ -331,6 +331,19 @@ def test_packaged_program_runs_without_python(installed, tmp_path):
     assert stats.returncode == 0, stats.stderr.decode()
     figures = json.loads(stats.stdout.decode("utf-8"))
     assert "32" in json.dumps(figures)  # the demo's 32 comments
+    explained = tmp_path / "带 空格 的 文件夹" / "起草情况 说明.docx"
+    explain = _bare_run(program, "explain", str(project), "--out", str(explained), cwd=tmp_path)
+    assert explain.returncode == 0, explain.stderr.decode()
+    with zipfile.ZipFile(explained) as archive:
+        assert "起草情况说明" in archive.read("word/document.xml").decode("utf-8")
+    # a Traditional-script draft saved as GB18030: encoding guess and OpenCC's tables are in the bundle
+    draft = tmp_path / "校外培訓 辦法.txt"
+    draft.write_text("某某市校外培訓機構管理辦法（徵求意見稿）\n第一章 總則\n"
+                     "第一條 為了規範校外培訓機構辦學行為，制定本辦法。\n"
+                     "第二條 本辦法適用於本市行政區域內的校外培訓機構。\n", encoding="gb18030")
+    outline = _bare_run(program, "outline", str(draft), "--simplified", cwd=tmp_path)
+    assert outline.returncode == 0, outline.stderr.decode()
+    assert "为了规范校外培训机构办学行为" in outline.stdout.decode("utf-8")
     broken = _bare_run(program, "stats", str(tmp_path / "没有这个文件.yjt"), cwd=tmp_path)
     assert broken.returncode == 2
     assert broken.stderr.decode("utf-8").startswith("错误：") and b"Traceback" not in broken.stderr
@@ -362,3 +375,23 @@ def test_packaged_program_is_portable_with_the_marker(built, tmp_path):
     assert any((folder / "数据").glob("*.yjt"))
     assert (folder / "数据" / "设置.ini").is_file()
     assert not (tmp_path / "home" / ".local").exists() and not (tmp_path / "home" / ".config").exists()
+
+
+def test_packaged_program_opens_a_real_x11_window(installed, tmp_path):
+    """Under Xvfb: Qt's xcb back end with the system's X11 libraries, as on a desktop."""
+    if not shutil.which("Xvfb"):
+        pytest.skip("Xvfb 未安装")
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as pipe:
+            display = ":" + pipe.readline().strip()
+        program = installed / "opt" / "yijiantong" / "yijiantong"
+        run = _bare_run(program, "--demo", cwd=tmp_path, extra={"DISPLAY": display, "YIJIANTONG_QUIT_WHEN_SHOWN": "1"})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert run.returncode == 0, run.stderr.decode()
+    assert [line.split()[0] for line in run.stdout.decode().splitlines()] == ["shown", "ready"]
