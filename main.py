@@ -16,6 +16,14 @@ import sys
 from pathlib import Path
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是“宽x高”形式的大小，例如 1366x768") from None
+    return width, height
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from feedback import __version__
@@ -34,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     app.add_argument("--read-only", action="store_true", help="只读打开，不作任何修改")
     app.add_argument("--screenshot", metavar="PNG", help="把窗口保存为 PNG 图片后退出")
     app.add_argument("--page", help="截图的页面：ledger、units、statistics… 或 start")
+    app.add_argument("--size", metavar="宽x高", type=_size, help="截图时窗口的大小，例如 1366x768（默认 1440x900）")
     options = app.parse_args(argv)
     if options.project and options.demo:
         app.error("不能同时指定项目文件和 --demo")
@@ -43,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import run
 
     return run(options.project, demo=options.demo, screenshot=options.screenshot, page=options.page,
-               read_only=options.read_only)
+               read_only=options.read_only, size=options.size)
 
 
 if __name__ == "__main__":

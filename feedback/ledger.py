@@ -83,6 +83,12 @@ class Round:
     def title(self) -> str:
         return f"第{self.number}轮（{self.method.label}）"
 
+    @property
+    def label(self) -> str:
+        """The round as lists name it: ``第1轮 书面征求（2023年4月10日）`` (without a date: ``第1轮 书面征求``)."""
+        sent = f"（{self.sent_on.year}年{self.sent_on.month}月{self.sent_on.day}日）" if self.sent_on else ""
+        return f"第{self.number}轮 {self.method.label}{sent}"
+
 
 @dataclass
 class Reply:
@@ -128,6 +134,7 @@ class HistoryEntry:
     new_value: str | None
     who: str
     at: str
+    action: int = 0  # the user action it was part of: the fields of one save share it
 
 
 @dataclass

@@ -245,8 +245,8 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
         token.family, token.number, token.text = _classify(token.text, regulation)
     _accept_unpunctuated_numbers(tokens, warnings)
     _repair_broken(tokens, warnings)
-    title, first = _take_title(tokens)
-    nodes, preamble = _build_tree(tokens[first:], regulation, warnings)
+    title, start, first = _take_title(tokens)
+    nodes, preamble = _build_tree(tokens[:start] + tokens[first:], regulation, warnings)
     clauses = _finish(nodes, preamble, regulation, warnings)
     return Draft(title=title, clauses=clauses, warnings=warnings,
                  style="regulation" if regulation else "plan")
@@ -271,11 +271,27 @@ def _accept_unpunctuated_numbers(tokens: list[_Token], warnings: list[ParseWarni
                 token.family, token.text = None, f"{token.number}{token.text}"
 
 
-def _take_title(tokens: list[_Token]) -> tuple[str, int]:
-    """The title is the first short unnumbered paragraph, with what continues it."""
-    if not tokens or tokens[0].family is not None or len(tokens[0].text) > _TITLE_MAX or "。" in tokens[0].text:
-        return "", 0
-    title, index = tokens[0].text, 1
+_TITLE_WORD_RE = re.compile(r"方案|计划|规划|办法|规定|条例|细则|意见|通知|决定|纲要|措施|规则|指引|指南|标准|征求意见稿")
+
+
+def _take_title(tokens: list[_Token]) -> tuple[str, int, int]:
+    """The title is the first short unnumbered paragraph, with what continues it: (title, its start, after it).
+
+    Of the short lines before the first numbered one, the first that names a kind of document is preferred,
+    so the menu of a saved web page (``登录``, ``退出``) is not taken for the title; those lines stay in the text.
+    """
+    start = 0
+    while start < len(tokens) and tokens[start].family is None and start < 30:
+        text = tokens[start].text
+        if len(text) <= _TITLE_MAX and "。" not in text and _TITLE_WORD_RE.search(text):
+            break
+        start += 1
+    else:
+        start = 0
+    if not tokens or tokens[start].family is not None or len(tokens[start].text) > _TITLE_MAX \
+            or "。" in tokens[start].text:
+        return "", 0, 0
+    title, index = tokens[start].text, start + 1
     while index < len(tokens) and tokens[index].family is None:
         text = tokens[index].text
         if len(text) <= 20 and "。" not in text and (text[0] in "（(" or "征求意见稿" in text or "年" in text):
@@ -283,7 +299,7 @@ def _take_title(tokens: list[_Token]) -> tuple[str, int]:
             index += 1
         else:
             break
-    return title, index
+    return title, start, index
 
 
 def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarning]) -> tuple[list[_Node], _Node | None]:

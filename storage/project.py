@@ -15,6 +15,7 @@ touched; a failure leaves the file as it was before the action.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -58,6 +59,31 @@ def _date(value: str | None) -> date | None:
 
 def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
+
+
+def history_row(comment_id: int, old: dict, new: dict, who: str, at: str) -> dict:
+    """One action's row of the history: one field as plain text, several as JSON objects keyed by field."""
+    def text(value):
+        return None if value is None else str(value)
+
+    if len(new) == 1:
+        (field, value), = new.items()
+        return {"comment_id": comment_id, "field": field, "old_value": text(old[field]), "new_value": text(value),
+                "who": who, "at": at}
+    return {"comment_id": comment_id, "field": ",".join(new), "who": who, "at": at,
+            "old_value": json.dumps({k: text(old[k]) for k in new}, ensure_ascii=False),
+            "new_value": json.dumps({k: text(v) for k, v in new.items()}, ensure_ascii=False)}
+
+
+def history_entries(row: dict) -> list[HistoryEntry]:
+    """The fields one history row records (files from before hold one field a row)."""
+    fields = row["field"].split(",")
+    if len(fields) == 1:
+        return [HistoryEntry(row["comment_id"], row["field"], row["old_value"], row["new_value"], row["who"],
+                             row["at"], row["id"])]
+    old, new = json.loads(row["old_value"]), json.loads(row["new_value"])
+    return [HistoryEntry(row["comment_id"], f, old.get(f), new.get(f), row["who"], row["at"], row["id"])
+            for f in fields]
 
 
 _COMMENT_COLUMNS = ("round_id", "unit_id", "clause_ref", "quoted_text", "body", "proposed_wording",
@@ -185,6 +211,26 @@ class Project:
         if self.read_only:
             return Project.open(self.path, read_only=True, backup=False)
         return Project(self.path, self._connect(self.path), None, read_only=False)
+
+    def save_copy(self, target) -> Path:
+        """A complete, consistent copy of the project at ``target`` (SQLite's online backup), one file."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise ProjectError(f"“{target.name}”就是当前项目文件，请另选文件名。")
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            partial.unlink(missing_ok=True)
+            dst = sqlite3.connect(partial)
+            try:
+                self.db.conn.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")  # no -wal beside the copy: one file to hand on
+            finally:
+                dst.close()
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as error:
+            partial.unlink(missing_ok=True)
+            raise ProjectError(f"无法另存副本“{target.name}”：{error}") from error
+        return target
 
     def __enter__(self) -> "Project":
         return self
@@ -440,6 +486,18 @@ class Project:
                       deadline=_date(r["deadline"]), note=r["note"])
                 for r in self.db.query("SELECT r.*, v.number AS version_number FROM rounds r "
                                        "JOIN versions v ON v.id = r.version_id ORDER BY r.number")]
+
+    def version_for_round(self, number: int) -> int:
+        """The draft version round ``number`` consulted on."""
+        row = self.db.execute("SELECT v.number FROM rounds r JOIN versions v ON v.id = r.version_id "
+                              "WHERE r.number = ?", [number]).fetchone()
+        if row is None:
+            raise LedgerError(f"没有第{number}轮征求意见。")
+        return row[0]
+
+    def draft_for_round(self, number: int) -> Draft:
+        """The draft round ``number`` consulted on: its forms, clause lists and references use it."""
+        return self.draft(self.version_for_round(number))
 
     def _round_id(self, number: int) -> int:
         row = self.db.execute("SELECT id FROM rounds WHERE number = ?", [number]).fetchone()
@@ -753,9 +811,7 @@ class Project:
         now = _now()
         with self.transaction():
             self.db["comments"].update(current.id, changed)
-            self.db["history"].insert_all(
-                {"comment_id": current.id, "field": k, "old_value": None if old.get(k) is None else str(old.get(k)),
-                 "new_value": None if v is None else str(v), "who": who, "at": now} for k, v in changed.items())
+            self.db["history"].insert(history_row(current.id, {k: old.get(k) for k in changed}, changed, who, now))
             if set(changed) & set(search.COMMENT_FIELDS):
                 row = next(self.db.query("SELECT * FROM comments WHERE id = ?", [current.id]))
                 search.index_comment(self.db.conn, current.id, row)
@@ -782,8 +838,9 @@ class Project:
         return Change("comments", (comment.id,), "已恢复意见")
 
     def history(self, comment_id: int) -> list[HistoryEntry]:
-        return [HistoryEntry(r["comment_id"], r["field"], r["old_value"], r["new_value"], r["who"], r["at"])
-                for r in self.db.query("SELECT * FROM history WHERE comment_id = ? ORDER BY id", [comment_id])]
+        """Each changed field, oldest first; the fields of one action share its ``action`` number."""
+        return [entry for r in self.db.query("SELECT * FROM history WHERE comment_id = ? ORDER BY id", [comment_id])
+                for entry in history_entries(r)]
 
     def count_comments(self, **filters) -> int:
         where, params = self._filter_sql(**filters)

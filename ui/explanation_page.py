@@ -816,8 +816,7 @@ class ExplanationPage(QWidget):
     def _round_choices(self, everything: bool) -> list[tuple[str, object]]:
         choices = [(tr("全部轮次"), None)] if everything else []
         for rnd in reversed(self.project.rounds()):  # the newest first: the usual choice
-            when = f"，{rnd.sent_on.year}年{rnd.sent_on.month}月{rnd.sent_on.day}日" if rnd.sent_on else ""
-            choices.append((f"{rnd.title}（{rnd.method.label}{when}）", rnd.number))
+            choices.append((rnd.label, rnd.number))
         return choices
 
     def generate_explanation(self):

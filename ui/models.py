@@ -40,10 +40,10 @@ class Column:
 
 
 COLUMNS = (
-    Column("id", "序号", ("c.id",), 52),
-    Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 132),
+    Column("id", "序号", ("c.id",), 48),
+    Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 124),
     Column("clause", "条款", (_CLAUSE_POSITION,), 86),
-    Column("disposition", "处理", (_DISPOSITION_ORDER,), 100),
+    Column("disposition", "处理", (_DISPOSITION_ORDER,), 92),
     Column("body", "意见内容", ("c.body",), 360),
     Column("reason", "理由或说明", ("c.reason",), 220),
     Column("category", "类别", (_CATEGORY_POSITION,), 76),
@@ -84,6 +84,7 @@ class CommentTableModel(QAbstractTableModel):
         self._sort_column = COLUMN_INDEX["id"]
         self._sort_order = Qt.SortOrder.AscendingOrder
         self.fetches = 0  # how many pages were read; the tests watch it stay small
+        self._earlier: dict[int, int] = {}  # round → its draft, for rounds on a draft older than the newest
 
     # -- what is shown ---------------------------------------------------------
 
@@ -107,6 +108,10 @@ class CommentTableModel(QAbstractTableModel):
         """Fetch the ids again (filters or order changed, comments added or removed)."""
         self.beginResetModel()
         self.ids = self.project.comment_ids(order=self.order_sql(), **self.filters) if self.project else []
+        # rounds held on an earlier draft than the newest: their clause references are marked with the draft
+        rounds = self.project.rounds() if self.project else []
+        newest = max((v.number for v in self.project.versions()), default=0) if self.project else 0
+        self._earlier = {r.number: r.version_number for r in rounds if r.version_number < newest}
         self._rows = None
         self._cache.clear()
         self.endResetModel()
@@ -199,6 +204,8 @@ class CommentTableModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()].key
         if role == Qt.ItemDataRole.DisplayRole:
+            if key == "clause" and comment.round_number in self._earlier:
+                return f"{comment.clause_ref}〔第{self._earlier[comment.round_number]}稿〕"
             return self._display(comment, key)
         if role == COMMENT_ROLE:
             return comment
@@ -208,6 +215,9 @@ class CommentTableModel(QAbstractTableModel):
                     return tr("{0}人次提出相同或相近的意见，处理意见对这一组全部适用：\n{1}").format(
                         comment.submissions, comment.body)
                 return comment.body
+            if key == "clause" and comment.round_number in self._earlier:
+                return tr("第{0}轮的意见，针对第{1}稿的{2}").format(
+                    comment.round_number, self._earlier[comment.round_number], comment.clause_ref)
             if key == "reason":
                 return comment.reason or (tr("尚未填写理由或说明") if comment.reason_missing else None)
             if key == "disposition" and comment.reason_missing:

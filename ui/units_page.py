@@ -6,17 +6,17 @@ from datetime import date
 import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from feedback.commands import AddCategory, AddComments, AddRound, AddUnits, RecordReply, RemoveUnit, UpdateUnit
+from feedback.commands import AddCategory, AddRound, AddUnits, RecordReply, RemoveUnit, UpdateUnit
 from feedback.ledger import Change, Unit
 from feedback.vocabulary import ReplyState, RoundMethod
 from ui.style import REPLY_COLOURS, REPLY_SHORT, set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons, list_table
+from ui.widgets import DateBox, dialog_buttons, fit_to_screen, list_table
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -82,11 +82,8 @@ class RoundDialog(QDialog):
         self.method = QComboBox()
         for method in RoundMethod:
             self.method.addItem(method.label, method)
-        self.sent = QDateEdit(QDate.currentDate())
-        self.deadline = QDateEdit(QDate.currentDate().addDays(10))
-        for edit in (self.sent, self.deadline):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.sent = DateBox()
+        self.deadline = DateBox(QDate.currentDate().addDays(10).toPython())
         self.note = QLineEdit()
         self.recipients = QListWidget()
         for unit in units:
@@ -120,7 +117,7 @@ class RoundDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.recipients, 1)
         layout.addWidget(buttons)
-        self.resize(520, 600)
+        fit_to_screen(self, 520, 600)
 
     def _check_all(self, checked: bool) -> None:
         for i in range(self.recipients.count()):
@@ -290,7 +287,7 @@ class UnitsPage(QWidget):
         self.summary_round.clear()
         self.summary_round.addItem(tr("全部轮次"), None)
         for rnd in rounds:
-            self.summary_round.addItem(tr(rnd.title), rnd.number)
+            self.summary_round.addItem(rnd.label, rnd.number)
         self.summary_round.setCurrentIndex(max(0, self.summary_round.findData(chosen)))
         self.summary_round.blockSignals(False)
 
@@ -304,7 +301,7 @@ class UnitsPage(QWidget):
         table = self.matrix
         selected = (table.currentRow(), table.currentColumn())
         table.clear()
-        headers = [tr("单位"), tr("类别"), tr("意见数")] + [tr(rnd.title) for rnd in rounds]
+        headers = [tr("单位"), tr("类别"), tr("意见数")] + [rnd.label for rnd in rounds]
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.setRowCount(len(units))
@@ -478,27 +475,12 @@ class UnitsPage(QWidget):
         replied_on = self.today if state is ReplyState.NO_COMMENTS else None
         self.window.bridge.run(RecordReply(self.project, round_number, unit_id, state, replied_on=replied_on))
 
-    def enter_comments(self) -> None:
-        from ui.comment_dialog import CommentEntryDialog
+    def enter_comments(self):
+        """录入意见 for the selected unit and round of the matrix."""
+        from ui.comment_dialog import open_entry
 
         if self.project is None or self.project.read_only:
-            return
-        rounds = self.project.rounds()
-        if not rounds:
-            self.window.interaction.inform(tr("请先在“征求轮次”中建立一轮征求意见。"))
-            return
+            return None
         cell = self.selected_cell()
-        round_number, unit_id = cell if cell else (rounds[-1].number, None)
-        dialog = CommentEntryDialog(rounds, self.project.units(), self.project.draft(), round_number=round_number,
-                                    unit_id=unit_id, find_units=self.project.find_units, parent=self)
-        if not dialog.exec():
-            return
-        items = dialog.items()
-        if items and items[0]["unit_id"] is None:
-            self.window.interaction.inform(tr("请选择提出意见的单位。"))
-            return
-        if items:
-            self.window.bridge.run(AddComments(self.project, items))
-        elif dialog.no_comments_letter and dialog.unit.unit_id() is not None:
-            self.window.bridge.run(RecordReply(self.project, dialog.round.currentData(), dialog.unit.unit_id(),
-                                               ReplyState.NO_COMMENTS, replied_on=dialog.received.date().toPython()))
+        round_number, unit_id = cell if cell else (None, None)
+        return open_entry(self.window, self, round_number=round_number, unit_id=unit_id)
