@@ -395,3 +395,24 @@ def test_packaged_program_opens_a_real_x11_window(installed, tmp_path):
         server.wait(timeout=30)
     assert run.returncode == 0, run.stderr.decode()
     assert [line.split()[0] for line in run.stdout.decode().splitlines()] == ["shown", "ready"]
+
+
+def test_packaged_program_reads_a_pdf_reply(installed, tmp_path):
+    """A reply letter as PDF (made by LibreOffice from text): pdfminer's CJK tables are in the bundle."""
+    converter = shutil.which("soffice") or shutil.which("libreoffice")
+    if converter is None:
+        pytest.skip("LibreOffice 未安装")
+    letter = tmp_path / "财政局 来函.txt"
+    letter.write_text("汉中市财政局关于《汉中市提高教育质量三年行动计划（征求意见稿）》的反馈意见\n市教育局：\n"
+                      "经研究，提出以下意见：\n1.关于加快教育信息化建设，建议增加“网络安全保障”相关内容。\n"
+                      "汉中市财政局\n2023年4月12日\n", encoding="utf-8")
+    subprocess.run([converter, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(letter)],
+                   check=True, capture_output=True, timeout=180)
+    program = installed / "opt" / "yijiantong" / "yijiantong"
+    project = tmp_path / "演示.yjt"
+    assert _bare_run(program, "demo-project", str(project), cwd=tmp_path).returncode == 0
+    reply = _bare_run(program, "reply", str(project), str(letter.with_suffix(".pdf")), "--unit", "市财政局",
+                      "--round", "1", cwd=tmp_path)
+    assert reply.returncode == 0, reply.stderr.decode()
+    assert "建议增加“网络安全保障”相关内容" in reply.stdout.decode("utf-8")
