@@ -370,6 +370,25 @@ def set_properties(document: Document, *, title: str = "", author: str = "") -> 
     props.revision = 1
     now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
+    _name_application(document)
+
+
+_EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+
+
+def _name_application(document: Document) -> None:
+    """docProps/app.xml names 意见通 and its version, not the word processor the template came from."""
+    from feedback import __version__
+
+    for part in document.part.package.iter_parts():
+        if str(part.partname) != "/docProps/app.xml":
+            continue
+        root = etree.fromstring(part.blob)
+        for name in ("Application", "AppVersion"):  # AppVersion holds a word processor's own numbering
+            for element in root.findall(_EXTENDED + name):
+                root.remove(element)
+        etree.SubElement(root, _EXTENDED + "Application").text = f"意见通 {__version__}"
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # -- text helpers ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import QApplication
 from ui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, AppSettings, data_dir
 
 QUIT_WHEN_SHOWN = "YIJIANTONG_QUIT_WHEN_SHOWN"
+ICON = Path(__file__).resolve().parent.parent / "assets" / "yijiantong.png"
+DESKTOP_ENTRY = "yijiantong"  # the installed yijiantong.desktop: the taskbar's icon and grouping
 SCREENSHOT_SIZE = (1440, 900)
 
 
@@ -78,6 +81,11 @@ def _application() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(DISPLAY_NAME)
+    app.setDesktopFileName(DESKTOP_ENTRY)
+    if ICON.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(ICON)))
     return app
 
 

@@ -699,8 +699,10 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir() / "logs")))
 
     def about(self) -> None:
-        self.interaction.inform(tr("意见通\n征求意见稿的意见收集、逐条处理与起草说明生成。\n\n"
-                                   "每一处修改都即时写入项目文件；每次打开项目时自动备份。"))
+        from feedback import __version__
+
+        self.interaction.inform(tr("意见通 {version}\n征求意见稿的意见收集、逐条处理与起草说明生成。\n\n"
+                                   "每一处修改都即时写入项目文件；每次打开项目时自动备份。").format(version=__version__))
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)

@@ -30,14 +30,16 @@ MODULES = {
     "ui.cli.backups": ("backups",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
+# the program's name in usage lines: the packaged app's executable, or main.py
+PROGRAM = "yijiantong" if getattr(sys, "frozen", False) else "main.py"
 
-__all__ = ["CommandError", "COMMAND_MODULES", "build_parser", "run"]
+__all__ = ["CommandError", "COMMAND_MODULES", "PROGRAM", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     from ui.cli.parsing import ArgumentParser
 
-    parser = ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
+    parser = ArgumentParser(prog=PROGRAM, description="意见通：征求意见稿的意见收集与处理")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for module in MODULES:
         importlib.import_module(module).add_parsers(commands)
