@@ -76,12 +76,30 @@ def comment_text(comment: Comment) -> str:
 
 
 def disposition_note(comment: Comment) -> str:
-    """理由/说明: the reason; for 在工作中落实 the work item it goes to."""
+    """理由/说明: the drafter's reason; for 在工作中落实 the work item it goes to, said once:
+    a reason that already names the work or says where it is carried out stands alone.
+
+    >>> from feedback.ledger import Comment
+    >>> c = lambda reason: Comment(1, 1, 1, '', '', '一', '', disposition=Disposition.IN_WORK,
+    ...                            reason=reason, work_item='作风问题专项整治工作')
+    >>> disposition_note(c('将在作风问题专项整治中统筹推进。'))
+    '将在作风问题专项整治中统筹推进。'
+    >>> disposition_note(c('另有部署。'))
+    '将在作风问题专项整治工作中抓好落实。另有部署。'
+    """
     reason = comment.reason.strip()
-    if comment.disposition is Disposition.IN_WORK and comment.work_item.strip():
-        phrase = f"将在{_work_phrase(comment.work_item)}中抓好落实。"
-        return xml_safe(phrase + reason if reason and reason not in phrase else phrase)
+    work = comment.work_item.strip()
+    if comment.disposition is Disposition.IN_WORK and work:
+        stem = work.removesuffix("工作")
+        if not reason:
+            return xml_safe(f"将在{_work_phrase(work)}中抓好落实。")
+        if stem not in reason and not any(word in reason for word in ("将在", "落实")):
+            return xml_safe(f"将在{_work_phrase(work)}中抓好落实。" + reason)
     return xml_safe(reason)
+
+
+UNPLACED_CAPTION = "未指明条款"
+"""What the clause column says of a comment not yet placed (never the ledger's 待定位)."""
 
 
 def _clause_places(project) -> dict[tuple[int, str], tuple[int, object]]:
@@ -132,7 +150,8 @@ def adoption_rows(project, *, group_by: str = GROUP_BY_UNIT, round_number: int |
         rows.append(AdoptionRow(
             number=number, comment_id=comment.id, round_number=comment.round_number, unit=comment.unit_name,
             category=comment.category, clause_ref=comment.clause_ref,
-            clause=clause_caption(comment.clause_ref, place[1] if place else None),
+            clause=(UNPLACED_CAPTION if comment.clause_ref == UNPLACED_CLAUSE_REF
+                    else clause_caption(comment.clause_ref, place[1] if place else None)),
             body=comment_text(comment), disposition=comment.disposition.label, note=disposition_note(comment)))
     return rows
 

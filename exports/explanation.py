@@ -21,9 +21,9 @@ from feedback.explanation_text import (EXPLANATION, Paragraph, SectionKind, addr
                                        drafting_unit, explanation_title, fill_placeholders, opening_sentence,
                                        placeholder_values, section_heading, split_paragraphs,
                                        used_placeholders)
+from feedback import preflight
 from feedback.ledger import Plan
 from feedback.statistics import Statistics
-from feedback.vocabulary import Disposition
 from storage.documents import list_sections, process_text
 
 ATTACHMENT_TITLE = "征求意见反馈情况"
@@ -100,29 +100,23 @@ def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: b
     return content
 
 
+def document_findings(project, document: str = preflight.EXPLANATION, *, round_number: int | None = None) -> list:
+    """The check before generating ``document`` (``feedback.preflight``), with the
+    explanation's own: its sections as stored, and a count sentence somewhere in them."""
+    stored = list_sections(project) if document == preflight.EXPLANATION else []
+    findings = preflight.preflight(project, document, round_number=round_number,
+                                   sections=[(s.title, s.body) for s in stored])
+    if document == preflight.EXPLANATION and not any("统计" in used_placeholders(s.body) for s in stored):
+        process = next((s for s in stored if s.kind is SectionKind.PROCESS), None)
+        where = f"“{process.title}”" if process else "各部分"
+        findings.append(preflight.Finding(
+            "sections.statistics", f"{where}中没有{{统计}}，说明中不会出现按处理结果自动生成的意见统计。"))
+    return findings
+
+
 def explanation_warnings(project) -> list[str]:
     """What the drafter should look at before sending the explanation, in Chinese."""
-    plan = project.plan()
-    warnings = []
-    if not plan.title.strip():
-        warnings.append("尚未填写文件标题。")
-    if not plan.drafting_unit.strip():
-        warnings.append("尚未填写起草单位，落款将显示“我单位”。")
-    if not plan.addressee.strip():
-        warnings.append("尚未填写主送机关。")
-    sections = list_sections(project)
-    if not any("统计" in used_placeholders(s.body) for s in sections):
-        process = next((s for s in sections if s.kind is SectionKind.PROCESS), None)
-        where = f"“{process.title}”" if process else "各部分"
-        warnings.append(f"{where}中没有{{统计}}，说明中不会出现按处理结果自动生成的意见统计。")
-    statistics = project.statistics()
-    pending = statistics.by_disposition[Disposition.PENDING.label]
-    if pending:
-        warnings.append(f"尚有{pending}条意见未处理。")
-    missing = sum(1 for c in project.comments() if c.reason_missing)
-    if missing:
-        warnings.append(f"有{missing}条意见须填写理由或说明。")
-    return warnings
+    return [f.message for f in document_findings(project)]
 
 
 def explanation_preview_text(project, *, group_by: str = GROUP_BY_UNIT, attachment: bool = True) -> str:
