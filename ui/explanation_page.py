@@ -820,6 +820,18 @@ class ExplanationPage(QWidget):
             choices.append((f"{rnd.title}（{rnd.method.label}{when}）", rnd.number))
         return choices
 
+    def _checked(self, document: str, round_number=None) -> bool:
+        """The check before generating: what it finds is listed, and the drafter decides."""
+        from exports.explanation import document_findings
+
+        findings = document_findings(self.project, document, round_number=round_number)
+        if not findings:
+            return True
+        lines = "\n".join(f"{i}. {f.message}" for i, f in enumerate(findings, 1))
+        answer = self.window.interaction.choose(
+            tr("生成前发现{0}处问题：").format(len(findings)) + "\n" + lines, [tr("返回修改"), tr("仍然生成")])
+        return answer == tr("仍然生成")
+
     def generate_explanation(self):
         """Ask where to save (and a template), then write the explanation off the UI thread."""
         if self.project is None:
@@ -830,6 +842,8 @@ class ExplanationPage(QWidget):
         if chosen is None:
             return None
         path, template, _ = chosen
+        if not self._checked("explanation"):
+            return None
         group_by = self._grouping
 
         def write(project, target, report):
@@ -849,6 +863,8 @@ class ExplanationPage(QWidget):
         if chosen is None:
             return None
         path, template, round_number = chosen
+        if not self._checked("table", round_number):
+            return None
         group_by = self._grouping
 
         def write(project, target, report):
@@ -872,6 +888,8 @@ class ExplanationPage(QWidget):
         if chosen is None:
             return None
         path, template, round_number = chosen
+        if not self._checked("letter", round_number):
+            return None
 
         def write(project, target, report):
             from exports.letter import write_letter
