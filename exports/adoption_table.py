@@ -24,6 +24,7 @@ from feedback.explanation_text import (GROUP_BY_CLAUSE, GROUP_BY_UNIT, GROUPINGS
 from feedback.ledger import Comment, LedgerError
 from feedback.statistics import Statistics
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, ReplyState
+from storage.numbering import comment_numbers, fix_numbers
 
 COLUMN_HEADERS = ("序号", "单位", "条款", "意见建议", "采纳情况", "理由/说明")
 # widths in millimetres; scaled to the text block (156 mm portrait, 225 mm landscape)
@@ -111,8 +112,12 @@ def _clause_places(project) -> dict[tuple[int, str], tuple[int, object]]:
     return places
 
 
-def adoption_rows(project, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None) -> list[AdoptionRow]:
+def adoption_rows(project, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
+                  fix: bool = False) -> list[AdoptionRow]:
     """Every comment (of one round, or all) as numbered rows, in the chosen order.
+
+    The numbers are the project's one numbering (``storage.numbering``); ``fix`` keeps
+    them for good, as a document is going out.
 
     By unit: units in the order of the unit list (category, then as entered), each
     unit's comments in clause order. By clause: 总体意见 first, then clauses in draft
@@ -143,8 +148,10 @@ def adoption_rows(project, *, group_by: str = GROUP_BY_UNIT, round_number: int |
         comments.sort(key=lambda c: (c.round_number, unit_key(c), clause_key(c), c.id))
     else:
         comments.sort(key=lambda c: (c.round_number, clause_key(c), unit_key(c), c.id))
+    numbers = fix_numbers(project) if fix else comment_numbers(project)
     rows = []
-    for number, comment in enumerate(comments, start=1):
+    for comment in comments:
+        number = numbers[comment.id]
         version = rounds[comment.round_number].version_number if comment.round_number in rounds else None
         place = places.get((version, comment.clause_ref))
         rows.append(AdoptionRow(
@@ -213,7 +220,7 @@ def adoption_table_context(project, *, group_by: str = GROUP_BY_UNIT, round_numb
     """The fields a bureau's own table template can use (see ``exports.templates``)."""
     from exports.templates import common_context, title_fields
 
-    rows = adoption_rows(project, group_by=group_by, round_number=round_number)
+    rows = adoption_rows(project, group_by=group_by, round_number=round_number, fix=True)
     statistics = project.statistics(round_number)
     lines = reply_lines(project, statistics)
     context = common_context(project, statistics)
@@ -243,7 +250,7 @@ def build_adoption_table(project, *, group_by: str = GROUP_BY_UNIT, round_number
     """The landscape document: title, (round), the table, the units without comments."""
     report = progress or (lambda fraction, message: None)
     report(0.1, "正在读取意见")
-    rows = adoption_rows(project, group_by=group_by, round_number=round_number)
+    rows = adoption_rows(project, group_by=group_by, round_number=round_number, fix=True)
     statistics = project.statistics(round_number)
     doc = OfficialDocument(page=LANDSCAPE)
     doc.title(table_title(project, round_number), blank_after=round_number is None)

@@ -84,8 +84,9 @@ def fill_sections(project, statistics: Statistics, document: str = EXPLANATION, 
 
 
 def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: bool = True,
-                        bodies: Mapping[int, str] | None = None) -> ExplanationContent:
-    """The whole explanation with the ledger's current numbers (``bodies`` as in ``fill_sections``)."""
+                        bodies: Mapping[int, str] | None = None, fix: bool = False) -> ExplanationContent:
+    """The whole explanation with the ledger's current numbers (``bodies`` as in ``fill_sections``;
+    ``fix`` keeps the comments' numbers for good, as the document is going out)."""
     plan = project.plan()
     statistics = project.statistics()
     content = ExplanationContent(
@@ -94,7 +95,7 @@ def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: b
         unit=drafting_unit(plan), date_text=chinese_date(plan.written_on or date.today()),
         statistics=statistics, group_by=group_by)
     if attachment:
-        content.rows = adoption_rows(project, group_by=group_by)
+        content.rows = adoption_rows(project, group_by=group_by, fix=fix)
         content.table_rows = table_rows(project, content.rows)
         content.reply_lines = reply_lines(project, statistics)
     return content
@@ -195,7 +196,7 @@ def write_explanation(project, path, *, group_by: str = GROUP_BY_UNIT, template=
     """
     report = progress or (lambda fraction, message: None)
     report(0.05, "正在读取项目")
-    content = explanation_content(project, group_by=group_by)
+    content = explanation_content(project, group_by=group_by, fix=True)
     if template is not None:
         from exports.templates import render_template
 

@@ -6,7 +6,7 @@ from version ``n - 1`` to version ``n``; opening a file runs the missing ones in
 >>> import sqlite3
 >>> conn = sqlite3.connect(':memory:')
 >>> migrate(conn)
-(0, 4)
+(0, 5)
 >>> schema_version(conn) == SCHEMA_VERSION
 True
 """
@@ -18,7 +18,7 @@ from typing import Callable
 from feedback.vocabulary import UnitCategory
 
 FILE_SUFFIX = ".yjt"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE plan (
@@ -218,7 +218,20 @@ def _v4(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V4)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+# v5: the number each comment bears in every document, fixed once a document has gone out.
+_V5 = """
+CREATE TABLE comment_numbers (
+    comment_id INTEGER PRIMARY KEY REFERENCES comments(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL UNIQUE
+)
+"""
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V5)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

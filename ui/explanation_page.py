@@ -900,8 +900,10 @@ class ExplanationPage(QWidget):
 
     def _start(self, title: str, path: Path, write):
         """Run ``write(project, path, report)`` as a job on a read-only handle of the file."""
+        from storage.numbering import fix_numbers
         from ui.jobs import fraction_progress, run_job
 
+        fix_numbers(self.project)  # the document goes out: its numbers are the comments' for good
         project_path = self.project.path
 
         def work(progress):

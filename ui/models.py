@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 from feedback.draft import Clause
 from feedback.ledger import Comment
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition
+from storage.numbering import NUMBER_ORDER_TERMS, comment_numbers
 from ui.style import DISPOSITION_BACKGROUNDS, DISPOSITION_COLOURS, ERROR, MUTED, WARNING
 from ui.text import tr
 
@@ -40,7 +41,7 @@ class Column:
 
 
 COLUMNS = (
-    Column("id", "序号", ("c.id",), 52),
+    Column("id", "序号", NUMBER_ORDER_TERMS, 52),  # the one numbering of every document
     Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 132),
     Column("clause", "条款", (_CLAUSE_POSITION,), 86),
     Column("disposition", "处理", (_DISPOSITION_ORDER,), 100),
@@ -83,6 +84,7 @@ class CommentTableModel(QAbstractTableModel):
         self._cache: OrderedDict[int, Comment] = OrderedDict()
         self._sort_column = COLUMN_INDEX["id"]
         self._sort_order = Qt.SortOrder.AscendingOrder
+        self.numbers: dict[int, int] = {}
         self.fetches = 0  # how many pages were read; the tests watch it stay small
 
     # -- what is shown ---------------------------------------------------------
@@ -107,6 +109,7 @@ class CommentTableModel(QAbstractTableModel):
         """Fetch the ids again (filters or order changed, comments added or removed)."""
         self.beginResetModel()
         self.ids = self.project.comment_ids(order=self.order_sql(), **self.filters) if self.project else []
+        self.numbers = comment_numbers(self.project) if self.project else {}
         self._rows = None
         self._cache.clear()
         self.endResetModel()
@@ -199,6 +202,8 @@ class CommentTableModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()].key
         if role == Qt.ItemDataRole.DisplayRole:
+            if key == "id":
+                return str(self.numbers.get(comment.id, ""))
             return self._display(comment, key)
         if role == COMMENT_ROLE:
             return comment

@@ -1,9 +1,8 @@
 """The command-line commands that write Word documents: explain, letter, table.
 
-Each opens the project read-only (so it also works while the project is open in the
-app), runs the check before generating (``feedback.preflight``): anything found is
-listed on stderr and nothing is written (status 1) unless ``--force`` is given. Then
-it writes the file whole or not at all, prints one line, and returns the exit status;
+Each opens the project (read-only while it is open in the app), runs the check before
+generating (``feedback.preflight``): anything found is listed on stderr and nothing is
+written (status 1) unless ``--force`` is given. Then it writes the file whole or not at all, prints one line, and returns the exit status;
 a problem is one Chinese line on stderr and status 2.
 """
 from __future__ import annotations
@@ -21,9 +20,14 @@ from feedback.ledger import LedgerError
 
 @contextmanager
 def _project(path) -> Iterator:
-    from storage.project import Project
+    """The project, writable when no window holds it (so that the comments' numbers are
+    kept as the document goes out), else read-only."""
+    from storage.project import Project, ProjectLockedError
 
-    project = Project.open(path, read_only=True, backup=False)
+    try:
+        project = Project.open(path, backup=False)
+    except ProjectLockedError:
+        project = Project.open(path, read_only=True, backup=False)
     try:
         yield project
     finally:
