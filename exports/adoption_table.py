@@ -16,7 +16,7 @@ from typing import Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, FullWidthRow, Progress,
+from exports.official_format import (LANDSCAPE, PORTRAIT, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, FullWidthRow, Progress,
                                      OfficialDocument, xml_safe)
 # the groupings are named in the domain (the drafter's choice is kept in the project) and offered from here too
 from feedback.explanation_text import (GROUP_BY_CLAUSE, GROUP_BY_UNIT, GROUPINGS,  # noqa: F401
@@ -246,20 +246,21 @@ def comment_groups(rows: Sequence[AdoptionRow], group_by: str) -> list[dict]:
 
 
 def build_adoption_table(project, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
-                         progress: Progress | None = None) -> OfficialDocument:
-    """The landscape document: title, (round), the table, the units without comments."""
+                         progress: Progress | None = None, landscape: bool = True) -> OfficialDocument:
+    """The document (landscape unless asked otherwise): title, (round), the table, the units without comments."""
     report = progress or (lambda fraction, message: None)
     report(0.1, "正在读取意见")
     rows = adoption_rows(project, group_by=group_by, round_number=round_number, fix=True)
     statistics = project.statistics(round_number)
-    doc = OfficialDocument(page=LANDSCAPE)
+    doc = OfficialDocument(page=LANDSCAPE if landscape else PORTRAIT)
     doc.title(table_title(project, round_number), blank_after=round_number is None)
     if round_number is not None:
         rnd = next(r for r in project.rounds() if r.number == round_number)
         doc.paragraph(f"（{rnd.title}）", STYLE_ADDRESSEE).alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.blank_line()
     report(0.4, "正在生成表格")
-    doc.table(LANDSCAPE_COLUMNS, table_rows(project, rows), merge_column=merge_column(group_by),
+    doc.table(LANDSCAPE_COLUMNS if landscape else PORTRAIT_COLUMNS, table_rows(project, rows),
+              merge_column=merge_column(group_by),
               font_size=SIZE_SMALL_4)
     lines = reply_lines(project, statistics)
     if lines:
@@ -270,8 +271,8 @@ def build_adoption_table(project, *, group_by: str = GROUP_BY_UNIT, round_number
 
 
 def write_adoption_table(project, path, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
-                         template=None, progress: Progress | None = None) -> Path:
-    """Write the 意见采纳情况表 (from ``template`` when given) and return the path."""
+                         template=None, progress: Progress | None = None, landscape: bool = True) -> Path:
+    """Write the 意见采纳情况表 (from ``template`` when given; portrait when not ``landscape``) and return the path."""
     report = progress or (lambda fraction, message: None)
     plan = project.plan()
     if template is not None:
@@ -281,7 +282,8 @@ def write_adoption_table(project, path, *, group_by: str = GROUP_BY_UNIT, round_
         result = render_template(template, adoption_table_context(project, group_by=group_by,
                                                                   round_number=round_number), path)
     else:
-        doc = build_adoption_table(project, group_by=group_by, round_number=round_number, progress=report)
+        doc = build_adoption_table(project, group_by=group_by, round_number=round_number, progress=report,
+                                   landscape=landscape)
         report(0.9, "正在保存")
         result = doc.save(path, title=table_title(project, round_number), author=plan.drafting_unit)
     report(1.0, "已完成")

@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
-from exports.adoption_table import (GROUP_BY_UNIT, PORTRAIT_COLUMNS, AdoptionRow, adoption_rows,
+from exports.adoption_table import (GROUP_BY_UNIT, LANDSCAPE_COLUMNS, PORTRAIT_COLUMNS, AdoptionRow, adoption_rows,
                                     merge_column, reply_lines, table_rows, comment_groups)
-from exports.official_format import OfficialDocument, Progress, title_lines, title_width
+from exports.official_format import LANDSCAPE, OfficialDocument, Progress, title_lines, title_width
 from feedback.explanation_text import (EXPLANATION, Paragraph, SectionKind, addressee_line, chinese_date,
                                        drafting_unit, explanation_title, fill_placeholders, opening_sentence,
                                        placeholder_values, section_heading, split_paragraphs,
@@ -143,8 +143,10 @@ def explanation_preview_text(project, *, group_by: str = GROUP_BY_UNIT, attachme
     return "\n".join(lines)
 
 
-def build_explanation(content: ExplanationContent, progress: Progress | None = None) -> OfficialDocument:
-    """The document, in the official format, from worded content."""
+def build_explanation(content: ExplanationContent, progress: Progress | None = None, *,
+                      landscape: bool = False) -> OfficialDocument:
+    """The document, in the official format, from worded content; the attachment on
+    landscape pages when ``landscape``."""
     report = progress or (lambda fraction, message: None)
     doc = OfficialDocument()
     doc.title(content.title)
@@ -157,9 +159,10 @@ def build_explanation(content: ExplanationContent, progress: Progress | None = N
             doc.body(paragraph.rest, lead=paragraph.lead, level=paragraph.level)
     doc.attachment_note([content.attachment_title])
     doc.signature(content.unit, content.date_text)
-    doc.attachment_page(content.attachment_title)
+    doc.attachment_page(content.attachment_title, page=LANDSCAPE if landscape else None)
     report(0.5, "正在生成附件表格")
-    doc.table(PORTRAIT_COLUMNS, content.table_rows, merge_column=merge_column(content.group_by))
+    doc.table(LANDSCAPE_COLUMNS if landscape else PORTRAIT_COLUMNS, content.table_rows,
+              merge_column=merge_column(content.group_by))
     if content.reply_lines:
         doc.blank_line()
     for line in content.reply_lines:
@@ -189,8 +192,9 @@ def explanation_context(content: ExplanationContent, project) -> dict:
 
 
 def write_explanation(project, path, *, group_by: str = GROUP_BY_UNIT, template=None,
-                      progress: Progress | None = None) -> Path:
-    """Write the explanation to ``path`` (from ``template`` when given) and return the path.
+                      progress: Progress | None = None, landscape: bool = False) -> Path:
+    """Write the explanation to ``path`` (from ``template`` when given) and return the path;
+    ``landscape`` puts the attachment table on landscape pages.
 
     ``progress(fraction, message)`` is called a few times on the way (0.0 … 1.0).
     """
@@ -203,7 +207,7 @@ def write_explanation(project, path, *, group_by: str = GROUP_BY_UNIT, template=
         report(0.4, "正在填写模板")
         result = render_template(template, explanation_context(content, project), path)
     else:
-        doc = build_explanation(content, progress=report)
+        doc = build_explanation(content, progress=report, landscape=landscape)
         report(0.9, "正在保存")
         result = doc.save(path, title=content.title, author=content.plan.drafting_unit)
     report(1.0, "已完成")

@@ -72,7 +72,8 @@ def run_explain(args) -> int:
         with _project(args.project) as project:
             if not checked(project, "explanation", args):
                 return 1
-            path = write_explanation(project, args.out, group_by=args.group_by, template=args.template)
+            path = write_explanation(project, args.out, group_by=args.group_by, template=args.template,
+                                     landscape=getattr(args, "landscape", False))
             total = project.statistics().comments_total
         print(f"已生成起草情况说明：{Path(path)}（意见{total}条）")
         return 0
@@ -104,7 +105,7 @@ def run_table(args) -> int:
             if not checked(project, "table", args, round_number=args.round):
                 return 1
             path = write_adoption_table(project, args.out, group_by=args.group_by, round_number=args.round,
-                                        template=args.template)
+                                        template=args.template, landscape=not getattr(args, "portrait", False))
         print(f"已生成意见采纳情况表：{Path(path)}")
         return 0
 
@@ -119,6 +120,7 @@ def add_parsers(commands) -> None:
     explain.add_argument("--template", help="自定义 Word 模板（.docx）")
     explain.add_argument("--group-by", choices=[GROUP_BY_UNIT, GROUP_BY_CLAUSE], default=GROUP_BY_UNIT,
                          help="附件表格按单位（unit）或按条款（clause）排列")
+    explain.add_argument("--landscape", action="store_true", help="附件表格横向排版")
     add_force(explain)
     letter = commands.add_parser("letter", help="生成征求意见函（Word）")
     letter.add_argument("project", help="项目文件（.yjt）")
@@ -133,6 +135,7 @@ def add_parsers(commands) -> None:
     table.add_argument("--group-by", choices=[GROUP_BY_UNIT, GROUP_BY_CLAUSE], default=GROUP_BY_UNIT,
                        help="按单位（unit）或按条款（clause）排列")
     table.add_argument("--template", help="自定义 Word 模板（.docx）")
+    table.add_argument("--portrait", action="store_true", help="纵向排版（默认横向）")
     add_force(table)
 
 
