@@ -190,6 +190,7 @@ class FormContext:
     deadline: date | None
     contact: str
     options: list[tuple[str, str, str]]
+    short_name: str = ""  # the 文稿简称 of the file names: 行动计划, 办法 …
 
 
 def default_round(project) -> int:
@@ -202,6 +203,7 @@ def default_round(project) -> int:
 
 
 def form_context(project, round_number: int | None = None) -> FormContext:
+    from feedback.explanation_text import short_name
     from storage.intake import form_keys
 
     number = default_round(project) if round_number is None else round_number
@@ -216,7 +218,8 @@ def form_context(project, round_number: int | None = None) -> FormContext:
     return FormContext(plan_title=plan.title or project.draft(rnd.version_number).title, plan_id=plan_id,
                        secret=secret, round_number=number, round_title=rnd.title, version=rnd.version_number,
                        deadline=rnd.deadline, contact=contact,
-                       options=clause_options(project.clauses(rnd.version_number)))
+                       options=clause_options(project.clauses(rnd.version_number)),
+                       short_name=short_name(plan).strip("《》"))
 
 
 def _chinese_date(value: date | None) -> str:
@@ -258,7 +261,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
         ws.column_dimensions[get_column_letter(index)].width = width
 
     ws.merge_cells("A1:E1")
-    ws["A1"] = f"{context.plan_title}征求意见反馈表"
+    ws["A1"] = form_title(context.plan_title)
     ws["A1"].font = _TITLE_FONT
     ws["A1"].alignment = _CENTER
     ws.row_dimensions[1].height = 36
@@ -327,7 +330,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
             cell.number_format = "@"
-        ws.row_dimensions[row].height = 42
+        # no fixed height: an empty row prints one line high, a filled one grows with its text
 
     clause_list = DataValidation(type="list", formula1="YJT_CLAUSES", allow_blank=True, errorStyle="warning",
                                  showErrorMessage=True, showInputMessage=True,
@@ -358,7 +361,8 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.75
+    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3  # the footer inside the bottom margin
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -390,7 +394,30 @@ def _save(workbook: Workbook, path: Path) -> Path:
 
 
 def _safe_file_name(name: str) -> str:
+    """A name every file system takes (the one place to swap for a shared function)."""
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or "单位"
+
+
+BLANK_FILE_UNIT = "空白"
+
+
+def form_file_name(unit_name: str | None, short: str) -> str:
+    """``单位—文稿简称—反馈表.xlsx``; the blank form for units not on the list says so.
+
+    >>> form_file_name('市财政局', '行动计划'), form_file_name(None, '办法')
+    ('市财政局—行动计划—反馈表.xlsx', '空白—办法—反馈表（名单外单位填写）.xlsx')
+    """
+    tail = "反馈表.xlsx" if unit_name else "反馈表（名单外单位填写）.xlsx"
+    parts = [unit_name or BLANK_FILE_UNIT, short.strip("《》")] if short else [unit_name or BLANK_FILE_UNIT]
+    return _safe_file_name("—".join([*parts, tail]))
+
+
+def form_title(plan_title: str) -> str:
+    """``《…》征求意见反馈表`` (the title style of every document: 书名号, no draft mark)."""
+    from feedback.explanation_text import plain_title
+
+    title = plain_title(plan_title)
+    return f"《{title}》征求意见反馈表" if title else "征求意见反馈表"
 
 
 def write_form(context: FormContext, path, unit=None, *, answer_rows: int = DEFAULT_ANSWER_ROWS) -> Path:
@@ -434,11 +461,11 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
                                 answer_rows)
                 if progress and progress(done, total) is False:
                     raise Cancelled
-            name = _safe_file_name(f"{context.plan_title}征求意见反馈表（第{context.round_number}轮）.xlsx")
+            name = _safe_file_name(f"{form_title(context.plan_title)}（第{context.round_number}轮）.xlsx")
             written.append(_save(workbook, out / name))
         else:
             for done, unit in enumerate(entries, 1):
-                name = f"{_safe_file_name(unit.name)}.xlsx" if unit else "空白反馈表（名单外单位填写）.xlsx"
+                name = form_file_name(unit.name if unit else None, context.short_name)
                 written.append(write_form(context, out / name, unit, answer_rows=answer_rows))
                 if progress and progress(done, total) is False:
                     raise Cancelled
