@@ -432,6 +432,9 @@ class ExplanationPage(QWidget):
         self.table_button.clicked.connect(self.generate_table)
         self.letter_button = QPushButton(tr("生成征求意见函…"))
         self.letter_button.clicked.connect(self.generate_letter)
+        self.answers_button = QPushButton(tr("各单位采纳情况反馈…"))
+        self.answers_button.setToolTip(tr("为每个提出意见的单位生成一份意见采纳情况反馈（每单位一个 Word 文件）"))
+        self.answers_button.clicked.connect(self.generate_answers)
         self.generate_action = QAction(tr("生成起草说明…"), self)
         self.generate_action.setShortcut(QKeySequence("Ctrl+G"))
         self.generate_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # only while the page shows
@@ -448,6 +451,7 @@ class ExplanationPage(QWidget):
         top.addWidget(self.read_only_note)
         top.addStretch(1)
         top.addWidget(self.letter_button)
+        top.addWidget(self.answers_button)
         top.addWidget(self.table_button)
         top.addWidget(self.generate_button)
 
@@ -481,7 +485,7 @@ class ExplanationPage(QWidget):
             widget.setEnabled(not self.read_only)
         self.editor.setReadOnly(self.read_only)
         self.read_only_note.setVisible(project is not None and project.read_only)
-        for button in (self.generate_button, self.table_button, self.letter_button):
+        for button in (self.generate_button, self.table_button, self.letter_button, self.answers_button):
             button.setEnabled(project is not None)
         self.generate_action.setEnabled(project is not None)
         if project is None:
@@ -897,6 +901,36 @@ class ExplanationPage(QWidget):
             return write_letter(project, round_number, target, template=template, progress=report)
 
         return self._start(tr("正在生成征求意见函…"), path, write)
+
+    def choose_answers_folder(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = self._folder or self.project.path.parent
+        chosen = QFileDialog.getExistingDirectory(self, tr("各单位采纳情况反馈保存到"), str(folder))
+        return Path(chosen) if chosen else None
+
+    def generate_answers(self):
+        """A reply to every unit that commented, one Word file each, into a chosen folder."""
+        if self.project is None:
+            return None
+        self.flush()
+        folder = self.choose_answers_folder()
+        if folder is None:
+            return None
+        self._folder = folder
+        if not self._checked("answers"):
+            return None
+        thank = self.window.interaction.choose(
+            tr("表示无修改意见的单位："), [tr("不单独反馈"), tr("也致函感谢")]) == tr("也致函感谢")
+
+        def write(project, target, report):
+            from exports.answers import write_answers
+
+            write_answers(project, target, thank_no_comments=thank,
+                          progress=lambda done, total: report(done / total, tr("正在生成各单位反馈")))
+            return target
+
+        return self._start(tr("正在生成各单位采纳情况反馈…"), folder, write)
 
     def _start(self, title: str, path: Path, write):
         """Run ``write(project, path, report)`` as a job on a read-only handle of the file."""

@@ -24,6 +24,7 @@ MODULES = {
     "ui.cli.documents": ("explain", "letter", "table"),
     "ui.cli.sheets": ("forms", "collect", "ledger", "import-public"),
     "ui.cli.versions": ("revise", "compare", "matches"),
+    "ui.cli.answers": ("answers",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
 
