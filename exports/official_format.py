@@ -98,9 +98,30 @@ SIZE_3 = 16.0  # 3号: body and headings
 SIZE_4 = 14.0  # 4号: page numbers
 SIZE_SMALL_4 = 12.0  # 小四: table text
 
-# What Word and WPS fall back to when the official fonts are not installed.
-_FONT_FALLBACKS = {FONT_TITLE: "宋体", FONT_BODY: "仿宋", FONT_KAITI: "楷体", FONT_HEITI: "SimHei",
-                   FONT_SONGTI: "SimSun"}
+@dataclass(frozen=True)
+class FontFallback:
+    """A font table entry: the font to use where ``name`` is missing, and what it looks like
+    (PANOSE class, GB2312 character set, family and pitch), so Word and WPS pick the nearest."""
+
+    name: str
+    alternative: str
+    panose: str
+    family: str = "modern"
+    pitch: str = "fixed"
+
+
+# The chains: 仿宋_GB2312 → 仿宋 → FangSong; 方正小标宋简体 → 华文中宋 → STZhongsong;
+# 楷体_GB2312 → 楷体 → KaiTi; 黑体 → SimHei; 宋体 → SimSun.
+FONT_FALLBACKS = (
+    FontFallback(FONT_TITLE, "华文中宋", "02000000000000000000", "script", "variable"),
+    FontFallback("华文中宋", "STZhongsong", "02010600040101010101", "auto", "variable"),
+    FontFallback(FONT_BODY, "仿宋", "02010609030101010101"),
+    FontFallback("仿宋", "FangSong", "02010609060101010101"),
+    FontFallback(FONT_KAITI, "楷体", "02010609030101010101"),
+    FontFallback("楷体", "KaiTi", "02010609060101010101"),
+    FontFallback(FONT_HEITI, "SimHei", "02010609060101010101"),
+    FontFallback(FONT_SONGTI, "SimSun", "02010600030101010101", "auto", "variable"),
+)
 
 
 def line_pitch_twips() -> int:
@@ -263,22 +284,27 @@ def _install_styles(document: Document) -> None:
 
 
 def _register_fonts(document: Document) -> None:
-    """Name the official fonts in the font table, with the font to use where one is missing."""
+    """Name the official fonts in the font table, each with the font to use where it is
+    missing (``FONT_FALLBACKS``); an entry already there gains what it lacks."""
     try:
         part = document.part.part_related_by(RT.FONT_TABLE)
     except KeyError:
         return
     root = etree.fromstring(part.blob)
-    known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
-    for name, fallback in _FONT_FALLBACKS.items():
-        if name in known:
-            continue
-        font = etree.SubElement(root, qn("w:font"))
-        font.set(qn("w:name"), name)
-        etree.SubElement(font, qn("w:altName")).set(qn("w:val"), fallback)
-        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
-        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if name != FONT_TITLE else "script")
-        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "fixed")
+    fonts = {f.get(qn("w:name")): f for f in root.findall(qn("w:font"))}
+    for fallback in FONT_FALLBACKS:
+        font = fonts.get(fallback.name)
+        if font is None:
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), fallback.name)
+        values = (("w:altName", fallback.alternative), ("w:panose1", fallback.panose), ("w:charset", "86"),
+                  ("w:family", fallback.family), ("w:pitch", fallback.pitch))
+        for position, (tag, value) in enumerate(values):
+            element = font.find(qn(tag))
+            if element is None:  # in the schema's order: altName, panose1, charset, family, pitch
+                element = etree.Element(qn(tag))
+                font.insert(position, element)
+            element.set(qn("w:val"), value)
     # a font table is a plain part to python-docx: its bytes are replaced whole
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

@@ -62,6 +62,17 @@ def checked(project, document: str, args, *, round_number: int | None = None) ->
 
 def add_force(parser) -> None:
     parser.add_argument("--force", action="store_true", help="生成前检查发现问题时仍照此生成")
+    parser.add_argument("--pdf", action="store_true", help="同时生成 PDF 副本（需安装 LibreOffice）")
+
+
+def pdf_copies(args, paths) -> None:
+    """With ``--pdf``, a PDF beside each document written (one line each)."""
+    if not getattr(args, "pdf", False):
+        return
+    from exports.pdf_copy import pdf_copy
+
+    for path in paths:
+        print(f"已生成 PDF 副本：{pdf_copy(path)}")
 
 
 def run_explain(args) -> int:
@@ -76,6 +87,7 @@ def run_explain(args) -> int:
                                      landscape=getattr(args, "landscape", False))
             total = project.statistics().comments_total
         print(f"已生成起草情况说明：{Path(path)}（意见{total}条）")
+        pdf_copies(args, [path])
         return 0
 
     return _run(action)
@@ -91,6 +103,7 @@ def run_letter(args) -> int:
                 return 1
             path = write_letter(project, args.round, args.out, template=args.template)
         print(f"已生成第{args.round}轮征求意见函：{Path(path)}")
+        pdf_copies(args, [path])
         return 0
 
     return _run(action)
@@ -107,6 +120,7 @@ def run_table(args) -> int:
             path = write_adoption_table(project, args.out, group_by=args.group_by, round_number=args.round,
                                         template=args.template, landscape=not getattr(args, "portrait", False))
         print(f"已生成意见采纳情况表：{Path(path)}")
+        pdf_copies(args, [path])
         return 0
 
     return _run(action)
