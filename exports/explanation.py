@@ -107,6 +107,18 @@ def document_findings(project, document: str = preflight.EXPLANATION, *, round_n
     stored = list_sections(project) if document == preflight.EXPLANATION else []
     findings = preflight.preflight(project, document, round_number=round_number,
                                    sections=[(s.title, s.body) for s in stored])
+    if document == preflight.EXPLANATION:
+        from storage.versions import version_date
+
+        for version in project.versions():
+            if version_date(project, version.number) is None:
+                what = "起草日期" if version.number == 1 else "形成日期"
+                findings.append(preflight.Finding(
+                    "dates.version", f"第{version.number}稿没有{what}：起草经过中“形成第{version.number}稿”将没有日期。"))
+        for rnd in project.rounds():
+            if rnd.sent_on is None:
+                findings.append(preflight.Finding(
+                    "dates.round_sent", f"第{rnd.number}轮没有发出日期：起草经过中这一轮将没有日期。"))
     if document == preflight.EXPLANATION and not any("统计" in used_placeholders(s.body) for s in stored):
         process = next((s for s in stored if s.kind is SectionKind.PROCESS), None)
         where = f"“{process.title}”" if process else "各部分"

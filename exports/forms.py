@@ -191,6 +191,7 @@ class FormContext:
     contact: str
     options: list[tuple[str, str, str]]
     short_name: str = ""  # the 文稿简称 of the file names: 行动计划, 办法 …
+    drafting_unit: str = ""  # named in each file's properties
 
 
 def default_round(project) -> int:
@@ -219,7 +220,7 @@ def form_context(project, round_number: int | None = None) -> FormContext:
                        secret=secret, round_number=number, round_title=rnd.title, version=rnd.version_number,
                        deadline=rnd.deadline, contact=contact,
                        options=clause_options(project.clauses(rnd.version_number)),
-                       short_name=short_name(plan).strip("《》"))
+                       short_name=short_name(plan).strip("《》"), drafting_unit=plan.drafting_unit)
 
 
 def _chinese_date(value: date | None) -> str:
@@ -383,7 +384,11 @@ def _absolute(ref: str) -> str:
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
-def _save(workbook: Workbook, path: Path) -> Path:
+def _save(workbook: Workbook, path: Path, context: FormContext | None = None) -> Path:
+    if context is not None:
+        from exports.ledger_xlsx import set_workbook_properties
+
+        set_workbook_properties(workbook, form_title(context.plan_title), context.drafting_unit)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -425,7 +430,7 @@ def write_form(context: FormContext, path, unit=None, *, answer_rows: int = DEFA
     workbook = _new_form_workbook(context)
     title = FORM_SHEET
     _add_form_sheet(workbook, context, title, unit.id if unit else 0, unit.name if unit else "", answer_rows)
-    return _save(workbook, Path(path))
+    return _save(workbook, Path(path), context)
 
 
 def form_units(project, round_number: int) -> list:
@@ -462,7 +467,7 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
                 if progress and progress(done, total) is False:
                     raise Cancelled
             name = _safe_file_name(f"{form_title(context.plan_title)}（第{context.round_number}轮）.xlsx")
-            written.append(_save(workbook, out / name))
+            written.append(_save(workbook, out / name, context))
         else:
             for done, unit in enumerate(entries, 1):
                 name = form_file_name(unit.name if unit else None, context.short_name)

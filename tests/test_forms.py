@@ -384,6 +384,9 @@ def test_forms_are_named_unit_short_title_form_and_titled_like_every_document(pr
     ws = load_workbook(tmp_path / "forms" / "市财政局—行动计划—反馈表.xlsx")[FORM_SHEET]
     assert ws["A1"].value == "《汉中市提高教育质量三年行动计划（2023—2025年）》征求意见反馈表"
     assert ws.page_margins.footer < ws.page_margins.bottom  # the page number inside the margin, not clipped
+    project.update_plan(drafting_unit="汉中市教育局")
+    written = write_forms(project, tmp_path / "again", blank=False)[0]
+    assert load_workbook(written).properties.creator == "汉中市教育局"
 
 
 @pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdfinfo")), reason="LibreOffice is not installed")

@@ -35,9 +35,10 @@ def test_a_bare_project_names_every_missing_part(tmp_path):
     project = bare_project(tmp_path / "空.yjt")
     findings = document_findings(project, "explanation")
     assert codes(findings) == ["plan.drafting_unit", "plan.addressee", "plan.written_on", "empty.rounds",
-                               "empty.comments"]
+                               "empty.comments", "dates.version"]
     messages = "\n".join(f.message for f in findings)
-    for words in ("起草单位", "我单位", "主送机关", "审定机关", "成文日期", "征求意见轮次", "0条"):
+    for words in ("起草单位", "我单位", "主送机关", "审定机关", "成文日期", "征求意见轮次", "0条",
+                  "第1稿没有起草日期"):
         assert words in messages
     project.update_plan(title="")
     assert "plan.title" in codes(document_findings(project, "table"))
