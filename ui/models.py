@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 from feedback.draft import Clause
 from feedback.ledger import Comment
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition
-from storage.numbering import NUMBER_ORDER_TERMS, comment_numbers
+from storage.numbering import comment_numbers
 from ui.style import DISPOSITION_BACKGROUNDS, DISPOSITION_COLOURS, ERROR, MUTED, WARNING
 from ui.text import tr
 
@@ -41,7 +41,7 @@ class Column:
 
 
 COLUMNS = (
-    Column("id", "序号", NUMBER_ORDER_TERMS, 52),  # the one numbering of every document
+    Column("id", "序号", ("c.id",), 52),  # shown and sorted by the one numbering of every document
     Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 132),
     Column("clause", "条款", (_CLAUSE_POSITION,), 86),
     Column("disposition", "处理", (_DISPOSITION_ORDER,), 100),
@@ -85,6 +85,7 @@ class CommentTableModel(QAbstractTableModel):
         self._sort_column = COLUMN_INDEX["id"]
         self._sort_order = Qt.SortOrder.AscendingOrder
         self.numbers: dict[int, int] = {}
+        self._numbers_of: tuple | None = None
         self.fetches = 0  # how many pages were read; the tests watch it stay small
 
     # -- what is shown ---------------------------------------------------------
@@ -109,10 +110,23 @@ class CommentTableModel(QAbstractTableModel):
         """Fetch the ids again (filters or order changed, comments added or removed)."""
         self.beginResetModel()
         self.ids = self.project.comment_ids(order=self.order_sql(), **self.filters) if self.project else []
-        self.numbers = comment_numbers(self.project) if self.project else {}
+        self._load_numbers()
+        if COLUMNS[self._sort_column].key == "id":  # 序号 is the comments' number, not their id
+            self.ids.sort(key=lambda i: self.numbers.get(i, 0),
+                          reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
         self._rows = None
         self._cache.clear()
         self.endResetModel()
+
+    def _load_numbers(self) -> None:
+        """The comments' numbers (``storage.numbering``), read again for another project or
+        when comments were added or removed."""
+        if self.project is None:
+            self.numbers, self._numbers_of = {}, None
+            return
+        key = (id(self.project), self.project.count_comments())
+        if key != self._numbers_of:
+            self.numbers, self._numbers_of = comment_numbers(self.project), key
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
