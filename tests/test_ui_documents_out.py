@@ -44,3 +44,26 @@ def test_the_findings_are_listed_before_generating_and_the_drafter_decides(make_
     job = page.generate_explanation()
     qtbot.waitUntil(lambda: job.done, timeout=20000)
     assert job.error is None and target.exists()
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+def test_a_pdf_copy_is_offered_after_generating(make_window, tmp_path, qtbot, monkeypatch):
+    path = tmp_path / "出租汽车.yjt"
+    taxi_regulation(path).close()
+    target = tmp_path / "表.docx"
+
+    def fake_exec(dialog):
+        dialog.path.setText(str(target))
+        return 1
+
+    monkeypatch.setattr(DocumentDialog, "exec", fake_exec)
+    talk = ScriptedInteraction(choices=["另存 PDF 副本"])
+    window = make_window(talk)
+    assert window.open_project(path)
+    window.show_page("explanation")
+    page = window.page("explanation")
+    job = page.generate_table()
+    qtbot.waitUntil(lambda: job.done, timeout=20000)
+    qtbot.waitUntil(lambda: page.last_job is not job and page.last_job.done, timeout=120000)
+    assert page.last_job.error is None
+    assert (tmp_path / "表.pdf").read_bytes().startswith(b"%PDF")

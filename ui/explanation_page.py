@@ -932,6 +932,21 @@ class ExplanationPage(QWidget):
 
         return self._start(tr("正在生成各单位采纳情况反馈…"), folder, write)
 
+    def _pdf_copy(self, document: Path):
+        """A PDF beside the document, made by LibreOffice off the UI thread."""
+        from exports.pdf_copy import pdf_copy
+        from ui.jobs import run_job
+
+        def done(pdf: Path) -> None:
+            self.last_pdf = pdf
+            self.status.emit(tr("已生成 PDF 副本：{0}").format(pdf))
+
+        job = run_job(self.window, tr("正在生成 PDF 副本…"), lambda progress: pdf_copy(document), on_done=done,
+                      on_error=lambda error: self.window.interaction.inform(str(error)))
+        self.window.jobs.append(job)
+        self.last_job = job
+        return job
+
     def _start(self, title: str, path: Path, write):
         """Run ``write(project, path, report)`` as a job on a read-only handle of the file."""
         from storage.numbering import fix_numbers
@@ -947,11 +962,17 @@ class ExplanationPage(QWidget):
                 return Path(write(project, path, fraction_progress(progress)))
 
         def done(result: Path) -> None:
+            from exports.pdf_copy import converter
+
             self.last_output = result
             self.status.emit(tr("已生成：{0}").format(result))
-            answer = self.window.interaction.choose(tr("已生成“{0}”。").format(result.name),
-                                                    [tr("打开"), tr("打开所在文件夹")])
-            if answer == tr("打开"):
+            options = [tr("打开"), tr("打开所在文件夹")]
+            if result.is_file() and converter():
+                options.append(tr("另存 PDF 副本"))
+            answer = self.window.interaction.choose(tr("已生成“{0}”。").format(result.name), options)
+            if answer == tr("另存 PDF 副本"):
+                self._pdf_copy(result)
+            elif answer == tr("打开"):
                 open_url(QUrl.fromLocalFile(str(result)))
             elif answer == tr("打开所在文件夹"):
                 open_url(QUrl.fromLocalFile(str(result.parent)))
