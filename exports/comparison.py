@@ -31,8 +31,8 @@ Progress = Callable[[float, str], None]
 
 COLUMN_HEADERS = ("序号", "条款", "原条款", "修改后条款", "修改说明/依据意见")
 # millimetres, scaled to the 225 mm landscape text block
-COLUMNS = [Column("序号", 11, "center"), Column("条款", 24, "center"), Column("原条款", 72, "both"),
-           Column("修改后条款", 72, "both"), Column("修改说明/依据意见", 46, "left")]
+COLUMNS = [Column("序号", 12, "center"), Column("条款", 24, "center"), Column("原条款", 72, "both"),
+           Column("修改后条款", 72, "both"), Column("修改说明/依据意见", 45, "left")]
 LEGEND = "说明：原条款中删去的文字以删除线标示，修改后条款中增加的文字以加粗下划线标示；仅因增删条款而顺延序号的条款未列出。"
 SHEET_TITLE = "修改对照表"
 
@@ -170,11 +170,94 @@ def build_comparison(project, from_version: int, to_version: int, *, include_ren
     if rows:
         table = doc.table(COLUMNS, [row.cells() for row in rows], font_size=SIZE_SMALL_4)
         _align_rows_top(table)
+        _nested_tables(table, (2, 3))
         doc.blank_line()
         doc.body(LEGEND)
     else:
         doc.body(f"第{to_version}稿与第{from_version}稿相比，条款内容没有修改。")
     return doc
+
+
+TABLE_SEPARATOR = " | "  # how a clause's table rows read in its text (``feedback.revision.clause_body``)
+
+
+def _nested_tables(table, columns: Sequence[int]) -> None:
+    """In the text columns, the lines of a clause's table (cells joined by `` | ``) become a
+    table inside the cell again, each cell keeping its marks (struck, bold and underlined)."""
+    for row in table.rows[1:]:
+        for index in columns:
+            _cell_tables(row.cells[index]._tc)
+
+
+def _cell_tables(tc) -> None:
+    paragraphs = tc.findall(qn("w:p"))
+    group: list = []
+    for paragraph in [*paragraphs, None]:
+        if paragraph is not None and TABLE_SEPARATOR in "".join(t.text or "" for t in paragraph.iter(qn("w:t"))):
+            group.append(paragraph)
+            continue
+        if group:
+            _replace_with_table(tc, group)
+            group = []
+
+
+def _split_runs(paragraph) -> list[list]:
+    """The runs of one table line, cut at each separator into the runs of each cell."""
+    import copy
+
+    cells: list[list] = [[]]
+    for run in paragraph.findall(qn("w:r")):
+        text_element = run.find(qn("w:t"))
+        pieces = (text_element.text or "").split(TABLE_SEPARATOR) if text_element is not None else [""]
+        for number, piece in enumerate(pieces):
+            if number:
+                cells.append([])
+            if piece:
+                piece_run = copy.deepcopy(run)
+                piece_run.find(qn("w:t")).text = piece
+                cells[-1].append(piece_run)
+    return cells
+
+
+def _replace_with_table(tc, paragraphs: list) -> None:
+    import copy
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    lines = [_split_runs(p) for p in paragraphs]
+    width = max(len(cells) for cells in lines)
+    cell_width = tc.tcPr.find(qn("w:tcW"))
+    total = int(cell_width.get(qn("w:w"))) - 170 if cell_width is not None else 4000
+    column = max(total // width, 200)
+    border = 'w:val="single" w:sz="2" w:space="0" w:color="auto"'
+    nested = parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{column * width}" w:type="dxa"/><w:tblBorders>'
+        f'<w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/>'
+        f'<w:insideV {border}/></w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>'
+        + "".join(f'<w:gridCol w:w="{column}"/>' for _ in range(width)) + "</w:tblGrid></w:tbl>")
+    for paragraph, cells in zip(paragraphs, lines):
+        row = parse_xml(f'<w:tr {nsdecls("w")}/>')
+        p_pr = paragraph.find(qn("w:pPr"))
+        for runs in cells + [[]] * (width - len(cells)):
+            cell = parse_xml(f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr>'
+                             f'<w:p/></w:tc>')
+            cell_paragraph = cell.find(qn("w:p"))
+            if p_pr is not None:
+                cell_p_pr = copy.deepcopy(p_pr)
+                jc = cell_p_pr.find(qn("w:jc"))
+                if jc is not None:  # a short cell justified would be spread over its width
+                    jc.set(qn("w:val"), "left")
+                cell_paragraph.append(cell_p_pr)
+            for run in runs:
+                cell_paragraph.append(run)
+            row.append(cell)
+        nested.append(row)
+    paragraphs[0].addprevious(nested)
+    for paragraph in paragraphs:
+        tc.remove(paragraph)
+    if nested.getnext() is None:  # a cell ends with a paragraph
+        tc.append(parse_xml(f'<w:p {nsdecls("w")}/>'))
 
 
 def _align_rows_top(table) -> None:

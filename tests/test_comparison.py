@@ -261,3 +261,30 @@ def test_a_regulation_gets_one_row_per_changed_clause_with_its_numbers(tmp_path)
     path = write_comparison(project, 1, 2, tmp_path / "对照表.docx")
     table = docx.Document(str(path)).tables[0]
     assert [row.cells[1].text for row in table.rows[1:]] == numbers
+
+
+def test_a_clause_table_stays_a_table_in_the_comparison(tmp_path):
+    from feedback.draft import SourceBlock
+    from feedback.outline import parse_blocks
+
+    def draft(rate):
+        return parse_blocks([SourceBlock("某某实施方案"), SourceBlock("一、重点任务"),
+                             SourceBlock("1.推进设施建设。按下表完成。"),
+                             SourceBlock(rows=[["序号", "任务", "完成时限"], ["1", "新建学校", rate]]),
+                             SourceBlock("二、保障措施")])
+
+    project = Project.create(tmp_path / "方案.yjt", draft("2024年底"))
+    import_revision(project, draft("2025年6月"))
+    path = write_comparison(project, 1, 2, tmp_path / "对照表.docx")
+    project.close()
+    row = docx.Document(str(path)).tables[0].rows[1]
+    old_cell, new_cell = row.cells[2], row.cells[3]
+    for cell in (old_cell, new_cell):
+        assert len(cell.tables) == 1, cell.text
+        nested = cell.tables[0]
+        assert [c.text for c in nested.rows[0].cells] == ["序号", "任务", "完成时限"]
+        assert " | " not in cell.text
+    assert [c.text for c in old_cell.tables[0].rows[1].cells] == ["1", "新建学校", "2024年底"]
+    marked = [r.text for p in new_cell.tables[0].rows[1].cells[2].paragraphs for r in p.runs if r.bold and r.underline]
+    assert "".join(marked) and "".join(marked) in "2025年6月"
+    assert old_cell.paragraphs[0].text.startswith("1.推进设施建设")
