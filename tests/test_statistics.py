@@ -126,3 +126,19 @@ def test_a_round_still_open_says_so_and_never_claims_no_comments():
     closed = compute_statistics(units, rounds, [], [], today=date(2023, 4, 13))
     assert closed.sentence.endswith("各部门、单位均无修改意见（其中2个单位逾期未反馈，视为无意见）。")
     assert closed.open_rounds == []
+
+
+def test_stats_json_reports_the_public_apart(tmp_path, capsys):
+    import json
+
+    from tests.fixtures.consultations import taxi_regulation
+    from ui.cli import run
+
+    taxi_regulation(tmp_path / "出租汽车.yjt").close()
+    assert run(["stats", str(tmp_path / "出租汽车.yjt"), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert (stats["public_submissions"], stats["public_items"], stats["written_total"]) == (16, 3, 4)
+    assert "社会公众" not in stats["units_consulted"]
+    assert "共收到社会公众意见建议16人次，归并整理为3条" in stats["sentence"]
+    assert run(["stats", str(tmp_path / "出租汽车.yjt")]) == 0
+    assert "社会公众意见：16人次，归并为3条" in capsys.readouterr().out

@@ -69,6 +69,8 @@ def cmd_stats(args) -> int:
     print(f"反馈有意见{stats.replied_with_comments}个，无意见{stats.replied_no_comments}个，"
           f"逾期视为无意见{stats.overdue}个，未反馈{stats.not_replied}个")
     print("处理情况：" + "，".join(f"{k}{v}条" for k, v in stats.by_disposition.items()))
+    if stats.public_items:
+        print(f"社会公众意见：{stats.public_submissions}人次，归并为{stats.public_items}条")
     return 0
 
 
