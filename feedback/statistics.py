@@ -291,7 +291,9 @@ def build_sentence(units_consulted, unit_by_id, states, written: _Part, public: 
     """The explanation's count sentences, in the form drafters write them: the consulted
     units first, then the public apart (in 人次 and grouped items), then a round still open."""
     sentences = []
-    if states or written.total or not public.total:
+    if not (states or written.total or public.total):
+        return "尚未向有关单位征求意见。"
+    if states or written.total:
         sentences.append(_written_sentence(units_consulted, unit_by_id, states, written, methods, state_counts,
                                            bool(open_rounds)))
     if public.total:

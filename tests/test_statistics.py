@@ -142,3 +142,8 @@ def test_stats_json_reports_the_public_apart(tmp_path, capsys):
     assert "共收到社会公众意见建议16人次，归并整理为3条" in stats["sentence"]
     assert run(["stats", str(tmp_path / "出租汽车.yjt")]) == 0
     assert "社会公众意见：16人次，归并为3条" in capsys.readouterr().out
+
+
+def test_with_nobody_consulted_the_sentence_says_so():
+    stats = compute_statistics([UnitInfo(1, "市公安局", "市级部门")], [], [], [], today=date(2023, 4, 1))
+    assert stats.sentence == "尚未向有关单位征求意见。"
