@@ -113,8 +113,8 @@ def document_findings(project, document: str = preflight.EXPLANATION, *, round_n
         for version in project.versions():
             if version_date(project, version.number) is None:
                 what = "起草日期" if version.number == 1 else "形成日期"
-                findings.append(preflight.Finding(
-                    "dates.version", f"第{version.number}稿没有{what}：起草经过中“形成第{version.number}稿”将没有日期。"))
+                findings.append(preflight.Finding("dates.version", f"第{version.number}稿没有{what}："
+                                                  f"起草经过中“形成第{version.number}稿”将没有日期。"))
         for rnd in project.rounds():
             if rnd.sent_on is None:
                 findings.append(preflight.Finding(

@@ -158,7 +158,8 @@ def check_empty_parts(ctx: PreflightContext) -> list[Finding]:
         replies = ctx.project.replies(rnd.number, today=ctx.day)
         waiting = [r for r in replies if r.state is ReplyState.NONE]
         if waiting and rnd.method is not RoundMethod.ONLINE:
-            when = f"（截止日期{rnd.deadline.year}年{rnd.deadline.month}月{rnd.deadline.day}日）" if rnd.deadline else ""
+            due = rnd.deadline
+            when = f"（截止日期{due.year}年{due.month}月{due.day}日）" if due else ""
             found.append(Finding("rounds.open", f"第{rnd.number}轮征求意见尚未截止{when}，"
                                  f"还有{len(waiting)}个单位未反馈。"))
     if ctx.document == EXPLANATION:

@@ -1,7 +1,6 @@
 """The reply to every unit: each of its comments, how it was handled and why, one file per unit."""
 from __future__ import annotations
 
-import argparse
 
 import docx
 

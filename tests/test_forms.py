@@ -77,7 +77,8 @@ def test_collecting_takes_good_forms_and_rejects_each_mistake_whole(project, tmp
         (None, "-建议总体上压减任务数量", "", "")], out=back / "市财政局.xlsx")
     fill_form(forms / "市公安局—行动计划—反馈表.xlsx", no_comments=True, out=back / "市公安局.xlsx")
     edit_cell(forms / "汉台区—行动计划—反馈表.xlsx", f"C{HEADER_ROW}", "意见", out=back / "汉台区.xlsx")
-    filled = fill_form(forms / "市第一中学—行动计划—反馈表.xlsx", [(OPTION_TASK4, "建议增加", "", ""), ("总体意见", "很好", "", "")],
+    filled = fill_form(forms / "市第一中学—行动计划—反馈表.xlsx",
+                       [(OPTION_TASK4, "建议增加", "", ""), ("总体意见", "很好", "", "")],
                        out=tmp_path / "一中.xlsx")
     merge_cells(filled, "C8:D8", out=back / "市第一中学.xlsx")
     fill_form(forms / "空白—行动计划—反馈表（名单外单位填写）.xlsx", [("总体意见", "建议增加体育课时", "", "")],
@@ -189,7 +190,8 @@ def test_forms_of_another_round_or_plan_are_refused(project, tmp_path, demo_line
     other.close()
     fill_form(foreign, [(OPTION_TASK4, "建议", "", "")])
     report = collect_forms(project, [foreign], round_number=1)[0]
-    assert report.message == "反馈表“市财政局—计划—反馈表.xlsx”被退回：不是本项目《汉中市提高教育质量三年行动计划》的反馈表"
+    assert report.message == ("反馈表“市财政局—计划—反馈表.xlsx”被退回："
+                              "不是本项目《汉中市提高教育质量三年行动计划》的反馈表")
     assert project.count_comments() == 0
 
 
@@ -301,14 +303,15 @@ def test_collect_command_reports_each_file_and_exits_1_on_rejection(project, tmp
     fill_form(tmp_path / "f" / "市财政局—行动计划—反馈表.xlsx", [(OPTION_TASK4, "建议", "", "")])
     edit_cell(tmp_path / "f" / "汉台区—行动计划—反馈表.xlsx", "B6", "条")
     capsys.readouterr()
-    status = run_collect(Namespace(project=path, paths=[tmp_path / "f" / "市财政局—行动计划—反馈表.xlsx", tmp_path / "f" / "汉台区—行动计划—反馈表.xlsx"],
+    finance, district = tmp_path / "f" / "市财政局—行动计划—反馈表.xlsx", tmp_path / "f" / "汉台区—行动计划—反馈表.xlsx"
+    status = run_collect(Namespace(project=path, paths=[finance, district],
                                    round=None, json=True, replace=False))
     result = json.loads(capsys.readouterr().out)
     assert status == 1
     assert [(r["file"], r["status"], r["comments"]) for r in result] == [
         ("市财政局—行动计划—反馈表.xlsx", "imported", 1), ("汉台区—行动计划—反馈表.xlsx", "rejected", 0)]
     fill_form(tmp_path / "f" / "市财政局—行动计划—反馈表.xlsx", [(OPTION_TASK4, "建议改了", "", "")])
-    args = Namespace(project=path, paths=[tmp_path / "f" / "市财政局—行动计划—反馈表.xlsx"], round=None, json=False, replace=False)
+    args = Namespace(project=path, paths=[finance], round=None, json=False, replace=False)
     assert run_collect(args) == 1 and "--replace" in capsys.readouterr().err
     args.replace = True
     assert run_collect(args) == 0 and "已用新反馈表替换市财政局的意见" in capsys.readouterr().out

@@ -19,7 +19,8 @@ from tests.fixtures.consultations import taxi_regulation
 def table_numbers(path, table_index=0) -> dict[str, str]:
     """comment text → its number in a Word table (序号 first, 意见建议 fourth)."""
     table = docx.Document(str(path)).tables[table_index]
-    return {r.cells[3].text.split("\n")[0].split("（")[0]: r.cells[0].text for r in table.rows[1:] if r.cells[0].text.isdigit()}
+    return {r.cells[3].text.split("\n")[0].split("（")[0]: r.cells[0].text
+            for r in table.rows[1:] if r.cells[0].text.isdigit()}
 
 
 def ledger_numbers(path) -> dict[str, str]:

@@ -8,10 +8,10 @@ import pytest
 
 from exports.explanation import document_findings
 from feedback.preflight import CHECKS, Finding, preflight
-from feedback.vocabulary import UNPLACED_CLAUSE_REF, Disposition, RoundMethod, UnitCategory
+from feedback.vocabulary import UNPLACED_CLAUSE_REF, Disposition, RoundMethod
 from storage import documents
 from tests.fixtures.consultations import bare_project, taxi_regulation
-from ui.cli.documents import run_explain, run_letter, run_table
+from ui.cli.documents import run_explain, run_table
 
 
 @pytest.fixture

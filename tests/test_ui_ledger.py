@@ -214,7 +214,8 @@ def test_leaving_an_edited_comment_saves_it_or_asks(window, demo_file, talk):
     assert stored(demo_file, first).reason == "与上位文件表述一致。"  # saved on the way out
     assert ledger.current_comment().id == second
     disposition = stored(demo_file, second).disposition
-    editor.set_disposition(Disposition.REJECTED if disposition is not Disposition.REJECTED else Disposition.PARTLY_ADOPTED)
+    other = Disposition.REJECTED if disposition is not Disposition.REJECTED else Disposition.PARTLY_ADOPTED
+    editor.set_disposition(other)
     editor.reason.clear()
     talk.choices.append("继续填写")
     ledger.move(1)

@@ -2,7 +2,8 @@
 
 Each opens the project (read-only while it is open in the app), runs the check before
 generating (``feedback.preflight``): anything found is listed on stderr and nothing is
-written (status 1) unless ``--force`` is given. Then it writes the file whole or not at all, prints one line, and returns the exit status;
+written (status 1) unless ``--force`` is given. Then it writes the file whole or not at
+all (with ``--pdf`` a PDF copy beside it), prints one line, and returns the exit status;
 a problem is one Chinese line on stderr and status 2.
 """
 from __future__ import annotations
