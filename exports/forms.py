@@ -42,7 +42,9 @@ from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, chec
                                  sheet_error)
 from feedback.duplicates import Cancelled
 from feedback.ledger import LedgerError
-from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, ReplyState, RoundMethod
+from feedback.letters import is_comment_not_wording, proposed_wording
+from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, ReplyState,
+                                 RoundMethod)
 
 FORM_SHEET = "反馈意见"
 CLAUSE_SHEET = "条款列表"
@@ -93,10 +95,17 @@ class ClauseResolver:
     """Turns what a unit wrote in the 条款 column into a clause reference.
 
     Accepts the drop-down text (``三（二）4 加快教育信息化建设``), the bare reference
-    in either width and with spaces (``三(二)4``), and 总体意见.
+    in either width and with spaces (``三(二)4``), and 总体意见. With a ``draft``, a
+    clause written by hand (``第三部分第（二）项第4条``) is resolved the way letters are
+    (``place``).
     """
 
-    def __init__(self, clauses: Iterable[tuple[str, str]]):
+    def __init__(self, clauses: Iterable[tuple[str, str]], draft=None):
+        self._references = None
+        if draft is not None:
+            from feedback.references import ReferenceResolver
+
+            self._references = ReferenceResolver(draft)
         self._by_key: dict[str, str] = {}
         self._headings: dict[str, str] = {}
         for ref, heading in [(GENERAL_CLAUSE_REF, ""), *clauses]:
@@ -123,6 +132,16 @@ class ClauseResolver:
             if heading and (heading.startswith(rest) or rest.startswith(heading)):
                 return ref
         return None
+
+    def place(self, text: str) -> tuple[str | None, str]:
+        """The clause ``text`` names and a note on how it was read, or (None, why not)."""
+        ref = self.resolve(text)
+        if ref is not None or self._references is None:
+            return ref, ""
+        match = self._references.resolve(text)
+        if match.certain:
+            return match.ref, f"条款“{text[:30]}”按条款编号识别为“{match.ref}”"
+        return None, match.reason or "草案中找不到该条款"
 
 
 def clause_option(ref: str, heading: str) -> str:
@@ -192,6 +211,7 @@ class FormContext:
     options: list[tuple[str, str, str]]
     short_name: str = ""  # the 文稿简称 of the file names: 行动计划, 办法 …
     drafting_unit: str = ""  # named in each file's properties
+    scope: str = ""  # what the clause list holds when it is not the whole draft
 
 
 def default_round(project) -> int:
@@ -203,7 +223,9 @@ def default_round(project) -> int:
     return (written or rounds)[-1].number
 
 
-def form_context(project, round_number: int | None = None) -> FormContext:
+def form_context(project, round_number: int | None = None, *, changed_only: bool = False) -> FormContext:
+    """What the forms of a round show; ``changed_only``: the clause list holds only the clauses
+    the round's draft changed against the draft before (other references are still read back)."""
     from feedback.explanation_text import short_name
     from storage.intake import form_keys
 
@@ -219,8 +241,21 @@ def form_context(project, round_number: int | None = None) -> FormContext:
     return FormContext(plan_title=plan.title or project.draft(rnd.version_number).title, plan_id=plan_id,
                        secret=secret, round_number=number, round_title=rnd.title, version=rnd.version_number,
                        deadline=rnd.deadline, contact=contact,
-                       options=clause_options(project.clauses(rnd.version_number)),
-                       short_name=short_name(plan).strip("《》"), drafting_unit=plan.drafting_unit)
+                       short_name=short_name(plan).strip("《》"), drafting_unit=plan.drafting_unit,
+                       **_clause_list(project, rnd.version_number, changed_only))
+
+
+def _clause_list(project, version: int, changed_only: bool) -> dict:
+    clauses = project.clauses(version)
+    if not changed_only:
+        return {"options": clause_options(clauses)}
+    from storage.versions import changed_refs
+
+    changed = set(changed_refs(project, version))
+    options = clause_options([c for c in clauses if c.ref in changed])
+    scope = (f"本表“条款”列表只列出第{version}稿较第{version - 1}稿修改和新增的{len(changed)}个条款，"
+             f"对其他条款的意见请填写条款编号；")
+    return {"options": options, "scope": scope}
 
 
 def _chinese_date(value: date | None) -> str:
@@ -301,6 +336,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
     ws.merge_cells("A5:E5")
     contact = f"如有疑问请联系起草单位（{context.contact}）。" if context.contact else ""
     ws["A5"] = ("填写说明：1. 每条意见填一行，在“条款”列下拉选择所针对的条款，针对全文的意见选“总体意见”；"
+                f"{context.scope}"
                 "2. “修改后表述”写明建议的具体文字，“理由依据”写明修改理由；"
                 f"3. 请勿修改表头、增删列或合并单元格，行数不够可插入行；4. 本表对应{context.round_title}、"
                 f"征求意见稿第{context.version}稿，请于{_chinese_date(context.deadline)}前反馈。{contact}")
@@ -444,13 +480,13 @@ def form_units(project, round_number: int) -> list:
 
 def write_forms(project, out_dir, *, round_number: int | None = None, single_workbook: bool = False,
                 blank: bool = True, answer_rows: int = DEFAULT_ANSWER_ROWS,
-                progress: Callable[[int, int], bool] | None = None) -> list[Path]:
+                progress: Callable[[int, int], bool] | None = None, changed_only: bool = False) -> list[Path]:
     """Forms for every unit of a round (one file each, or one workbook with a sheet each).
 
     A blank form for units not in the registry comes too. ``progress(done, total)``
     returning False stops and leaves no file behind. Returns the files written.
     """
-    context = form_context(project, round_number)
+    context = form_context(project, round_number, changed_only=changed_only)
     out = Path(out_dir)
     units = form_units(project, context.round_number)
     entries: list = [*units, None] if blank else list(units)
@@ -561,13 +597,21 @@ def _identities(sheets: dict, file_name: str) -> list[FormIdentity]:
         if not any(values):
             continue
         try:
-            identities.append(FormIdentity(values[0], values[1], int(values[2]), int(values[3]), int(values[4]),
-                                           values[5], values[6]))
+            identities.append(FormIdentity(values[0], values[1], _whole(values[2]), _whole(values[3]),
+                                           _whole(values[4]), values[5], values[6]))
         except (TypeError, ValueError):
             raise _reject(file_name, "反馈表的识别信息被改动，请使用原发的反馈表") from None
     if not identities:
         raise _reject(file_name, "不是意见通生成的反馈表（缺少识别信息），请使用发出的反馈表填写")
     return identities
+
+
+def _whole(text: str) -> int:
+    """An identifier number as saved: ``3``, or ``3.0`` from a spreadsheet program that stores numbers as floats."""
+    number = float(text)
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
 
 
 _CELL_REF_RE = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
@@ -653,7 +697,7 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
 
     rows: list[FormRow] = []
     notes: list[str] = []
-    resolved: dict[str, str | None] = {}
+    resolved: dict[str, tuple[str | None, str]] = {}
     for row in sorted(number for number in ws.rows if number > header_row):
         values = ws.rows[row]
         if len(values) < len(HEADERS):
@@ -670,15 +714,23 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
             raise fail(f"第{row}行条款不是草案中的条款（B{row}）")
         if clause_text:
             # the same few drop-down texts come back on most rows
-            ref = resolved[clause_text] if clause_text in resolved else resolved.setdefault(
-                clause_text, resolver.resolve(clause_text))
+            ref, how = resolved[clause_text] if clause_text in resolved else resolved.setdefault(
+                clause_text, resolver.place(clause_text))
             if ref is None:
-                raise fail(f"第{row}行条款“{clause_text[:30]}”不是草案中的条款（B{row}），请从下拉列表选择")
+                ref = UNPLACED_CLAUSE_REF
+                notes.append(f"第{row}行条款“{clause_text[:30]}”未能定位（{how}），已记为“{UNPLACED_CLAUSE_REF}”，"
+                             "请在台账中指定条款")
+            elif how:
+                notes.append(f"第{row}行{how}")
         else:
             ref = UNPLACED_CLAUSE_REF
             notes.append(f"第{row}行未选择条款，已记为“{UNPLACED_CLAUSE_REF}”")
         if not comment and not proposed:
             raise fail(f"第{row}行只填写了理由，未填写意见建议（C{row}）")
+        if not comment and is_comment_not_wording(proposed):
+            # 建议将…改为… typed into 修改后表述: a comment, whose proposal is what follows 改为
+            comment, proposed = proposed, proposed_wording(proposed)
+            notes.append(f"第{row}行“修改后表述”一栏填写的是意见，已作为意见内容")
         body = comment or f"建议修改为：{proposed}"
         if reason:
             body += f"\n理由：{reason}"
@@ -719,6 +771,7 @@ class FileReport:
     round_number: int | None = None
     comments: int = 0
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # a replacement: kept, changed, reopened, added, removed
 
     @property
     def taken(self) -> bool:
@@ -726,7 +779,8 @@ class FileReport:
 
     def to_json(self) -> dict:
         return {"file": self.file, "status": self.status, "message": self.message, "units": self.units,
-                "round": self.round_number, "comments": self.comments, "notes": self.notes}
+                "round": self.round_number, "comments": self.comments, "notes": self.notes,
+                **({"counts": self.counts} if self.counts else {})}
 
 
 def form_files(paths: Iterable) -> list[Path]:
@@ -780,8 +834,8 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
     def resolver_for(identity: FormIdentity) -> ClauseResolver:
         version = identity.version
         if version not in resolvers:
-            resolvers[version] = ClauseResolver((ref, heading) for _, ref, heading in
-                                                clause_options(project.clauses(version)))
+            resolvers[version] = ClauseResolver([(ref, heading) for _, ref, heading in
+                                                 clause_options(project.clauses(version))], project.draft(version))
         return resolvers[version]
 
     def check_identity(identity: FormIdentity) -> str | None:
@@ -844,9 +898,10 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
             comments = [dict(clause_ref=row.clause_ref, body=row.body, proposed_wording=row.proposed_wording,
                              received_on=received, source=f"反馈表“{item.path.name}”第{row.row}行")
                         for row in answers.rows]
+            keep = _edited_decisions(project, number, unit_id, unit_name, comments, confirm) if replace else {}
             intakes.append(FormIntake(round_number=number, unit_id=unit_id, file_name=item.path.name,
                                       checksum=checksum, no_comments=answers.no_comments, comments=comments,
-                                      replace=replace, received_on=received))
+                                      replace=replace, received_on=received, keep_decisions=keep))
             states.append("replaced" if replace else ("no_comments" if answers.no_comments else "imported"))
             checksums[unit_id] = (checksum, len(comments), 0)
         names = [unit_name for _, _, unit_name in item.sheets]
@@ -865,21 +920,22 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
 
 
 def _apply_file(project, item: _Accepted, intakes, states, number: int, apply_form) -> FileReport:
+    from storage.intake import IntakeCounts
+
     names = [unit_name for _, _, unit_name in item.sheets]
     name = item.path.name
     try:
         with project.transaction():  # a savepoint: this file whole or not at all
-            counts = [apply_form(project, intake) for intake in intakes]
+            counts = sum((apply_form(project, intake) for intake in intakes), IntakeCounts())
     except LedgerError as error:
         return FileReport(name, "rejected", f"反馈表“{name}”被退回：{error}", names, number)
     added = sum(len(intake.comments) for intake in intakes)
-    removed = sum(counts)
     who = "、".join(names)
     if all(state == "unchanged" for state in states):
         return FileReport(name, "unchanged", f"反馈表“{name}”：与已收集的内容相同，未作改动", names, number,
                           notes=item.notes)
     if "replaced" in states:
-        message = f"反馈表“{name}”：已用新反馈表替换{who}的意见（现{added}条，原{removed}条）"
+        message = f"反馈表“{name}”：已用新反馈表替换{who}的意见（{replacement_summary(counts)}）"
         status = "replaced"
     elif all(state in ("no_comments", "unchanged") for state in states):
         message = f"反馈表“{name}”：已记录{who}{ReplyState.NO_COMMENTS.label}"
@@ -887,7 +943,32 @@ def _apply_file(project, item: _Accepted, intakes, states, number: int, apply_fo
     else:
         message = f"反馈表“{name}”：已导入{who}的{added}条意见"
         status = "imported"
-    return FileReport(name, status, message, names, number, added, item.notes)
+    counts_json = {k: getattr(counts, k) for k in ("kept", "changed", "reopened", "added", "removed")}
+    return FileReport(name, status, message, names, number, added, item.notes,
+                      counts_json if status == "replaced" else {})
+
+
+def replacement_summary(counts) -> str:
+    """``现3条：保留2条，修改1条（1条退回待处理），新增0条；删除0条``."""
+    reopened = f"（{counts.reopened}条退回待处理）" if counts.reopened else ""
+    return (f"现{counts.total}条：保留{counts.kept}条，修改{counts.changed}条{reopened}，新增{counts.added}条；"
+            f"删除{counts.removed}条")
+
+
+def _edited_decisions(project, number: int, unit_id: int, unit_name: str, rows: list[dict], confirm) -> dict:
+    """For each decided comment a resubmitted row edits: keep its decision? (``Question`` kind ``edited``)."""
+    from storage.intake import pair_resubmission, previous_comments
+
+    old = {c.id: c for c in previous_comments(project, number, unit_id)}
+    keep = {}
+    for row, comment_id in pair_resubmission(list(old.values()), rows).edited:
+        comment = old[comment_id]
+        if comment.disposition is Disposition.PENDING:
+            continue
+        keep[comment_id] = bool(confirm(Question(
+            f"“{unit_name}”对{comment.clause_ref}的意见（已{comment.disposition.label}）在新反馈表中改为："
+            f"“{row['body'][:60]}”。保留原处理结果吗？（否则退回待处理）", "edited")))
+    return keep
 
 
 def _resolve_unit(answers: FormAnswers, units: dict, index, file_name: str, confirm, choose):

@@ -56,8 +56,10 @@ def contact_line(plan: Plan) -> str:
     return "\u3000\u3000".join(parts)
 
 
-def letter_content(project, round_number: int, *, attachments: list[str] | None = None) -> LetterContent:
-    """The letter of round ``round_number`` with today's project data."""
+def letter_content(project, round_number: int, *, attachments: list[str] | None = None,
+                   unit_id: int | None = None) -> LetterContent:
+    """The letter of round ``round_number`` with today's project data; with ``unit_id`` the letter
+    to that one unit, saying how its comments of the earlier rounds were handled."""
     rounds = {r.number: r for r in project.rounds()}
     if round_number not in rounds:
         raise LedgerError(f"没有第{round_number}轮征求意见。")
@@ -71,8 +73,15 @@ def letter_content(project, round_number: int, *, attachments: list[str] | None 
     if "逾期" not in body:  # the ledger counts a unit silent after the deadline as without comments
         body = body.rstrip() + OVERDUE_RULE
     names = attachments if attachments is not None else [f"{plain_title(plan.title)}（征求意见稿）"]
+    addressee = recipients_line(groups.items())
+    if unit_id is not None:
+        from feedback.handling import handling_lines
+        from storage.versions import earlier_comments
+
+        addressee = f"{project.unit(unit_id).name}："
+        body = body.rstrip() + "\n" + "\n".join(handling_lines(earlier_comments(project, unit_id, round_number)))
     return LetterContent(
-        plan=plan, round=rnd, title=letter_title(plan), addressee=recipients_line(groups.items()),
+        plan=plan, round=rnd, title=letter_title(plan), addressee=addressee,
         paragraphs=split_paragraphs(body), contact=contact_line(plan), attachment_names=names,
         unit=drafting_unit(plan), date_text=chinese_date(rnd.sent_on or date.today()),
         deadline_text=chinese_date(rnd.deadline))
@@ -125,11 +134,12 @@ def letter_context(content: LetterContent, project) -> dict:
 
 
 def write_letter(project, round_number: int, path, *, template=None, attachments: list[str] | None = None,
-                 progress: Progress | None = None) -> Path:
-    """Write the letter of one round (from ``template`` when given) and return the path."""
+                 progress: Progress | None = None, unit_id: int | None = None) -> Path:
+    """Write the letter of one round (from ``template`` when given) and return the path; with
+    ``unit_id`` the letter to that unit (see ``letter_content``)."""
     report = progress or (lambda fraction, message: None)
     report(0.1, "正在读取项目")
-    content = letter_content(project, round_number, attachments=attachments)
+    content = letter_content(project, round_number, attachments=attachments, unit_id=unit_id)
     if template is not None:
         from exports.templates import render_template
 

@@ -81,8 +81,82 @@ def _record(project, round_id: int, unit_id: int, file_name: str, checksum: str,
 
 
 @dataclass
+class Resubmission:
+    """How a unit's new answers stand to the comments its earlier form brought in.
+
+    ``kept``: rows word for word as before (the comment stays, with its decision);
+    ``edited``: rows that are an earlier comment changed (same text on another clause or
+    with other wording proposed, or a similar text on the same clause), as (row, comment
+    id); ``added`` the other rows; ``removed`` the earlier comments no row answers to.
+    """
+
+    kept: list[tuple[dict, int]] = field(default_factory=list)
+    edited: list[tuple[dict, int]] = field(default_factory=list)
+    added: list[dict] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+
+EDIT_SIMILARITY = 50.0
+"""A new row on the same clause at least this similar (0–100) to an earlier comment is that comment edited."""
+
+
+def pair_resubmission(old, rows: list[dict]) -> Resubmission:
+    """Pair the rows of a resubmitted form with the earlier comments (``feedback.ledger.Comment``).
+
+    >>> from feedback.ledger import Comment
+    >>> old = [Comment(1, 1, 1, '甲', '市级部门', '一1', '建议增加经费保障内容。'),
+    ...        Comment(2, 1, 1, '甲', '市级部门', '一2', '建议删除。')]
+    >>> rows = [dict(clause_ref='一1', body='建议增加经费和人员保障内容。'), dict(clause_ref='一3', body='新意见。')]
+    >>> result = pair_resubmission(old, rows)
+    >>> [i for _, i in result.kept], [i for _, i in result.edited], [r['body'] for r in result.added], result.removed
+    ([], [1], ['新意见。'], [2])
+    """
+    from rapidfuzz import fuzz
+
+    result = Resubmission()
+    waiting = {c.id: c for c in old}
+    by_text: dict[tuple, list[int]] = {}
+    for comment in old:
+        by_text.setdefault((comment.clause_ref, comment.body, comment.proposed_wording), []).append(comment.id)
+    rest: list[tuple[int, dict]] = []
+    for index, row in enumerate(rows):
+        same = by_text.get((row["clause_ref"], row["body"], row.get("proposed_wording", "")))
+        if same:
+            comment_id = same.pop(0)
+            result.kept.append((row, comment_id))
+            del waiting[comment_id]
+        else:
+            rest.append((index, row))
+    by_body: dict[str, list[int]] = {}
+    for comment_id, comment in waiting.items():
+        by_body.setdefault(comment.body, []).append(comment_id)
+    edited: dict[int, tuple[dict, int]] = {}
+    for index, row in rest:
+        same = [i for i in by_body.get(row["body"], []) if i in waiting]
+        if same:
+            edited[index] = (row, same[0])
+            del waiting[same[0]]
+    scored = sorted(((fuzz.ratio(c.body, row["body"]), index, c.id) for index, row in rest if index not in edited
+                     for c in waiting.values() if c.clause_ref == row["clause_ref"]), reverse=True)
+    for score, index, comment_id in scored:
+        if score >= EDIT_SIMILARITY and index not in edited and comment_id in waiting:
+            edited[index] = (rows[index], comment_id)
+            del waiting[comment_id]
+    for index, row in rest:
+        if index in edited:
+            result.edited.append(edited[index])
+        else:
+            result.added.append(row)
+    result.removed = list(waiting)
+    return result
+
+
+@dataclass
 class FormIntake:
-    """One unit's answers from one returned form, ready to apply."""
+    """One unit's answers from one returned form, ready to apply.
+
+    ``keep_decisions``: for an earlier comment, already decided, that a row edits — True
+    keeps its decision, False puts it back to 待处理 (the default)."""
 
     round_number: int
     unit_id: int
@@ -92,42 +166,71 @@ class FormIntake:
     comments: list[dict]  # clause_ref, body, proposed_wording, received_on, source
     replace: bool = False
     received_on: date | None = None
+    keep_decisions: dict[int, bool] = field(default_factory=dict)
 
 
-def apply_form(project, intake: FormIntake) -> int:
-    """Apply one unit's form; returns how many earlier comments it replaced.
+@dataclass
+class IntakeCounts:
+    """What applying a form did to the unit's comments of the round."""
 
-    A resubmission (``replace``) takes the place of the comments earlier forms of
-    the unit brought in that round; comments that are word for word the same stay,
-    with their decisions. Without ``replace`` a unit whose form was collected
-    before is refused.
+    kept: int = 0
+    changed: int = 0
+    reopened: int = 0  # of the changed: decided before, back to 待处理
+    added: int = 0
+    removed: int = 0
+
+    def __add__(self, other: "IntakeCounts") -> "IntakeCounts":
+        return IntakeCounts(self.kept + other.kept, self.changed + other.changed, self.reopened + other.reopened,
+                            self.added + other.added, self.removed + other.removed)
+
+    @property
+    def total(self) -> int:
+        return self.kept + self.changed + self.added
+
+
+def previous_comments(project, round_number: int, unit_id: int) -> list:
+    """The comments earlier forms of the unit brought into the round, in order."""
+    ids = _collected_ids(project, _round_id(project, round_number), unit_id)
+    found = project.comments_by_ids(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def apply_form(project, intake: FormIntake) -> IntakeCounts:
+    """Apply one unit's form and say how many comments were kept, changed, added and removed.
+
+    A resubmission (``replace``) takes the place of the comments earlier forms of the
+    unit brought in that round (``pair_resubmission``): a row word for word the same
+    keeps its comment and decision; an edited row updates its comment (history kept),
+    whose decision stays or goes back to 待处理 as ``keep_decisions`` says. Without
+    ``replace`` a unit whose form was collected before is refused.
     """
     with project.transaction():
         round_id = _round_id(project, intake.round_number)
-        previous = _collected_ids(project, round_id, intake.unit_id)
-        if previous and not intake.replace:
+        old = previous_comments(project, intake.round_number, intake.unit_id)
+        if old and not intake.replace:
             raise LedgerError(f"“{project.unit(intake.unit_id).name}”本轮的反馈表已收集过，替换须先确认。")
-        old = project.comments_by_ids(previous)
-        waiting: dict[tuple, list[int]] = {}
-        for comment in old.values():
-            waiting.setdefault((comment.clause_ref, comment.body, comment.proposed_wording), []).append(comment.id)
-        kept: list[int] = []
-        new_items = []
-        for item in intake.comments:
-            same = waiting.get((item["clause_ref"], item["body"], item.get("proposed_wording", "")))
-            if same:
-                kept.append(same.pop(0))
-            else:
-                new_items.append(dict(item, round_number=intake.round_number, unit_id=intake.unit_id))
-        removed = [i for ids in waiting.values() for i in ids]
-        for comment_id in removed:
+        paired = pair_resubmission(old, intake.comments)
+        before = {c.id: c for c in old}
+        counts = IntakeCounts(kept=len(paired.kept), changed=len(paired.edited), removed=len(paired.removed),
+                              added=len(paired.added))
+        for row, comment_id in paired.edited:
+            fields = {k: row[k] for k in ("clause_ref", "body", "proposed_wording", "source", "received_on")
+                      if k in row}
+            project.update_comment(comment_id, who="反馈表", **fields)
+            decided = before[comment_id].disposition is not Disposition.PENDING
+            if decided and not intake.keep_decisions.get(comment_id, False):
+                project.set_disposition(comment_id, Disposition.PENDING, who="反馈表")
+                counts.reopened += 1
+        for comment_id in paired.removed:
             project.delete_comment(comment_id)
+        new_items = [dict(item, round_number=intake.round_number, unit_id=intake.unit_id) for item in paired.added]
         added = list(project.add_comments(new_items).ids) if new_items else []
         state = ReplyState.NO_COMMENTS if intake.no_comments else ReplyState.WITH_COMMENTS
         project.set_reply(intake.round_number, intake.unit_id, state,
                           replied_on=intake.received_on or date.today(), source=intake.file_name)
-        _record(project, round_id, intake.unit_id, intake.file_name, intake.checksum, kept + added)
-    return len(removed)
+        ids = [i for _, i in paired.kept] + [i for _, i in paired.edited] + added
+        _record(project, round_id, intake.unit_id, intake.file_name, intake.checksum, ids)
+    return counts
 
 
 # -- public comments -------------------------------------------------------------------------

@@ -441,6 +441,18 @@ class Project:
                 for r in self.db.query("SELECT r.*, v.number AS version_number FROM rounds r "
                                        "JOIN versions v ON v.id = r.version_id ORDER BY r.number")]
 
+    def version_for_round(self, number: int) -> int:
+        """The draft version round ``number`` consulted on."""
+        row = self.db.execute("SELECT v.number FROM rounds r JOIN versions v ON v.id = r.version_id "
+                              "WHERE r.number = ?", [number]).fetchone()
+        if row is None:
+            raise LedgerError(f"没有第{number}轮征求意见。")
+        return row[0]
+
+    def draft_for_round(self, number: int) -> Draft:
+        """The draft round ``number`` consulted on: its forms, clause lists and references use it."""
+        return self.draft(self.version_for_round(number))
+
     def _round_id(self, number: int) -> int:
         row = self.db.execute("SELECT id FROM rounds WHERE number = ?", [number]).fetchone()
         if row is None:

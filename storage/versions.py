@@ -23,6 +23,7 @@ matched clauses of later versions. Each mutation is one transaction and returns 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -477,6 +478,45 @@ def revision_flags(project, from_version: int, to_version: int) -> list[Revision
             if not (f.change_key and notes.get(f.change_key, "").strip())]
 
 
+def revision_data(project, from_version: int, to_version: int):
+    """What the consistency checks (``feedback.consistency``) need of two versions."""
+    from feedback.consistency import RevisionData
+
+    _check_pair(project, from_version, to_version)
+    groups, old, new = _groups(project, from_version, to_version)
+    return RevisionData(groups, old, new, _round_comments(project, from_version),
+                        change_notes(project, from_version, to_version))
+
+
+def changed_refs(project, version_number: int) -> list[str]:
+    """The clauses of ``version_number`` whose wording changed against the version before it, or
+    which are new, in draft order (what a later round can be limited to)."""
+    numbers = _version_numbers(project)
+    _check_version(project, version_number)
+    earlier = [n for n in numbers if n < version_number]
+    if not earlier:
+        raise LedgerError(f"第{version_number}稿之前没有草案，无法只列出修改的条款。")
+    groups, _, new = _groups(project, earlier[-1], version_number)
+    changed = {ref for g in groups if g.relation.changed for ref in g.to_refs}
+    return [c.ref for c in new.clauses if c.ref in changed]
+
+
+def consistency_findings(project, from_version: int | None = None, to_version: int | None = None) -> list:
+    """The consistency check between the ledger and the text (``feedback.consistency.run_checks``).
+
+    With two versions given: the change between them and the comments of the rounds held
+    on the earlier one. Without: the newest version against the one before (when there
+    is one) and every comment of the project — the check before generating documents.
+    """
+    from feedback.consistency import run_checks
+
+    numbers = _version_numbers(project)
+    if from_version is not None and to_version is not None:
+        return run_checks(_round_comments(project, from_version), revision_data(project, from_version, to_version))
+    revision = revision_data(project, numbers[-2], numbers[-1]) if len(numbers) > 1 else None
+    return run_checks(project.comments(), revision)
+
+
 def changes_between(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
                     include_unchanged: bool = False, progress: Progress | None = None) -> list[VersionChange]:
     """The changes from one version to another, in draft order, each with the adopted comments
@@ -510,14 +550,54 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
     return result
 
 
-def find_change(project, from_version: int, to_version: int, ref: str) -> ChangeGroup:
-    """The change a clause takes part in: ``ref`` of the later version, else of the earlier one."""
+_VERSION_PREFIX_RE = re.compile(r"^\s*第?(\d+)稿?\s*[:：]\s*(.+?)\s*$")
+
+
+def split_version_ref(ref: str) -> tuple[int | None, str]:
+    """``1:三（七）16`` (or ``第1稿：三（七）16``) → (1, ``三（七）16``); a bare reference → (None, it).
+
+    >>> split_version_ref('1:三（七）16'), split_version_ref('第2稿：一1'), split_version_ref('三（七）16')
+    ((1, '三（七）16'), (2, '一1'), (None, '三（七）16'))
+    """
+    found = _VERSION_PREFIX_RE.match(ref)
+    if found:
+        return int(found.group(1)), found.group(2)
+    return None, ref.strip()
+
+
+@dataclass
+class FoundChange:
+    """The change a reference names, and whether the reference was read in the later draft
+    while the earlier one has the same reference in another change."""
+
+    group: ChangeGroup
+    version: int
+    ambiguous: bool = False
+
+
+def locate_change(project, from_version: int, to_version: int, ref: str) -> FoundChange:
+    """The change a clause takes part in. ``N:ref`` names the clause of draft N (either of the
+    two); a bare ``ref`` is looked up in the later draft, else in the earlier one."""
     groups, _, _ = _groups(project, from_version, to_version)
-    for refs_of in (lambda g: g.to_refs, lambda g: g.from_refs):
-        for group in groups:
-            if ref in refs_of(group):
-                return group
-    raise LedgerError(f"第{from_version}稿和第{to_version}稿中都没有条款“{ref}”。")
+    number, bare = split_version_ref(ref)
+    if number is not None and number not in (from_version, to_version):
+        raise LedgerError(f"“{ref}”所指的第{number}稿不在比对的两稿（第{from_version}稿、第{to_version}稿）之中。")
+    in_new = next((g for g in groups if bare in g.to_refs), None)
+    in_old = next((g for g in groups if bare in g.from_refs), None)
+    if number == to_version or number is None and in_new is not None:
+        if in_new is None:
+            raise LedgerError(f"第{to_version}稿中没有条款“{bare}”。")
+        return FoundChange(in_new, to_version, number is None and in_old is not None and in_old is not in_new)
+    if in_old is None:
+        if number is None:
+            raise LedgerError(f"第{from_version}稿和第{to_version}稿中都没有条款“{bare}”。")
+        raise LedgerError(f"第{from_version}稿中没有条款“{bare}”。")
+    return FoundChange(in_old, from_version)
+
+
+def find_change(project, from_version: int, to_version: int, ref: str) -> ChangeGroup:
+    """The change a clause takes part in (see ``locate_change``)."""
+    return locate_change(project, from_version, to_version, ref).group
 
 
 def change_notes(project, from_version: int, to_version: int) -> dict[str, str]:
@@ -617,6 +697,28 @@ def carried_comments(project, version_number: int) -> dict[str, list[ClauseComme
                 continue
             for to_ref, relation in mappings[rnd.version_number].get(ref, []):
                 result.setdefault(to_ref, []).append(ClauseComment(comment, True, rnd.version_number, ref, relation))
+    return result
+
+
+def earlier_comments(project, unit_id: int, round_number: int) -> list:
+    """The unit's comments of the rounds before ``round_number``, each with the clauses of that
+    round's draft it now concerns (``feedback.handling.EarlierComment``), in order."""
+    from feedback.handling import EarlierComment
+
+    current = project.version_for_round(round_number)
+    mappings: dict[int, dict[str, list[tuple[str, Relation]]]] = {}
+    result = []
+    for rnd in project.rounds():
+        if rnd.number >= round_number:
+            continue
+        for comment in project.comments(round_number=rnd.number, unit_id=unit_id):
+            ref = comment.clause_ref
+            if rnd.version_number == current or ref in (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF):
+                result.append(EarlierComment(comment, [ref]))
+                continue
+            if rnd.version_number not in mappings:
+                mappings[rnd.version_number] = map_forward(project, rnd.version_number, current)
+            result.append(EarlierComment(comment, [to for to, _ in mappings[rnd.version_number].get(ref, [])]))
     return result
 
 

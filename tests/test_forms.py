@@ -147,7 +147,6 @@ def test_a_changed_resubmission_replaces_after_confirmation_and_keeps_decisions(
 
 
 @pytest.mark.parametrize("mistake, expected", [
-    ("wrong_clause", "第7行条款“九（九）99 不存在的条款”不是草案中的条款（B7），请从下拉列表选择"),
     ("tampered", "反馈表的识别信息被改动（校验码不符），请使用原发的反馈表"),
     ("both", "选择了“无修改意见”，但填写了1条意见，请二者选一"),
     ("empty", "既未填写意见，也未选择“无修改意见”"),
@@ -157,9 +156,7 @@ def test_a_changed_resubmission_replaces_after_confirmation_and_keeps_decisions(
 def test_each_mistake_is_reported_with_its_cell_and_imports_nothing(project, tmp_path, mistake, expected):
     form = write_form(form_context(project), tmp_path / "市财政局.xlsx", project.unit(unit_id(project, "市财政局")))
     rows = [(OPTION_TASK4, "建议一", "", "")]
-    if mistake == "wrong_clause":
-        fill_form(form, [("九（九）99 不存在的条款", "建议", "", "")])
-    elif mistake == "tampered":
+    if mistake == "tampered":
         fill_form(form, rows)
         tamper_identity(form, 5, unit_id(project, "市公安局"))
     elif mistake == "both":

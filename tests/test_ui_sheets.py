@@ -134,13 +134,14 @@ def test_forms_go_out_and_come_back_through_the_menu(window, qtbot, talk, tmp_pa
 def test_a_rejected_file_leaves_the_project_unchanged(window, qtbot, tmp_path, demo_file):
     unit = next(u for u in window.project.units() if u.name == "宁强县")
     form = write_form(form_context(window.project), tmp_path / "forms" / "宁强县.xlsx", unit)
-    bad = fill_form(form, [("九（九）99 不存在的条款", "建议", "", "")], out=tmp_path / "宁强县.xlsx")
+    bad = fill_form(form, [("三（二）4", "建议", "", "")], out=tmp_path / "宁强县.xlsx")
+    edit_cell(bad, "D6", "建议")  # the layout tampered with: refused whole (an unknown clause only goes 待定位)
     before_states, before_stats = replies(demo_file), window.project.statistics(today=BEFORE_DEADLINE)
     rows_before = window.ledger.model.rowCount()
 
     run(window, qtbot, window.sheets.collect_forms_action, ScriptedFiles(files=[bad]))
     row = report_rows(window)["宁强县.xlsx"]
-    assert row[2] == "已拒收" and "（B7）" in row[3] and "不是草案中的条款" in row[3]
+    assert row[2] == "已拒收" and "D6" in row[3] and "表头被改动" in row[3]
     assert window.ledger.model.rowCount() == rows_before
     assert replies(demo_file) == before_states
     with Project.open(demo_file, read_only=True) as other:

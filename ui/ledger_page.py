@@ -160,6 +160,7 @@ class LedgerPage(QWidget):
         line.setStyleSheet("color: #d6dbe1;")
         layout.addWidget(line)
         layout.addWidget(self.splitter, 1)
+        self.setAcceptDrops(True)  # reply files dropped onto the ledger
 
     @staticmethod
     def _framed(widget: QWidget, title: str) -> QWidget:
@@ -173,6 +174,41 @@ class LedgerPage(QWidget):
         layout.addWidget(label)
         layout.addWidget(widget, 1)
         return box
+
+    # -- reply files dropped onto the ledger ----------------------------------------------------
+
+    def _dropped_files(self, mime) -> list:
+        from pathlib import Path
+
+        if self.project is None or self.project.read_only or not mime.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = self._dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.take_reply_files(paths))  # the drag ends before any dialog
+
+    def take_reply_files(self, paths) -> None:
+        """Each file through the reply reader into the entry dialog; returned .xlsx forms to 收集反馈表."""
+        from ui.comment_dialog import file_entry, reply_dialog
+
+        forms = [p for p in paths if p.suffix.lower() in (".xlsx", ".xlsm")]
+        if forms:
+            self.window.sheets.collect_paths(forms)
+        for path in paths:
+            if path in forms:
+                continue
+            dialog = reply_dialog(self.window, path)
+            if dialog is not None and dialog.exec():
+                file_entry(self.window, dialog)
 
     # -- a project comes and goes ------------------------------------------------------------
 
@@ -470,7 +506,8 @@ class LedgerPage(QWidget):
         comment = self.current_comment()
         if comment is None or self.project is None or self.project.read_only:
             return
-        dialog = CommentEditDialog(comment, self.project.clauses(), self.project.units(), self)
+        clauses = self.project.draft_for_round(comment.round_number).clauses  # the draft its round consulted on
+        dialog = CommentEditDialog(comment, clauses, self.project.units(), self)
         if dialog.exec():
             fields = dialog.changed_fields()
             if fields:

@@ -87,6 +87,7 @@ class CommentTableModel(QAbstractTableModel):
         self.numbers: dict[int, int] = {}
         self._numbers_of: tuple | None = None
         self.fetches = 0  # how many pages were read; the tests watch it stay small
+        self._earlier: dict[int, int] = {}  # round → its draft, for rounds on a draft older than the newest
 
     # -- what is shown ---------------------------------------------------------
 
@@ -110,6 +111,10 @@ class CommentTableModel(QAbstractTableModel):
         """Fetch the ids again (filters or order changed, comments added or removed)."""
         self.beginResetModel()
         self.ids = self.project.comment_ids(order=self.order_sql(), **self.filters) if self.project else []
+        # rounds held on an earlier draft than the newest: their clause references are marked with the draft
+        rounds = self.project.rounds() if self.project else []
+        newest = max((v.number for v in self.project.versions()), default=0) if self.project else 0
+        self._earlier = {r.number: r.version_number for r in rounds if r.version_number < newest}
         self._load_numbers()
         if COLUMNS[self._sort_column].key == "id":  # 序号 is the comments' number, not their id
             self.ids.sort(key=lambda i: self.numbers.get(i, 0),
@@ -218,6 +223,8 @@ class CommentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "id":
                 return str(self.numbers.get(comment.id, ""))
+            if key == "clause" and comment.round_number in self._earlier:
+                return f"{comment.clause_ref}〔第{self._earlier[comment.round_number]}稿〕"
             return self._display(comment, key)
         if role == COMMENT_ROLE:
             return comment
@@ -227,6 +234,9 @@ class CommentTableModel(QAbstractTableModel):
                     return tr("{0}人次提出相同或相近的意见，处理意见对这一组全部适用：\n{1}").format(
                         comment.submissions, comment.body)
                 return comment.body
+            if key == "clause" and comment.round_number in self._earlier:
+                return tr("第{0}轮的意见，针对第{1}稿的{2}").format(
+                    comment.round_number, self._earlier[comment.round_number], comment.clause_ref)
             if key == "reason":
                 return comment.reason or (tr("尚未填写理由或说明") if comment.reason_missing else None)
             if key == "disposition" and comment.reason_missing:

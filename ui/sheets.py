@@ -257,7 +257,7 @@ class PublicMappingDialog(QDialog):
     """Which column holds what (意见内容, 提交人, 条款, 日期), with the first rows to see it by, and the round."""
 
     def __init__(self, table, guesses: dict[str, str], rounds: Sequence, parent: QWidget | None = None):
-        from exports.public_comments import ROLES
+        from exports.public_comments import TABLE_ROLES as ROLES  # a table of decisions maps three more
         from feedback.vocabulary import RoundMethod
 
         super().__init__(parent)
@@ -347,7 +347,7 @@ class PublicMappingDialog(QDialog):
         return None
 
     def _update(self) -> None:
-        from exports.public_comments import ROLES
+        from exports.public_comments import TABLE_ROLES as ROLES
 
         problem = self.problem()
         self.cue.setText(problem or "")
@@ -588,6 +588,17 @@ class SheetActions(QObject):
         shape = self.interaction.choose(tr("反馈表的形式："), [each, single])
         if shape is None:
             return
+        changed_only = False
+        version = self.project.version_for_round(number)
+        if version > 1:  # a later round: the clause list may hold only what the draft changed
+            from storage.versions import changed_refs
+
+            whole = tr("第{0}稿的全部条款").format(version)
+            changed = tr("只列第{0}稿修改和新增的条款（{1}条）").format(version, len(changed_refs(self.project, version)))
+            scope = self.interaction.choose(tr("反馈表“条款”列表列出："), [whole, changed])
+            if scope is None:
+                return
+            changed_only = scope == changed
         folder = self.files.folder(tr("选择保存反馈表的文件夹"), self._start_folder())
         if folder is None:
             return
@@ -607,7 +618,7 @@ class SheetActions(QObject):
 
             with Project.open(path, read_only=True, backup=False) as handle:
                 return write_forms(handle, folder, round_number=number, single_workbook=shape == single,
-                                   progress=progress)
+                                   progress=progress, changed_only=changed_only)
 
         def done(files):
             self._show_output(tr("已生成{0}个反馈表文件，保存在“{1}”。").format(len(files), folder), folder)
@@ -774,6 +785,11 @@ class SheetActions(QObject):
                       new_round: bool, table=None) -> None:
         """Import with the chosen mapping; ``table`` (the one previewed) spares reading the file again."""
         if not self._can_write():
+            return
+        if {"unit", "disposition", "reason"} & set(mapping):
+            from ui.comment_dialog import import_comment_table  # an existing table of comments and decisions
+
+            import_comment_table(self.window, path, mapping, round_number)
             return
         project = self.project
         rounds_before = len(project.rounds())

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from feedback.commands import AddCategory, AddComments, AddRound, AddUnits, RecordReply, RemoveUnit, UpdateUnit
+from feedback.commands import AddCategory, AddRound, AddUnits, RecordReply, RemoveUnit, UpdateUnit
 from feedback.ledger import Change, Unit
 from feedback.vocabulary import ReplyState, RoundMethod
 from ui.style import REPLY_COLOURS, REPLY_SHORT, set_role
@@ -479,26 +479,15 @@ class UnitsPage(QWidget):
         self.window.bridge.run(RecordReply(self.project, round_number, unit_id, state, replied_on=replied_on))
 
     def enter_comments(self) -> None:
-        from ui.comment_dialog import CommentEntryDialog
+        from ui.comment_dialog import entry_dialog, file_entry
 
         if self.project is None or self.project.read_only:
             return
-        rounds = self.project.rounds()
-        if not rounds:
+        if not self.project.rounds():
             self.window.interaction.inform(tr("请先在“征求轮次”中建立一轮征求意见。"))
             return
         cell = self.selected_cell()
-        round_number, unit_id = cell if cell else (rounds[-1].number, None)
-        dialog = CommentEntryDialog(rounds, self.project.units(), self.project.draft(), round_number=round_number,
-                                    unit_id=unit_id, find_units=self.project.find_units, parent=self)
-        if not dialog.exec():
-            return
-        items = dialog.items()
-        if items and items[0]["unit_id"] is None:
-            self.window.interaction.inform(tr("请选择提出意见的单位。"))
-            return
-        if items:
-            self.window.bridge.run(AddComments(self.project, items))
-        elif dialog.no_comments_letter and dialog.unit.unit_id() is not None:
-            self.window.bridge.run(RecordReply(self.project, dialog.round.currentData(), dialog.unit.unit_id(),
-                                               ReplyState.NO_COMMENTS, replied_on=dialog.received.date().toPython()))
+        round_number, unit_id = cell if cell else (None, None)  # no cell: the round follows the unit chosen
+        dialog = entry_dialog(self.project, round_number=round_number, unit_id=unit_id, parent=self)
+        if dialog.exec():
+            file_entry(self.window, dialog)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from feedback.explanation_text import chinese_date
 from feedback.ledger import Change, LedgerError
-from feedback.revision import (ChangeGroup, FlagKind, Relation, RevisionFlag, clause_body, comparison_key,
+from feedback.revision import (ChangeGroup, Relation, clause_body, comparison_key,
                                describe_change, group_similarity, new_pieces, old_pieces)
 from feedback.version_commands import (ConfirmAllMatches, ConfirmMatch, EditVersionNote, SetChangeNote, SetMatch,
                                        SetVersionDate)
@@ -242,6 +243,9 @@ class VersionsPage(QWidget):
         self.import_button.clicked.connect(lambda: self.import_revision())
         self.export_button = QPushButton(tr("导出对照表…"))
         self.export_button.clicked.connect(lambda: self.export_comparison())
+        self.redline_button = QPushButton(tr("导出修订稿…"))
+        self.redline_button.setToolTip(tr("新一稿的 Word 文档，每处修改为修订标记并附批注，另写清洁稿"))
+        self.redline_button.clicked.connect(lambda: self.export_redline())
         hint = QLabel(tr("双击“形成日期”或“说明”可修改，写入起草说明的起草过程。"))
         set_role(hint, "muted")
         head = QHBoxLayout()
@@ -249,6 +253,7 @@ class VersionsPage(QWidget):
         head.addSpacing(12)
         head.addWidget(self.import_button)
         head.addWidget(self.export_button)
+        head.addWidget(self.redline_button)
         head.addStretch(1)
         head.addWidget(hint)
         self.timeline = QLabel()
@@ -613,6 +618,7 @@ class VersionsPage(QWidget):
         self.confirm_all_button.setEnabled(kept and any(not c.group.confirmed for c in self.changes_of(*pair)))
         self.note_button.setEnabled(self.editable() and change is not None and change.relation.changed)
         self.export_button.setEnabled(bool(pair))
+        self.redline_button.setEnabled(bool(pair))
         tip = "" if not pair or self.adjacent(*pair) else tr("只有相邻两稿的对应关系可以确认或更正。")
         for button in (self.confirm_button, self.correct_button, self.unmatch_button, self.confirm_all_button):
             button.setToolTip(tip)
@@ -734,11 +740,12 @@ class VersionsPage(QWidget):
 
     # -- the flags -----------------------------------------------------------------------------------------
 
-    def flags(self) -> list[RevisionFlag]:
-        from storage.versions import revision_flags
+    def flags(self) -> list:
+        """The consistency check of the pair shown (``feedback.consistency.Finding``)."""
+        from storage.versions import consistency_findings
 
         pair = self.pair()
-        return revision_flags(self.project, *pair) if pair and self.project is not None else []
+        return consistency_findings(self.project, *pair) if pair and self.project is not None else []
 
     def refresh_flags(self) -> None:
         flags = self.flags()
@@ -746,7 +753,7 @@ class VersionsPage(QWidget):
         table = self.flags_table
         table.setRowCount(len(flags))
         for row, flag in enumerate(flags):
-            colour = ERROR if flag.kind is FlagKind.ADOPTED_UNCHANGED else WARNING
+            colour = ERROR if flag.severe else WARNING
             label = flag.kind.label
             refs = "、".join(flag.from_refs) + (" → " + "、".join(flag.to_refs) if flag.to_refs else "")
             if not flag.from_refs:
@@ -758,9 +765,8 @@ class VersionsPage(QWidget):
             for column, item in enumerate(cells):
                 table.setItem(row, column, item)
         self._flags = flags
-        adopted = sum(1 for f in flags if f.kind is FlagKind.ADOPTED_UNCHANGED)
-        self.flags_count.setText(tr("{0}{1}处，{2}{3}处").format(
-            FlagKind.ADOPTED_UNCHANGED.label, adopted, FlagKind.CHANGE_WITHOUT_COMMENT.label, len(flags) - adopted)
+        kinds = Counter(f.kind.label for f in flags)
+        self.flags_count.setText("，".join(tr("{0}{1}处").format(label, n) for label, n in kinds.items())
                                  if flags else (tr("没有需要注意的地方。") if self.pair() else ""))
 
     def open_flag(self, row: int) -> None:
@@ -886,6 +892,43 @@ class VersionsPage(QWidget):
             self.window.interaction.inform(str(error) if known else tr("无法写出“{0}”：{1}").format(target.name, error))
 
         job = run_job(self, tr("正在导出修改对照表…"), work, on_done=done, on_error=failed)
+        self.last_job = job
+        self.window.jobs.append(job)
+        return job
+
+    def export_redline(self, path=None):
+        """Write the newer draft of the chosen pair with revision marks, and its clean copy, off the UI thread."""
+        pair = self.pair()
+        if pair is None or self.project is None:
+            return None
+        if path is None:
+            suggestion = str(self.project.path.with_name(f"{self.project.path.stem}-第{pair[1]}稿（修订）.docx"))
+            path, _ = QFileDialog.getSaveFileName(self, tr("导出修订稿"), suggestion, tr("Word 文档 (*.docx)"))
+            if not path:
+                return None
+        target = Path(path)
+        if target.suffix.lower() != ".docx":
+            self.window.interaction.inform(tr("“{0}”须以 .docx 结尾。").format(target.name))
+            return None
+        project_path = self.project.path
+        from ui.jobs import fraction_progress, run_job
+
+        def work(progress):
+            from exports.redline import write_redline
+            from storage.project import Project
+
+            with Project.open(project_path, read_only=True, backup=False) as other:
+                return write_redline(other, *pair, target, progress=fraction_progress(progress))
+
+        def done(result) -> None:
+            self.status.emit(tr("已导出修订稿“{0}”（修改{1}处，批注{2}条）及清洁稿“{3}”。").format(
+                result.path.name, result.changed, result.comments, result.clean_path.name))
+
+        def failed(error) -> None:
+            known = type(error).__name__ in ("DocumentError", "LedgerError", "ProjectError")
+            self.window.interaction.inform(str(error) if known else tr("无法写出“{0}”：{1}").format(target.name, error))
+
+        job = run_job(self, tr("正在导出修订稿…"), work, on_done=done, on_error=failed)
         self.last_job = job
         self.window.jobs.append(job)
         return job

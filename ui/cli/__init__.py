@@ -24,6 +24,8 @@ MODULES = {
     "ui.cli.documents": ("explain", "letter", "table"),
     "ui.cli.sheets": ("forms", "collect", "ledger", "import-public"),
     "ui.cli.versions": ("revise", "compare", "matches"),
+    "ui.cli.redline": ("redline",),
+    "ui.cli.reply": ("reply",),
     "ui.cli.answers": ("answers",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}

@@ -100,14 +100,23 @@ def run_letter(args) -> int:
 
     def action() -> int:
         with _project(args.project) as project:
+            unit_id = _unit_id(project, args.unit) if getattr(args, "unit", None) else None
             if not checked(project, "letter", args, round_number=args.round):
                 return 1
-            path = write_letter(project, args.round, args.out, template=args.template)
-        print(f"已生成第{args.round}轮征求意见函：{Path(path)}")
+            path = write_letter(project, args.round, args.out, template=args.template, unit_id=unit_id)
+        print(f"已生成第{args.round}轮征求意见函{'（致' + args.unit + '）' if unit_id else ''}：{Path(path)}")
         pdf_copies(args, [path])
         return 0
 
     return _run(action)
+
+
+def _unit_id(project, name: str) -> int:
+    """The registry unit called ``name`` (or by that alias)."""
+    found = [u for u in project.units() if name.strip() in (u.name, *u.aliases)]
+    if len(found) != 1:
+        raise LedgerError(f"单位名单中没有“{name}”，请写单位全称。")
+    return found[0].id
 
 
 def run_table(args) -> int:
@@ -142,6 +151,7 @@ def add_parsers(commands) -> None:
     letter.add_argument("--round", type=int, required=True, help="第几轮征求意见")
     letter.add_argument("--out", required=True, help="输出的 .docx 文件")
     letter.add_argument("--template", help="自定义 Word 模板（.docx）")
+    letter.add_argument("--unit", help="致某一单位的函（单位全称），说明其前几轮意见的处理情况")
     add_force(letter)
     table = commands.add_parser("table", help="生成意见采纳情况表（Word，横向）")
     table.add_argument("project", help="项目文件（.yjt）")

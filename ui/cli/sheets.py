@@ -1,7 +1,7 @@
 """Command-line commands on spreadsheets: ``forms``, ``collect``, ``ledger`` and ``import-public``.
 
-    python main.py forms PROJECT --out DIR [--round N] [--single-workbook]
-    python main.py collect PROJECT PATH… [--round N] [--json] [--replace]
+    python main.py forms PROJECT --out DIR [--round N] [--single-workbook] [--changed-only]
+    python main.py collect PROJECT PATH… [--round N] [--json] [--replace] [--edited keep|pending]
     python main.py ledger PROJECT --out FILE.xlsx [--round N] [--unit-id N] [--category C] [--disposition D]
     python main.py import-public PROJECT FILE [--map text=…,submitter=…] [--round N | --new-round] [--sheet S]
 
@@ -48,7 +48,8 @@ def run_forms(args) -> int:
 
     project = _open(args.project)
     try:
-        files = write_forms(project, args.out, round_number=args.round, single_workbook=args.single_workbook)
+        files = write_forms(project, args.out, round_number=args.round, single_workbook=args.single_workbook,
+                            changed_only=getattr(args, "changed_only", False))
     finally:
         project.close()
     for path in files:
@@ -63,9 +64,17 @@ def run_collect(args) -> int:
 
     interactive = _interactive() and not args.json
 
+    defaulted = []
+    edited = getattr(args, "edited", None)
+
     def confirm(question) -> bool:
         if getattr(question, "kind", "") == "replace":
             return True if args.replace else (_ask(question) if interactive else False)
+        if getattr(question, "kind", "") == "edited":  # an edited row: keep its decision, or back to 待处理
+            if edited is None and interactive:
+                return _ask(question)
+            defaulted.append(question)
+            return edited == "keep"
         # a unit name matching the registry the same way place names aside (市公安局 = 汉中市公安局)
         return _ask(question) if interactive else True
 
@@ -86,6 +95,10 @@ def run_collect(args) -> int:
             print(report.message)
             for note in report.notes:
                 print(f"  提示：{note}")
+        if defaulted:
+            kept = edited == "keep"
+            print(f"提示：{len(defaulted)}条已处理的意见在新反馈表中有改动，已{'保留原处理结果' if kept else '退回待处理'}"
+                  f"（{'--edited keep' if kept else '默认；要保留原处理结果请加 --edited keep'}）。", file=sys.stderr)
         taken = sum(1 for r in reports if r.taken)
         hint = "" if args.replace or all(r.status != "declined" for r in reports) else "（要替换已收集的反馈表请加 --replace）"
         print(f"共{len(reports)}个文件：收取{taken}个，未收取{len(reports) - taken}个{hint}。", file=sys.stderr)
@@ -131,6 +144,11 @@ def run_import_public(args) -> int:
         if "text" not in mapping:
             raise LedgerError(f"无法从表头判断意见内容所在的列，请用 --map text=列名 指定（表头：{'、'.join(table.headers)}）")
         print("按表头推测的列对应：" + "，".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
+    table_roles = set(mapping) if args.map else set(mapping) & {"disposition"}
+    if table_roles & {"unit", "disposition", "reason"}:
+        from ui.cli.reply import run_comment_table  # an existing comment table, with its decisions
+
+        return run_comment_table(args, mapping)
     project = _open(args.project)
     try:
         report = import_public_comments(project, source, mapping, round_number=args.round,
@@ -148,12 +166,15 @@ def add_parsers(commands) -> None:
     forms.add_argument("--out", required=True, help="输出文件夹")
     forms.add_argument("--round", type=int, help="轮次（默认最新一轮书面征求）")
     forms.add_argument("--single-workbook", action="store_true", help="所有单位放在一个工作簿中，每个单位一个工作表")
+    forms.add_argument("--changed-only", action="store_true", help="条款列表只列出本轮草案较上一稿修改和新增的条款")
     collect = commands.add_parser("collect", help="收取各单位返回的反馈表")
     collect.add_argument("project", help="项目文件（.yjt）")
     collect.add_argument("paths", nargs="+", help="反馈表文件或文件夹")
     collect.add_argument("--round", type=int, help="轮次（默认最新一轮书面征求）")
     collect.add_argument("--json", action="store_true", help="以 JSON 输出逐个文件的结果")
     collect.add_argument("--replace", action="store_true", help="单位重新报送的反馈表替换已收集的意见")
+    collect.add_argument("--edited", choices=("keep", "pending"), default=None,
+                         help="重新报送时内容有改动的已处理意见：keep 保留原处理结果，pending 退回待处理（非交互时默认）")
     ledger = commands.add_parser("ledger", help="导出征求意见汇总处理表（.xlsx）")
     ledger.add_argument("project", help="项目文件（.yjt）")
     ledger.add_argument("--out", required=True, help="输出文件（.xlsx）")

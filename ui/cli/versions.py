@@ -3,7 +3,7 @@
     python main.py revise PROJECT --draft FILE [--note TEXT] [--date YYYY-MM-DD]
     python main.py compare PROJECT --from 1 --to 2 --out FILE.docx|FILE.xlsx
     python main.py matches PROJECT [--from 1 --to 2] [--all] [--confirm ID …] [--confirm-all] [--set OLD=NEW …]
-                                   [--explain REF=NOTE …]
+                                   [--explain REF=NOTE …]   (REF of the earlier draft: 1:REF)
 
 Each ``run_*`` takes the parsed arguments and returns the exit status; errors of the
 project, the ledger and the draft file are raised for ``main.py`` to print as one line,
@@ -57,6 +57,19 @@ def match_line(match: ClauseMatch) -> str:
 
 def flag_line(flag: RevisionFlag) -> str:
     return f"{flag.kind.label}：{flag.message}"
+
+
+def print_findings(project, from_version: int, to_version: int) -> None:
+    """The consistency check of the ledger against the text of two versions, one line each."""
+    from storage.versions import consistency_findings
+
+    findings = consistency_findings(project, from_version, to_version)
+    if findings:
+        print(f"一致性检查，需要注意{len(findings)}处：")
+        for finding in findings:
+            print("  " + finding.line())
+    else:
+        print("一致性检查：台账与修改内容一致。")
 
 
 def _print_unconfirmed(matches: list[ClauseMatch]) -> None:
@@ -114,7 +127,8 @@ def run_compare(args) -> int:
             print(f"错误：{error}", file=sys.stderr)
             return 2
         count = len(comparison_rows(project, from_version, to_version, include_renumbered=include))
-    print(f"已写出第{from_version}稿与第{to_version}稿的修改对照表“{args.out}”，共{count}处修改。")
+        print(f"已写出第{from_version}稿与第{to_version}稿的修改对照表“{args.out}”，共{count}处修改。")
+        print_findings(project, from_version, to_version)
     from ui.cli.documents import pdf_copies
 
     pdf_copies(args, [args.out])
@@ -131,7 +145,7 @@ def _refs(text: str) -> list[str]:
 
 def run_matches(args) -> int:
     """List the clause matches of two versions (the unconfirmed by default); confirm or correct them."""
-    from storage.versions import (confirm_all, confirm_match, find_change, revision_flags, set_change_note,
+    from storage.versions import (confirm_all, confirm_match, consistency_findings, locate_change, set_change_note,
                                   set_match, stored_matches, version_matches)
 
     changing = bool(args.confirm or args.confirm_all or args.set or args.explain)
@@ -150,8 +164,12 @@ def run_matches(args) -> int:
             ref, _, note = explanation.partition("=")
             if not note.strip():
                 raise LedgerError(f"“{explanation}”应写成 条款=修改说明，如 二（三）8=两条内容相近，合并表述。")
-            group = find_change(project, from_version, to_version, ref.strip())
-            print(set_change_note(project, from_version, to_version, group.key, note).message)
+            found = locate_change(project, from_version, to_version, ref.strip())
+            if found.ambiguous:
+                print(f"提示：第{from_version}稿和第{to_version}稿都有条款“{ref.strip()}”，已按第{to_version}稿理解；"
+                      f"指第{from_version}稿的条款请写成 {from_version}:{ref.strip()}", file=sys.stderr)
+            change = set_change_note(project, from_version, to_version, found.group.key, note)
+            print(f"{change.message}（{describe_change(found.group)}）")
         matches = stored_matches(project, from_version, to_version) or version_matches(project, from_version,
                                                                                           to_version)
         shown = matches if args.all else [m for m in matches if not m.confirmed]
@@ -159,9 +177,9 @@ def run_matches(args) -> int:
               f"待确认{sum(1 for m in matches if not m.confirmed)}项。")
         for match in shown:
             print("  " + match_line(match))
-        flags = revision_flags(project, from_version, to_version)
-    for flag in flags:
-        print("  " + flag_line(flag))
+        findings = consistency_findings(project, from_version, to_version)
+    for finding in findings:
+        print("  " + finding.line())
     return 0
 
 
@@ -194,7 +212,8 @@ def add_parsers(commands) -> None:
     matches.add_argument("--set", action="append", metavar="原条款=新条款",
                          help="更正对应关系，如 二（一）3=二（一）4；拆分写 4=5+6，新增写 -=5，删除写 4=-")
     matches.add_argument("--explain", action="append", metavar="条款=修改说明",
-                         help="为一处修改写修改说明（写入修改对照表），如 二（三）8=两条内容相近，合并表述")
+                         help="为一处修改写修改说明（写入修改对照表），如 二（三）8=两条内容相近，合并表述；"
+                              "指原稿的条款在前面加稿次，如 1:三（七）16=该条删除，内容并入三（七）15")
 
 
 COMMANDS = {"revise": run_revise, "compare": run_compare, "matches": run_matches}
