@@ -67,3 +67,28 @@ def test_a_pdf_copy_is_offered_after_generating(make_window, tmp_path, qtbot, mo
     qtbot.waitUntil(lambda: page.last_job is not job and page.last_job.done, timeout=120000)
     assert page.last_job.error is None
     assert (tmp_path / "表.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_dialog_offers_a_landscape_attachment(make_window, tmp_path, qtbot, monkeypatch):
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    path = tmp_path / "出租汽车.yjt"
+    taxi_regulation(path).close()
+    target = tmp_path / "说明.docx"
+
+    def fake_exec(dialog):
+        dialog.path.setText(str(target))
+        assert dialog.landscape.isVisibleTo(dialog) and not dialog.landscape.isChecked()
+        dialog.landscape.setChecked(True)
+        return 1
+
+    monkeypatch.setattr(DocumentDialog, "exec", fake_exec)
+    window = make_window(ScriptedInteraction(choices=[None]))
+    assert window.open_project(path)
+    window.show_page("explanation")
+    job = window.page("explanation").generate_explanation()
+    qtbot.waitUntil(lambda: job.done, timeout=20000)
+    assert job.error is None
+    sections = docx.Document(str(target)).sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]

@@ -188,7 +188,7 @@ class DocumentDialog(QDialog):
     """Where to save a document, the bureau's own template if any, and (for some) which round."""
 
     def __init__(self, title: str, path: Path, template: str = "", rounds: list[tuple[str, object]] | None = None,
-                 parent=None):
+                 parent=None, *, landscape: bool | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.path = QLineEdit(str(path))
@@ -219,6 +219,10 @@ class DocumentDialog(QDialog):
         if rounds:
             grid.addWidget(QLabel(tr("征求意见轮次")), 2, 0)
             grid.addWidget(self.round, 2, 1)
+        self.landscape = QCheckBox(tr("表格横向排版（A4 横向，适合列多、文字长的表格）"))
+        self.landscape.setChecked(bool(landscape))
+        if landscape is not None:
+            grid.addWidget(self.landscape, 3, 1)
         grid.setColumnStretch(1, 1)
         buttons = dialog_buttons(self, tr("生成"))
         layout = QVBoxLayout(self)
@@ -304,6 +308,7 @@ class ExplanationPage(QWidget):
         self._dirty_fields: set[str] = set()
         self._loading = False
         self._templates: dict[str, str] = {}
+        self.landscape: dict[str, bool] = {}  # document kind → its table landscape, as last chosen
         self._folder: Path | None = None
 
         self._save_timer = QTimer(self)
@@ -803,9 +808,13 @@ class ExplanationPage(QWidget):
         folder = self._folder or self.project.path.parent
         return folder / f"{name}.docx"
 
-    def _ask(self, kind: str, title: str, name: str, rounds=None):
-        """The dialog: (path, template, round) or None when the user cancelled."""
-        dialog = DocumentDialog(title, self._suggested(name), self._templates.get(kind, ""), rounds, self)
+    def _ask(self, kind: str, title: str, name: str, rounds=None, *, landscape: bool | None = None):
+        """The dialog: (path, template, round) or None when the user cancelled; with ``landscape``
+        (the default) the choice of a landscape table, kept in ``self.landscape[kind]``."""
+        if landscape is not None:
+            landscape = self.landscape.get(kind, landscape)
+        dialog = DocumentDialog(title, self._suggested(name), self._templates.get(kind, ""), rounds, self,
+                                landscape=landscape)
         if not dialog.exec():
             return None
         problem = dialog.problem()
@@ -813,6 +822,8 @@ class ExplanationPage(QWidget):
             self.window.interaction.inform(problem)
             return None
         path, template, round_number = dialog.values()
+        if landscape is not None:
+            self.landscape[kind] = dialog.landscape.isChecked()
         self._folder = path.parent
         self._templates[kind] = str(template) if template else ""
         return path, template, round_number
@@ -842,18 +853,19 @@ class ExplanationPage(QWidget):
             return None
         self.flush()
         title = plain_title(self.project.plan().title) or self.project.path.stem
-        chosen = self._ask("explanation", tr("生成起草说明"), f"{title}起草情况说明")
+        chosen = self._ask("explanation", tr("生成起草说明"), f"{title}起草情况说明", landscape=False)
         if chosen is None:
             return None
         path, template, _ = chosen
         if not self._checked("explanation"):
             return None
-        group_by = self._grouping
+        group_by, landscape = self._grouping, self.landscape.get("explanation", False)
 
         def write(project, target, report):
             from exports.explanation import write_explanation
 
-            return write_explanation(project, target, group_by=group_by, template=template, progress=report)
+            return write_explanation(project, target, group_by=group_by, template=template, progress=report,
+                                     landscape=landscape)
 
         return self._start(tr("正在生成起草说明…"), path, write)
 
@@ -863,19 +875,20 @@ class ExplanationPage(QWidget):
         self.flush()
         title = plain_title(self.project.plan().title) or self.project.path.stem
         rounds = self._round_choices(everything=True) if len(self.project.rounds()) > 1 else None
-        chosen = self._ask("adoption_table", tr("生成意见采纳情况表"), f"{title}意见采纳情况表", rounds)
+        chosen = self._ask("adoption_table", tr("生成意见采纳情况表"), f"{title}意见采纳情况表", rounds,
+                           landscape=True)
         if chosen is None:
             return None
         path, template, round_number = chosen
         if not self._checked("table", round_number):
             return None
-        group_by = self._grouping
+        group_by, landscape = self._grouping, self.landscape.get("adoption_table", True)
 
         def write(project, target, report):
             from exports.adoption_table import write_adoption_table
 
             return write_adoption_table(project, target, group_by=group_by, round_number=round_number,
-                                        template=template, progress=report)
+                                        template=template, progress=report, landscape=landscape)
 
         return self._start(tr("正在生成意见采纳情况表…"), path, write)
 
