@@ -31,7 +31,7 @@ from exports.adoption_table import UNPLACED_CAPTION, disposition_note
 from feedback.duplicates import Cancelled
 from feedback.explanation_text import plain_title, quoted_title
 from feedback.vocabulary import UNPLACED_CLAUSE_REF, ClauseKind
-from storage.numbering import NUMBER_ORDER, fix_numbers
+from storage.numbering import fix_numbers
 
 LEDGER_SHEET = "意见汇总处理表"
 REPLIES_SHEET = "各单位反馈情况"
@@ -167,7 +167,7 @@ def _clause_titles(project) -> dict[tuple[int, str], str]:
     return titles
 
 
-def export_ledger(project, path, *, order: str = NUMBER_ORDER, today: date | None = None,
+def export_ledger(project, path, *, order: str | None = None, today: date | None = None,
                   progress: Callable[[int, int], bool] | None = None, **filters) -> int:
     """Write the ledger of the comments matching ``filters`` (all when none); return the row count.
 
@@ -177,7 +177,10 @@ def export_ledger(project, path, *, order: str = NUMBER_ORDER, today: date | Non
     """
     path = Path(path)
     numbers = fix_numbers(project)
-    ids = project.comment_ids(order=order, **filters)
+    if order is None:  # in the order of the numbers, sorted here rather than by the database
+        ids = sorted(project.comment_ids(order="c.id", **filters), key=numbers.__getitem__)
+    else:
+        ids = project.comment_ids(order=order, **filters)
     version_of = {r.number: r.version_number for r in project.rounds()}
     titles = _clause_titles(project)
     plan = project.plan()
