@@ -210,6 +210,8 @@ class FormContext:
     deadline: date | None
     contact: str
     options: list[tuple[str, str, str]]
+    short_name: str = ""  # the 文稿简称 of the file names: 行动计划, 办法 …
+    drafting_unit: str = ""  # named in each file's properties
     scope: str = ""  # what the clause list holds when it is not the whole draft
 
 
@@ -225,6 +227,7 @@ def default_round(project) -> int:
 def form_context(project, round_number: int | None = None, *, changed_only: bool = False) -> FormContext:
     """What the forms of a round show; ``changed_only``: the clause list holds only the clauses
     the round's draft changed against the draft before (other references are still read back)."""
+    from feedback.explanation_text import short_name
     from storage.intake import form_keys
 
     number = default_round(project) if round_number is None else round_number
@@ -238,8 +241,9 @@ def form_context(project, round_number: int | None = None, *, changed_only: bool
         f"电话：{plan.contact_phone}" if plan.contact_phone else "") if part)
     return FormContext(plan_title=plan.title or project.draft(rnd.version_number).title, plan_id=plan_id,
                        secret=secret, round_number=number, round_title=rnd.title, version=rnd.version_number,
-                       deadline=rnd.deadline, contact=contact, **_clause_list(project, rnd.version_number,
-                                                                               changed_only))
+                       deadline=rnd.deadline, contact=contact,
+                       short_name=short_name(plan).strip("《》"), drafting_unit=plan.drafting_unit,
+                       **_clause_list(project, rnd.version_number, changed_only))
 
 
 def _clause_list(project, version: int, changed_only: bool) -> dict:
@@ -294,7 +298,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
         ws.column_dimensions[get_column_letter(index)].width = width
 
     ws.merge_cells("A1:E1")
-    ws["A1"] = f"{context.plan_title}征求意见反馈表"
+    ws["A1"] = form_title(context.plan_title)
     ws["A1"].font = _TITLE_FONT
     ws["A1"].alignment = _CENTER
     ws.row_dimensions[1].height = 36
@@ -364,7 +368,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
             cell.number_format = "@"
-        ws.row_dimensions[row].height = 42
+        # no fixed height: an empty row prints one line high, a filled one grows with its text
 
     clause_list = DataValidation(type="list", formula1="YJT_CLAUSES", allow_blank=True, errorStyle="warning",
                                  showErrorMessage=True, showInputMessage=True,
@@ -395,7 +399,8 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.75
+    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3  # the footer inside the bottom margin
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -416,8 +421,12 @@ def _absolute(ref: str) -> str:
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
-def _save(workbook: Workbook, path: Path) -> Path:
+def _save(workbook: Workbook, path: Path, context: FormContext | None = None) -> Path:
     guard_workbook(workbook)
+    if context is not None:
+        from exports.ledger_xlsx import set_workbook_properties
+
+        set_workbook_properties(workbook, form_title(context.plan_title), context.drafting_unit)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -426,12 +435,37 @@ def _save(workbook: Workbook, path: Path) -> Path:
 
 
 
+BLANK_FILE_UNIT = "空白"
+
+
+def form_file_name(unit_name: str | None, short: str, *, folder=None, taken: set[str] | None = None) -> str:
+    """``单位—文稿简称—反馈表.xlsx``, safe on every system and unique within ``taken``; the blank
+    form for units not on the list says so.
+
+    >>> form_file_name('市财政局', '行动计划'), form_file_name(None, '办法')
+    ('市财政局—行动计划—反馈表.xlsx', '空白—办法—反馈表（名单外单位填写）.xlsx')
+    >>> form_file_name('办公室/综合科', '办法')
+    '办公室_综合科—办法—反馈表.xlsx'
+    """
+    tail = "反馈表" if unit_name else "反馈表（名单外单位填写）"
+    parts = [unit_name or BLANK_FILE_UNIT, short.strip("《》")] if short else [unit_name or BLANK_FILE_UNIT]
+    return safe_file_name("—".join([*parts, tail]), ".xlsx", folder=folder, taken=taken, fallback="单位")
+
+
+def form_title(plan_title: str) -> str:
+    """``《…》征求意见反馈表`` (the title style of every document: 书名号, no draft mark)."""
+    from feedback.explanation_text import plain_title
+
+    title = plain_title(plan_title)
+    return f"《{title}》征求意见反馈表" if title else "征求意见反馈表"
+
+
 def write_form(context: FormContext, path, unit=None, *, answer_rows: int = DEFAULT_ANSWER_ROWS) -> Path:
     """One form for ``unit`` (a ``feedback.ledger.Unit``), or a blank form when None."""
     workbook = _new_form_workbook(context)
     title = FORM_SHEET
     _add_form_sheet(workbook, context, title, unit.id if unit else 0, unit.name if unit else "", answer_rows)
-    return _save(workbook, Path(path))
+    return _save(workbook, Path(path), context)
 
 
 def form_units(project, round_number: int) -> list:
@@ -467,14 +501,13 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
                                 answer_rows)
                 if progress and progress(done, total) is False:
                     raise Cancelled
-            name = safe_file_name(f"{context.plan_title}征求意见反馈表（第{context.round_number}轮）", ".xlsx",
+            name = safe_file_name(f"{form_title(context.plan_title)}（第{context.round_number}轮）", ".xlsx",
                                   folder=out)
-            written.append(_save(workbook, out / name))
+            written.append(_save(workbook, out / name, context))
         else:
             names: set[str] = set()
             for done, unit in enumerate(entries, 1):
-                name = (safe_file_name(unit.name, ".xlsx", folder=out, taken=names, fallback="单位") if unit
-                        else safe_file_name("空白反馈表（名单外单位填写）", ".xlsx", folder=out, taken=names))
+                name = form_file_name(unit.name if unit else None, context.short_name, folder=out, taken=names)
                 written.append(write_form(context, out / name, unit, answer_rows=answer_rows))
                 if progress and progress(done, total) is False:
                     raise Cancelled

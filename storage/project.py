@@ -1124,7 +1124,7 @@ class Project:
         number_of = {r[0]: r[1] for r in self.db.execute("SELECT id, number FROM rounds")}
         # grouped on the covering indexes; first-mention order for the sentence
         grouped = sorted(self.db.execute(
-            "SELECT min(rowid), round_id, unit_id, disposition, work_item, count(*) FROM comments "
+            "SELECT min(rowid), round_id, unit_id, disposition, work_item, count(*), sum(submissions) FROM comments "
             "GROUP BY round_id, unit_id, disposition, work_item"))
         tallies = [CommentTally(number_of[r[1]], *r[2:]) for r in grouped]
         clause_tallies = [ClauseTally(number_of[r[0]], r[1], r[2]) for r in self.db.execute(

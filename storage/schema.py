@@ -8,7 +8,7 @@ version ``n``; opening a file runs the missing ones in order.
 >>> import sqlite3
 >>> conn = sqlite3.connect(':memory:')
 >>> migrate(conn)
-(0, 5)
+(0, 6)
 >>> schema_version(conn) == SCHEMA_VERSION, hex(conn.execute('PRAGMA application_id').fetchone()[0])
 (True, '0x594a5431')
 """
@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 from feedback.vocabulary import UnitCategory
 
 FILE_SUFFIX = ".yjt"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x594A5431  # "YJT1" in the file header: a project file of this program
 # what a project file from before the application id holds
 OUR_TABLES = frozenset({"plan", "versions", "clauses", "categories", "units", "rounds", "comments", "history"})
@@ -281,7 +281,20 @@ def _v5(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM settings WHERE key IN ('version_dates', 'change_notes')")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
+# v6: the number each comment bears in every document, fixed once a document has gone out.
+_V6 = """
+CREATE TABLE comment_numbers (
+    comment_id INTEGER PRIMARY KEY REFERENCES comments(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL UNIQUE
+)
+"""
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V6)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

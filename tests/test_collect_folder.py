@@ -17,12 +17,15 @@ def test_every_file_in_the_folder_is_reported(project, tmp_path, capsys):  # noq
     assert run_forms(Namespace(project=path, out=tmp_path / "f", round=None, single_workbook=False)) == 0
     replies = tmp_path / "收到的反馈"
     (replies / "县区").mkdir(parents=True)
-    shutil.copy(fill_form(tmp_path / "f" / "市财政局.xlsx", [(OPTION_TASK4, "建议增加督导内容", "", "")]),
+    def form_of(unit: str):  # forms are named 单位—文稿简称—反馈表.xlsx
+        return next((tmp_path / "f").glob(f"{unit}—*.xlsx"))
+
+    shutil.copy(fill_form(form_of("市财政局"), [(OPTION_TASK4, "建议增加督导内容", "", "")]),
                 replies / "市财政局.xlsx")
     # units that saved the form in another program's format (real replies come like this)
     (replies / "汉台区.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
     (replies / "县区" / "市公安局.et").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
-    shutil.copy(tmp_path / "f" / "市第一中学.xlsx", replies / "市第一中学.ods")
+    shutil.copy(form_of("市第一中学"), replies / "市第一中学.ods")
     (replies / "市体育局意见.docx").write_bytes(b"PK\x03\x04")
     (replies / "~$市财政局.xlsx").write_bytes(b"lock")   # Excel's lock file while the form is open
     (replies / "Thumbs.db").write_bytes(b"\0")

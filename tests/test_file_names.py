@@ -60,11 +60,11 @@ def test_a_batch_stopped_part_way_says_exactly_what_was_written(project, tmp_pat
     real_save = exports.forms._save
     calls = []
 
-    def failing(workbook, path):
+    def failing(workbook, path, context=None):
         calls.append(path)
         if len(calls) == 4:
             raise OSError(28, "No space left on device")
-        return real_save(workbook, path)
+        return real_save(workbook, path, context)
 
     monkeypatch.setattr(exports.forms, "_save", failing)
     with pytest.raises(FormsIncomplete) as caught:

@@ -86,13 +86,13 @@ def test_a_read_only_place_reads_and_refuses_writing_in_chinese(tmp_path, capsys
         capsys.readouterr()
         assert run(["stats", str(path)]) == 0
         assert run(["search", str(path), "压减"]) == 0
-        assert run(["explain", str(path), "--out", str(tmp_path / "说明.docx")]) == 0
+        assert run(["explain", str(path), "--out", str(tmp_path / "说明.docx"), "--force"]) == 0
         assert (tmp_path / "说明.docx").stat().st_size > 0
         capsys.readouterr()
         assert run(["units", str(path), "--import", str(tmp_path / "名录.xlsx")]) == 2
         err = capsys.readouterr().err
         assert "共享项目.yjt" in err and "只读" in err and "Error" not in err
-        assert run(["explain", str(path), "--out", str(share / "说明.docx")]) == 2
+        assert run(["explain", str(path), "--out", str(share / "说明.docx"), "--force"]) == 2
         err = capsys.readouterr().err
         assert "说明.docx" in err and "只读" in err
         with pytest.raises(ProjectError, match="所在位置不能写入"):

@@ -60,7 +60,7 @@ def test_forms_in_files_and_in_one_workbook(hostile_project, tmp_path):
     assert run(["forms", str(hostile_project), "--out", str(tmp_path / "合"), "--single-workbook"]) == 0
     for path in (tmp_path / "合").glob("*.xlsx"):
         assert formula_cells(path) == []
-        assert openpyxl.load_workbook(path).worksheets[0]["A1"].value.startswith("=1+1行动方案")
+        assert openpyxl.load_workbook(path).worksheets[0]["A1"].value.startswith("《=1+1行动方案")
 
 
 def test_the_ledger_on_both_sheets(hostile_project, tmp_path):
@@ -68,7 +68,7 @@ def test_the_ledger_on_both_sheets(hostile_project, tmp_path):
     assert run(["ledger", str(hostile_project), "--out", str(out)]) == 0
     assert formula_cells(out) == []
     book = openpyxl.load_workbook(out)
-    assert book.worksheets[0]["A1"].value.startswith("=1+1行动方案")
+    assert book.worksheets[0]["A1"].value.startswith("《=1+1行动方案")
     assert len(book.worksheets) == 2
 
 

@@ -18,7 +18,7 @@ def test_a_version_4_file_keeps_its_dates_and_notes_after_the_upgrade(tmp_path):
     project.close()
     # the file as version 4 wrote it: the two tables' contents as JSON in settings
     conn = sqlite3.connect(path)
-    conn.executescript("DROP TABLE change_notes; ALTER TABLE versions DROP COLUMN formed_on; PRAGMA user_version = 4")
+    conn.executescript("DROP TABLE change_notes; DROP TABLE comment_numbers; ALTER TABLE versions DROP COLUMN formed_on; PRAGMA user_version = 4")
     conn.execute("INSERT INTO settings(key, value) VALUES ('version_dates', ?)",
                  [json.dumps({"2": "2023-05-06"})])
     conn.execute("INSERT INTO settings(key, value) VALUES ('change_notes', ?)",
@@ -27,7 +27,7 @@ def test_a_version_4_file_keeps_its_dates_and_notes_after_the_upgrade(tmp_path):
     conn.close()
 
     with Project.open(path, backup=False) as upgraded:
-        assert schema_version(upgraded.db.conn) == SCHEMA_VERSION == 5
+        assert schema_version(upgraded.db.conn) == SCHEMA_VERSION == 6
         assert versions.version_date(upgraded, 2) == date(2023, 5, 6)
         assert versions.change_notes(upgraded, 1, 2) == {key: "吸收市财政局意见。"}
         assert upgraded.db.execute("SELECT count(*) FROM settings WHERE key IN ('version_dates', 'change_notes')"
@@ -39,6 +39,6 @@ def test_a_version_4_file_keeps_its_dates_and_notes_after_the_upgrade(tmp_path):
 
 def test_a_new_file_has_the_tables():
     conn = sqlite3.connect(":memory:")
-    assert migrate(conn) == (0, 5)
+    assert migrate(conn) == (0, 6)
     columns = [row[1] for row in conn.execute("PRAGMA table_info(versions)")]
     assert "formed_on" in columns and conn.execute("SELECT count(*) FROM change_notes").fetchone()[0] == 0

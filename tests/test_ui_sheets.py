@@ -86,18 +86,19 @@ def test_forms_go_out_and_come_back_through_the_menu(window, qtbot, talk, tmp_pa
     files = export_forms(window, qtbot, forms)
     units = window.project.units()
     assert len(files) == len(units) + 1  # every recipient, and a blank form for units outside the registry
-    assert (forms / "宁强县.xlsx").is_file() and (forms / "空白反馈表（名单外单位填写）.xlsx").is_file()
+    assert (forms / "宁强县—行动计划—反馈表.xlsx").is_file()
+    assert (forms / "空白—行动计划—反馈表（名单外单位填写）.xlsx").is_file()
     assert talk.questions[0] == "反馈表的形式："
     assert window.sheets.folder_button.isVisible() and window.sheets.last_output == forms
     assert str(len(files)) in window.statusBar().currentMessage()
 
     back = tmp_path / "返回"
     back.mkdir()
-    fill_form(forms / "宁强县.xlsx", [(TASK4, "建议明确信息化建设的经费来源。", "", "便于落实"),
+    fill_form(forms / "宁强县—行动计划—反馈表.xlsx", [(TASK4, "建议明确信息化建设的经费来源。", "", "便于落实"),
                                     ("总体意见", "建议压减任务数量。", "", "")], out=back / "宁强县.xlsx")
-    fill_form(forms / "空白反馈表（名单外单位填写）.xlsx", no_comments=True, unit_name="汉中市镇巴县",
+    fill_form(forms / "空白—行动计划—反馈表（名单外单位填写）.xlsx", no_comments=True, unit_name="汉中市镇巴县",
               out=back / "镇巴县（空白表）.xlsx")
-    edit_cell(forms / "汉中市艺术学校.xlsx", f"C{HEADER_ROW}", "意见", out=back / "艺术学校.xlsx")
+    edit_cell(forms / "汉中市艺术学校—行动计划—反馈表.xlsx", f"C{HEADER_ROW}", "意见", out=back / "艺术学校.xlsx")
     ledger = window.ledger
     rows_before = ledger.model.rowCount()
     task4_before = ledger.tree_model.totals["三（二）4"][0]
@@ -120,7 +121,7 @@ def test_forms_go_out_and_come_back_through_the_menu(window, qtbot, talk, tmp_pa
     assert window.sheets.collect_forms_action.isEnabled() and window.disposition_actions[0].isEnabled()
 
     # the unit sends a changed form: replacing its answers is asked first, and “no” changes nothing
-    fill_form(forms / "宁强县.xlsx", [(TASK4, "建议明确信息化建设的经费来源。", "", "便于落实")],
+    fill_form(forms / "宁强县—行动计划—反馈表.xlsx", [(TASK4, "建议明确信息化建设的经费来源。", "", "便于落实")],
               out=back / "宁强县（修改）.xlsx")
     talk.confirmations[:] = [False]
     window.sheets.report_dialog.close()

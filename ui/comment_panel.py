@@ -378,7 +378,8 @@ class CommentPanel(QWidget):
         self.show_comment(None, [], "")
 
     def show_comment(self, comment: Comment | None, history: list[HistoryEntry], default_handler: str,
-                     unit_names: dict[int, str] | None = None, terms: list[str] = ()) -> None:
+                     unit_names: dict[int, str] | None = None, terms: list[str] = (),
+                     number: int | None = None) -> None:
         if comment is None:
             self.header.setText(tr("未选择意见"))
             self.meta.setText(tr("在中间的台账中选择一条意见，在这里填写处理意见。"))
@@ -387,7 +388,7 @@ class CommentPanel(QWidget):
             self.history.clear()
             self.tabs.setTabText(1, tr("修改记录"))
             return
-        self.header.setText(tr("第{0}条　{1}").format(comment.id, comment.unit_name))
+        self.header.setText(tr("第{0}条　{1}").format(number or comment.id, comment.unit_name))
         received = comment.received_on.isoformat() if comment.received_on else tr("未记录")
         self.meta.setText(tr("{0} · 第{1}轮 · 条款 {2} · 收到 {3}{4}").format(
             comment.category, comment.round_number, comment.clause_ref, received,

@@ -504,7 +504,8 @@ class LedgerPage(QWidget):
         self._current_id = comment.id if comment else None
         history = self.project.history(comment.id) if comment and self.project else []
         terms = search_terms(self.search.text())
-        self.panel.show_comment(comment, history, self.window.settings.handler, self.units, terms)
+        self.panel.show_comment(comment, history, self.window.settings.handler, self.units, terms,
+                                number=self.model.numbers.get(comment.id) if comment else None)
         if comment is not None and comment.submissions > 1:  # one decision for the whole group
             self.panel.header.setText(self.panel.header.text() + tr("　共{0}人次提出").format(comment.submissions))
         # a comment of an earlier round is read beside the clause it was made on, in that draft
@@ -526,7 +527,8 @@ class LedgerPage(QWidget):
         if editor.problem() is None:
             return self.save()
         answer = self.window.interaction.choose(
-            tr("第{0}条意见的处理尚未保存：{1}").format(editor.comment.id, editor.problem()),
+            tr("第{0}条意见的处理尚未保存：{1}").format(self.model.numbers.get(editor.comment.id, editor.comment.id),
+                                                 editor.problem()),
             [tr("继续填写"), tr("放弃修改")])
         if answer == tr("放弃修改"):
             editor.revert()

@@ -28,6 +28,7 @@ MODULES = {
     "ui.cli.clauses": ("reshape",),
     "ui.cli.consultation": ("plan", "round", "comment", "decide", "history"),
     "ui.cli.backups": ("backups",),
+    "ui.cli.answers": ("answers",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
 # the program's name in usage lines: the packaged app's executable, or main.py

@@ -40,6 +40,10 @@ def cmd_new(args) -> int:
     draft = load_draft(args.draft, simplified=args.simplified)
     with Project.create(args.project, draft, title=args.title, source_file=Path(args.draft).name) as project:
         count = len(project.clauses())
+        if args.date:
+            from storage.versions import set_version_date
+
+            set_version_date(project, 1, args.date)
     print(f"已建立项目“{args.project}”：草案共{count}个条款。")
     for warning in draft.warnings:
         print(f"提示：{warning}", file=sys.stderr)
@@ -69,6 +73,8 @@ def cmd_stats(args) -> int:
     print(f"反馈有意见{stats.replied_with_comments}个，无意见{stats.replied_no_comments}个，"
           f"逾期视为无意见{stats.overdue}个，未反馈{stats.not_replied}个")
     print("处理情况：" + "，".join(f"{k}{v}条" for k, v in stats.by_disposition.items()))
+    if stats.public_items:
+        print(f"社会公众意见：{stats.public_submissions}人次，归并为{stats.public_items}条")
     return 0
 
 
@@ -113,6 +119,7 @@ def add_parsers(commands) -> None:
     new.add_argument("project", help="新项目文件（.yjt）")
     new.add_argument("--draft", required=True, help="草案文件（.docx 或 .txt）")
     new.add_argument("--title", help="计划标题（默认取草案标题）")
+    new.add_argument("--date", type=date_value, help="第1稿形成日期（YYYY-MM-DD），写入起草过程")
     new.add_argument("--simplified", action="store_true", help="繁体字转换为简体字")
 
     demo = commands.add_parser("demo-project", help="写出内置的演示项目")
