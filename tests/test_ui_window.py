@@ -180,6 +180,26 @@ def test_ctrl_i_opens_over_the_ledger_on_the_current_clause_and_returns_there(wi
         assert other.count_comments() == 33
 
 
+def test_ctrl_i_starts_typing_in_the_unit_box(window, qtbot):
+    """Ctrl+I then the unit's name: the keys go to the unit box, not to the round list above it."""
+    assert window.ledger.select_comment(14)
+    dialog = window.enter_comments()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and dialog.isAncestorOf(QApplication.focusWidget()),
+                    timeout=2000)
+    assert dialog.focusWidget() is dialog.unit.lineEdit() or dialog.focusWidget() is dialog.unit
+    type_text(QApplication.focusWidget(), "市住建局")
+    assert dialog.unit.unit_id() == next(u.id for u in window.project.units() if u.name == "市住建局")
+    dialog.reject()
+
+    from ui.comment_dialog import entry_dialog
+
+    unit = next(u for u in window.project.units() if u.name == "市财政局")
+    known = entry_dialog(window.project, round_number=1, unit_id=unit.id, parent=window)
+    qtbot.addWidget(known)
+    assert known.focusWidget() is known.body  # the unit known (a reply from the feedback grid): straight to the text
+
+
 LETTER = ("市教育局：\n经研究，提出以下意见：\n"
           "一、第4条“市、县财政部门每年划拨专门资金”，建议修改为“统筹安排资金”。\n"
           "二、建议文稿整体压缩篇幅。\n特此函复。\n汉中市财政局\n2023年4月11日")

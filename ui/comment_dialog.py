@@ -346,6 +346,8 @@ class CommentEntryDialog(QDialog):
         if unit_id is not None and round_number is None:
             self._unit_changed()
         self._round_changed()
+        # typing starts where the drafter begins: who wrote, or (the unit known) what they wrote
+        (self.unit if unit_id is None else self.body).setFocus()
 
     def _unit_changed(self, *args) -> None:
         """The round the unit was sent (asked when it was sent several, or none)."""
