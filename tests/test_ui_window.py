@@ -383,7 +383,7 @@ def test_one_save_is_one_history_row_showing_old_and_new(window, demo_file, qtbo
 # -- 6. Chinese throughout -------------------------------------------------------------------------------------------------
 
 
-def test_qt_speaks_chinese_and_file_dialogs_are_qt_s_own_where_needed():
+def test_qt_speaks_chinese_and_file_dialogs_are_qt_s_own_where_needed(qapp):
     from PySide6.QtCore import QLocale
 
     from ui.app import translate_qt
@@ -403,6 +403,23 @@ def test_qt_speaks_chinese_and_file_dialogs_are_qt_s_own_where_needed():
     dialog.deleteLater()
     if QLocale.system().language() != QLocale.Language.Chinese:
         assert app.testAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
+
+
+def test_the_file_dialog_names_folders_in_chinese(qtbot, tmp_path):
+    """The 类型 column of Qt's file dialog: “文件夹”, not “Folder” (absent from Qt's own translation)."""
+    from PySide6.QtWidgets import QFileDialog, QFileSystemModel
+
+    from ui.app import translate_qt
+
+    assert translate_qt(QApplication.instance())
+    (tmp_path / "反馈表").mkdir()
+    dialog = QFileDialog(None, "选择文件夹", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    model = dialog.findChild(QFileSystemModel)
+    folder = model.index(str(tmp_path / "反馈表"))
+    qtbot.waitUntil(lambda: folder.isValid() and bool(model.data(folder.siblingAtColumn(2))), timeout=5000)
+    assert model.data(folder.siblingAtColumn(2)) == "文件夹"
 
 
 def test_the_help_page_lists_the_shortcuts_and_the_workflow(window, qtbot):

@@ -95,8 +95,12 @@ def translation_folders() -> list[str]:
     return list(dict.fromkeys(f for f in folders if f and Path(f).is_dir()))
 
 
-# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added).
-QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added;
+# the file dialog's 类型 column names folders and drives through QAbstractFileIconProvider, never translated).
+QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+           ("QAbstractFileIconProvider", "Folder"): "文件夹", ("QAbstractFileIconProvider", "File Folder"): "文件夹",
+           ("QAbstractFileIconProvider", "Drive"): "驱动器", ("QAbstractFileIconProvider", "File"): "文件",
+           ("QAbstractFileIconProvider", "%1 File"): "%1 文件"}
 
 
 def _gap_translator(app: QApplication):
