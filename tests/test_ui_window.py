@@ -190,7 +190,9 @@ def test_ctrl_i_starts_typing_in_the_unit_box(window, qtbot):
     assert dialog.focusWidget() is dialog.unit.lineEdit() or dialog.focusWidget() is dialog.unit
     type_text(QApplication.focusWidget(), "市住建局")
     assert dialog.unit.unit_id() == next(u.id for u in window.project.units() if u.name == "市住建局")
+    dialog.unit.completer().popup().hide()  # the list of matches typing opened
     dialog.reject()
+    QApplication.processEvents()
 
     from ui.comment_dialog import entry_dialog
 
@@ -420,6 +422,31 @@ def test_the_file_dialog_names_folders_in_chinese(qtbot, tmp_path):
     folder = model.index(str(tmp_path / "反馈表"))
     qtbot.waitUntil(lambda: folder.isValid() and bool(model.data(folder.siblingAtColumn(2))), timeout=5000)
     assert model.data(folder.siblingAtColumn(2)) == "文件夹"
+
+
+def test_qt_file_dialogs_open_as_large_as_the_screen_allows(window, qtbot, tmp_path):
+    """Qt's own file dialog, opened over the window, is sized like the app's dialogs and centred on it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.widgets import FileDialogSizer, size_file_dialogs
+
+    size_file_dialogs(QApplication.instance())
+    dialog = QFileDialog(window, "另存副本", str(tmp_path), "意见通项目 (*.yjt)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    default = dialog.size()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    area = dialog.screen().availableGeometry()
+    wanted = (min(FileDialogSizer.SIZE[0], area.width() - 40), min(FileDialogSizer.SIZE[1], area.height() - 60))
+    assert (dialog.width(), dialog.height()) == (max(wanted[0], dialog.minimumSizeHint().width()),
+                                                 max(wanted[1], dialog.minimumSizeHint().height()))
+    assert dialog.width() > default.width()
+    assert area.contains(dialog.geometry()), (area, dialog.geometry(), dialog.frameGeometry())
+    dialog.resize(700, 480)  # the drafter's own size is kept while it stays open
+    dialog.hide()
+    dialog.show()
+    assert dialog.size().width() == 700
 
 
 def test_the_help_page_lists_the_shortcuts_and_the_workflow(window, qtbot):
