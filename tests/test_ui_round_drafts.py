@@ -74,6 +74,9 @@ def test_comments_of_an_earlier_draft_are_marked_in_the_ledger(window, qtbot, tm
     assert shown == ["二（二）3〔第1稿〕", "二（二）4"]
     tip = model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole)
     assert tip == "第1轮的意见，针对第1稿的二（二）3"
+    table = window.ledger.table
+    for longest in ("二（二）3〔第1稿〕", "三（十）27〔第1稿〕"):  # read in full, not cut to “二（二）3…”
+        assert table.fontMetrics().horizontalAdvance(longest) + 8 <= table.columnWidth(column)
     # on the newest draft's clause 二（二）4 both show: the round-1 comment was made on its old number
     window.ledger.set_filter(clause_ref="二（二）4")
     assert model.rowCount() == 2

@@ -116,6 +116,11 @@ class CommentTableModel(QAbstractTableModel):
         self._cache.clear()
         self.endResetModel()
 
+    @property
+    def marks_drafts(self) -> bool:
+        """Whether clause references of earlier rounds carry their draft (``三（二）4〔第1稿〕``)."""
+        return bool(self._earlier)
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
