@@ -269,6 +269,7 @@ class CommentEntryDialog(QDialog):
         self.clause = ClausePicker(draft.clauses)
         if clause_ref:
             self.clause.set_ref(clause_ref)
+        self._asked_ref = clause_ref  # kept until the round's own draft is listed: it may be only there
         self.body = _text_box(4)
         self.quoted = QLineEdit()
         self.quoted.setPlaceholderText(tr("意见针对的原文词句（可不填）"))
@@ -346,6 +347,7 @@ class CommentEntryDialog(QDialog):
         if unit_id is not None and round_number is None:
             self._unit_changed()
         self._round_changed()
+        self._asked_ref = None
         # typing starts where the drafter begins: who wrote, or (the unit known) what they wrote
         (self.unit if unit_id is None else self.body).setFocus()
 
@@ -372,8 +374,12 @@ class CommentEntryDialog(QDialog):
         if number is not None and self.draft_for is not None:
             draft = self.draft_for(number)
             if draft is not self.draft and [c.ref for c in draft.clauses] != [c.ref for c in self.draft.clauses]:
+                chosen = self.clause.ref()
+                if chosen == UNPLACED_CLAUSE_REF and self._asked_ref:
+                    chosen = self._asked_ref
                 self.draft = draft
                 self.clause.set_clauses(draft.clauses)
+                self.clause.set_ref(chosen)  # the same clause when this draft has it, else 待定位: never another
         unit_id = self.unit.unit_id()
         notes = []
         if number is None:
