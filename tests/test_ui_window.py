@@ -532,6 +532,32 @@ def test_a_selected_recent_project_stays_readable(make_window, demo_file, qtbot)
     assert selected > len(pixels) // 2 and dark > 50  # the selection shows, and so does the text on it
 
 
+@pytest.mark.parametrize("size", [LAPTOP, DESKTOP], ids=["1366x768", "1920x1080"])
+def test_a_long_recent_path_wraps_inside_the_list(make_window, tmp_path, qtbot, size):
+    """A project filed deep in a folder tree: its path wraps within the list, no sideways scroll bar."""
+    from storage.demo import build_demo_project
+
+    deep = tmp_path / "2023年度" / "教育质量三年行动计划征求意见" / "第一轮征求意见反馈汇总"
+    deep.mkdir(parents=True)
+    path = deep / "汉中市提高教育质量三年行动计划（征求意见稿）意见处理台账.yjt"
+    build_demo_project(path).close()
+    window = make_window()
+    window.open_project(path)
+    window.close_project_to_start()
+    settle(qtbot, window, size)
+    recent = window.start_page.recent
+    assert not recent.horizontalScrollBar().isVisible()
+    from PySide6.QtGui import QColor
+
+    def text_at_right_edge() -> int:  # dark pixels in the list's last 8 columns: text running into the border
+        qtbot.wait(50)
+        image = recent.viewport().grab().toImage()
+        return sum(1 for x in range(image.width() - 8, image.width()) for y in range(image.height())
+                   if QColor(image.pixel(x, y)).lightness() < 110)
+
+    assert text_at_right_edge() == 0
+
+
 def test_start_page_counts_follow_the_projects(make_window, demo_file, qtbot, monkeypatch):
     import ui.main_window as main_window
 
