@@ -664,3 +664,23 @@ def test_history_of_files_from_before_shows_one_row_per_save(window, demo_file):
     assert history.topLevelItem(0).text(1).splitlines() == ["处理：待处理 → 采纳", "经办人：— → 李",
                                                             "处理日期：— → 2023-04-27"]
     assert [h.field for h in project.history(2)] == ["disposition", "handler", "decided_on"]
+
+
+def test_closing_the_entry_dialog_does_not_lose_typed_comments_unasked(window, talk, qtbot):
+    """Esc, 取消 or the title bar's close with comments typed: asked first; 继续录入 keeps them."""
+    dialog = window.enter_comments()
+    qtbot.addWidget(dialog)
+    dialog.reject()  # nothing typed: closes without a question
+    assert not dialog.isVisible() and talk.questions == []
+    dialog = window.enter_comments()
+    qtbot.addWidget(dialog)
+    dialog.body.setPlainText("建议明确资金来源。")
+    dialog.add_current()
+    dialog.body.setPlainText("建议增加县区配套措施。")
+    talk.choices = ["继续录入"]
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.table.rowCount() == 1 and dialog.body.toPlainText()
+    assert talk.questions[-1] == "还有2条意见没有录入，关闭后将不再保留。"
+    talk.choices = ["放弃这些意见"]
+    dialog.reject()
+    assert not dialog.isVisible() and window.project.count_comments() == 32

@@ -528,6 +528,19 @@ class CommentEntryDialog(QDialog):
         self.add_current()
         super().accept()
 
+    # asks before typed comments are thrown away (``Interaction.choose``); None: closed without asking
+    ask = None
+
+    def reject(self) -> None:
+        """取消, Esc or the title bar's close: comments typed or read but not yet taken are not lost unasked."""
+        waiting = self.table.rowCount() + (1 if self.body.toPlainText().strip() else 0)
+        if waiting and self.ask is not None:
+            discard = tr("放弃这些意见")
+            if self.ask(tr("还有{0}条意见没有录入，关闭后将不再保留。").format(waiting),
+                           [discard, tr("继续录入")]) != discard:
+                return
+        super().reject()
+
     def items(self) -> list[dict]:
         """The comments entered, as ``AddComments`` takes them."""
         unit_id = self.unit.unit_id()
@@ -611,6 +624,7 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
         window.interaction.inform(str(error))
         return None
     dialog = entry_dialog(project, round_number=round_number, unit_id=unit_id, parent=window)
+    dialog.ask = window.interaction.choose
     dialog.source.setText(f"{reply.kind}“{reply.file}”")
     dialog.take_split(reply.letter, reply_rows(reply.letter))
     dialog.letter_notes = list(reply.letter.warnings)
@@ -655,6 +669,7 @@ def open_entry(window, parent, *, round_number: int | None = None, unit_id: int 
         return None
     dialog = entry_dialog(window.project, round_number=round_number, unit_id=unit_id, clause_ref=clause_ref,
                           parent=parent)
+    dialog.ask = window.interaction.choose
     dialog.accepted.connect(lambda: file_entry(window, dialog))
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()
