@@ -667,7 +667,7 @@ def test_history_of_files_from_before_shows_one_row_per_save(window, demo_file):
 
 
 def test_closing_the_entry_dialog_does_not_lose_typed_comments_unasked(window, talk, qtbot):
-    """Esc, 取消 or the title bar's close with comments typed: asked first; 继续录入 keeps them."""
+    """Esc, 取消 or the title bar's close with comments typed: asked first; 取消 keeps them."""
     dialog = window.enter_comments()
     qtbot.addWidget(dialog)
     dialog.reject()  # nothing typed: closes without a question
@@ -677,7 +677,7 @@ def test_closing_the_entry_dialog_does_not_lose_typed_comments_unasked(window, t
     dialog.body.setPlainText("建议明确资金来源。")
     dialog.add_current()
     dialog.body.setPlainText("建议增加县区配套措施。")
-    talk.choices = ["继续录入"]
+    talk.choices = [None]  # 取消: back to the dialog
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible() and dialog.table.rowCount() == 1 and dialog.body.toPlainText()
     assert talk.questions[-1] == "还有2条意见没有录入，关闭后将不再保留。"

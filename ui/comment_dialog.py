@@ -537,7 +537,7 @@ class CommentEntryDialog(QDialog):
         if waiting and self.ask is not None:
             discard = tr("放弃这些意见")
             if self.ask(tr("还有{0}条意见没有录入，关闭后将不再保留。").format(waiting),
-                           [discard, tr("继续录入")]) != discard:
+                           [discard, tr("取消")]) != discard:
                 return
         super().reject()
 
