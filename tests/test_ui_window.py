@@ -684,3 +684,33 @@ def test_closing_the_entry_dialog_does_not_lose_typed_comments_unasked(window, t
     talk.choices = ["放弃这些意见"]
     dialog.reject()
     assert not dialog.isVisible() and window.project.count_comments() == 32
+
+
+def test_a_picture_of_a_project_open_in_another_window_does_not_wait_for_a_click(tmp_path, monkeypatch, demo_file,
+                                                                                 capsys):
+    """--screenshot while the drafter has the file open: read-only, said on stderr, never a hidden question."""
+    import logging
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    import ui.app
+    import ui.main_window
+    from ui.logs import log
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(ui.app, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(ui.main_window, "data_dir", lambda: tmp_path)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    shot = tmp_path / "ledger.png"
+    with Project.open(demo_file):  # the drafter's own window holds the file
+        try:
+            assert ui.app.run(str(demo_file), demo=False, screenshot=str(shot), page="ledger", size=LAPTOP) == 0
+        finally:
+            for handler in list(log.handlers):
+                if str(tmp_path) in getattr(handler, "baseFilename", ""):
+                    log.removeHandler(handler)
+                    handler.close()
+            logging.getLogger("yijiantong").handlers.clear()
+    assert QImage(str(shot)).width() == LAPTOP[0]
+    assert "→ 以只读方式打开" in capsys.readouterr().err

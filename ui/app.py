@@ -183,7 +183,8 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
     from ui.main_window import MainWindow
 
     # the frame goes on screen first; pages, project code and the file follow in the first loop turn
-    window = MainWindow(AppSettings(), remember_layout=not screenshot, defer=True)
+    window = MainWindow(AppSettings(), unattended() if headless else None, remember_layout=not screenshot,
+                        defer=True)
 
     def finish() -> None:
         from ui.interaction import DialogInteraction
@@ -238,6 +239,30 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
 
     QTimer.singleShot(0, first_turn)
     return app.exec()
+
+
+def unattended():
+    """The window's questions when nobody sees it (a picture, no display): the first answer offered (a
+    project open in another window: 以只读方式打开), each question and message told on stderr; never a
+    dialog waiting for a click that cannot come."""
+    from feedback.commands import ScriptedInteraction
+
+    class Unattended(ScriptedInteraction):
+        def choose(self, question, options):
+            answer = super().choose(question, options)
+            print(f"{question}\n→ {answer}", file=sys.stderr)
+            return answer
+
+        def confirm(self, question):
+            print(f"{question}\n→ 确定", file=sys.stderr)
+            return super().confirm(question)
+
+        def inform(self, message):
+            print(message, file=sys.stderr)
+
+        warn = inform
+
+    return Unattended()
 
 
 def _screenshot(app: QApplication, window, path: str, size: tuple[int, int] | None = None) -> int:
