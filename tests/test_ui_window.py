@@ -513,6 +513,10 @@ def test_a_recent_project_opens_with_one_click_or_enter(make_window, demo_file, 
     recent.setCurrentRow(0)
     qtbot.keyClick(recent, Qt.Key.Key_Return)
     assert window.project is not None and window.current_page() == "ledger"
+    # the comments have the keyboard: 2 sets 部分采纳 on the first, it is not typed into the search box
+    assert window.focusWidget() is window.ledger.table
+    qtbot.keyClick(window.ledger.table, Qt.Key.Key_2)
+    assert window.ledger.search.text() == "" and window.ledger.panel.editor.disposition() is Disposition.PARTLY_ADOPTED
 
 
 def test_a_selected_recent_project_stays_readable(make_window, demo_file, qtbot):
