@@ -122,8 +122,10 @@ def test_dialogs_fit_the_screen(window, qtbot):
 
     area = window.screen().availableGeometry()
     project = window.project
+    from ui.sheets import CollectReportDialog
+
     for dialog in (CommentEntryDialog(project.rounds(), project.units(), project.draft(), parent=window),
-                   LetterSplitDialog(project.draft(), window), HelpDialog(window)):
+                   LetterSplitDialog(project.draft(), window), HelpDialog(window), CollectReportDialog([], window)):
         qtbot.addWidget(dialog)
         assert dialog.width() <= max(area.width(), dialog.minimumSizeHint().width())
         assert dialog.height() <= max(area.height(), dialog.minimumSizeHint().height())
