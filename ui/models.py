@@ -104,6 +104,11 @@ class CommentTableModel(QAbstractTableModel):
             parts.append("c.id")
         return ", ".join(parts)
 
+    @property
+    def marks_drafts(self) -> bool:
+        """Whether clause references of earlier rounds carry their draft (``三（二）4〔第1稿〕``)."""
+        return bool(self._earlier)
+
     def reload(self) -> None:
         """Fetch the ids again (filters or order changed, comments added or removed)."""
         self.beginResetModel()
@@ -115,11 +120,6 @@ class CommentTableModel(QAbstractTableModel):
         self._rows = None
         self._cache.clear()
         self.endResetModel()
-
-    @property
-    def marks_drafts(self) -> bool:
-        """Whether clause references of earlier rounds carry their draft (``三（二）4〔第1稿〕``)."""
-        return bool(self._earlier)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
