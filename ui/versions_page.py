@@ -32,7 +32,7 @@ from feedback.version_commands import (ConfirmAllMatches, ConfirmMatch, EditVers
                                        SetVersionDate)
 from ui.style import ERROR, MUTED, WARNING, set_role
 from ui.text import tr
-from ui.widgets import list_table
+from ui.widgets import fit_to_screen, list_table
 
 _DATA = Qt.ItemDataRole.UserRole + 1
 _DELETED_STYLE = "color:#c62828; background:#fdecea; text-decoration: line-through;"
@@ -161,7 +161,7 @@ class MatchReviewDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
-        self.resize(820, 600)
+        fit_to_screen(self, 820, 600)
         self.groups: list[ChangeGroup] = []
         self.reload()
 
