@@ -76,10 +76,14 @@ def clause_style(clause: Clause) -> str:
 
 
 def clause_lines(clauses: Sequence[Clause]) -> tuple[list[str], list[str]]:
-    """The paragraphs the clauses read as, and the style of each."""
+    """The paragraphs the clauses read as, and the style of each. An article's 第一款 is the
+    article's own paragraph (the one carrying its number): only what follows it is written."""
     lines, styles = [], []
     for clause in clauses:
-        for index, line in enumerate(clause_reading(clause).split("\n")):
+        own = clause_reading(clause).split("\n")
+        if clause.kind is ClauseKind.PARAGRAPH and clause.number == 1:
+            own = own[1:]
+        for index, line in enumerate(own):
             lines.append(line)
             styles.append(clause_style(clause) if index == 0 else STYLE_BODY)
     return lines, styles
@@ -332,6 +336,8 @@ def redline_paragraphs(changes: Sequence[VersionChange], old_order: Sequence[str
         change = unit.change
         old_lines, old_styles = clause_lines(change.old_clauses)
         new_lines, new_styles = clause_lines(change.new_clauses)
+        if not old_lines and not new_lines:
+            continue  # a 第一款 read with its article
         if unit.side == "old":
             made = whole_paragraphs(old_lines, old_styles, DELETE)
         elif unit.side == "new":
