@@ -27,7 +27,7 @@ from exports.official_format import (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2,
                                      save_document, set_properties, title_lines, title_width, xml_safe)
 from feedback.draft import Clause
 from feedback.explanation_text import quoted_title
-from feedback.revision import Relation, char_diff, clause_reading
+from feedback.revision import Relation, char_diff, clause_reading, first_paragraph_refs, restates_article
 from feedback.vocabulary import ClauseKind
 from storage.versions import VersionChange, changes_between, version_date
 
@@ -391,7 +391,8 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
             sect_pr.addprevious(element)
         else:
             body.append(element)
-    changed = sum(1 for c in changes if c.relation.changed) if tracked else 0
+    firsts = first_paragraph_refs(old), first_paragraph_refs(new)
+    changed = sum(1 for c in changes if c.relation.changed and not restates_article(c.group, *firsts)) if tracked else 0
     renumbered = sum(1 for c in changes if c.relation is Relation.RENUMBERED) if tracked else 0
     return doc, RedlineResult(Path(), None, changed, renumbered, len(anchors), paragraphs)
 

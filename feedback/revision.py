@@ -761,13 +761,27 @@ def check_consistency(groups: Sequence[ChangeGroup], old: Draft, new: Draft,
         flags.append(RevisionFlag(
             FlagKind.ADOPTED_UNCHANGED, [ref], to_refs, [comment.id],
             f"{comment.unit_name}对{ref}{where}的意见已{comment.disposition.label}，但该条款未作修改。"))
+    old_firsts, new_firsts = first_paragraph_refs(old), first_paragraph_refs(new)
     for group in groups:
-        if not group.relation.changed or behind[group.key]:
+        if not group.relation.changed or behind[group.key] or restates_article(group, old_firsts, new_firsts):
             continue
         where = describe_change(group)
         flags.append(RevisionFlag(FlagKind.CHANGE_WITHOUT_COMMENT, list(group.from_refs), list(group.to_refs), [],
                                   f"{where}，没有对应的采纳意见，请补充修改说明。", group.key))
     return flags
+
+
+def first_paragraph_refs(draft: Draft) -> set[str]:
+    """The 第一款 clauses of a draft. An article's first 款 is the article's own paragraph, so a
+    change of it is the article's, and its appearing or going is the article gaining or losing
+    further 款: not a change of its own."""
+    return {c.ref for c in draft.clauses if c.kind is ClauseKind.PARAGRAPH and c.number == 1}
+
+
+def restates_article(group: ChangeGroup, old_firsts: set[str], new_firsts: set[str]) -> bool:
+    """True when the change concerns only 第一款 clauses (``first_paragraph_refs``)."""
+    return bool(group.from_refs or group.to_refs) and set(group.from_refs) <= old_firsts \
+        and set(group.to_refs) <= new_firsts
 
 
 def describe_change(group: ChangeGroup) -> str:

@@ -53,3 +53,19 @@ def test_no_blank_paragraph_in_the_body(measures, tmp_path):
     for path in (result.path, result.clean_path):
         body = _raw_paragraphs(path)[2:]  # the title, the blank line under it
         assert "" not in body[:-1], path.name
+
+
+def test_a_first_paragraph_asks_for_no_note_of_its_own(measures):
+    """第五条 split into two 款: its 第一款 is its own first paragraph, not a new text to explain;
+    the article's change and the new 第二款 are."""
+    from storage.versions import consistency_findings
+
+    lines = [f.line() for f in consistency_findings(measures, 1, 2)]
+    assert "修改无对应意见：第四条（现为第五条）修改，没有对应的采纳意见，请补充修改说明。" in lines
+    assert "修改无对应意见：新增第五条第二款，没有对应的采纳意见，请补充修改说明。" in lines
+    assert not [line for line in lines if "第一款" in line], lines
+
+
+def test_an_article_gaining_paragraphs_counts_as_one_change(measures, tmp_path):
+    result = write_redline(measures, 1, 2, tmp_path / "修改稿（修订）.docx")
+    assert result.changed == result.comments == 10
