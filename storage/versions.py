@@ -33,8 +33,8 @@ from feedback.draft import Clause, Draft
 from feedback.explanation_text import chinese_date, date_span
 from feedback.ledger import Change, Comment, LedgerError
 from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, RevisionFlag, change_groups,
-                               char_diff, check_consistency, clause_reading, comments_behind, group_similarity,
-                               match_clauses, relation_for)
+                               char_diff, check_consistency, clause_reading, comments_behind, first_paragraph_refs,
+                               group_similarity, match_clauses, relation_for, restates_article)
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, RoundMethod
 
 Progress = Callable[[float, str], None]
@@ -535,6 +535,7 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
         for ref in group.to_refs:
             old_of_new.setdefault(ref, []).extend(group.from_refs)
     notes = change_notes(project, from_version, to_version)
+    firsts = first_paragraph_refs(old), first_paragraph_refs(new)
     result = []
     report(0.5, "正在整理修改内容")
     for group in groups:
@@ -543,6 +544,9 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
         if group.relation is Relation.RENUMBERED and not (include_renumbered or include_unchanged):
             continue
         behind = comments_behind(group, old, new, old_of_new, comments_by_ref) if group.relation.changed else []
+        if (not include_unchanged and restates_article(group, *firsts) and not notes.get(group.key)
+                and not any(c.clause_ref in group.from_refs for c in behind)):
+            continue  # a 第一款 is its article's paragraph: the article's row shows the change
         result.append(VersionChange(group, [old_by_ref[r] for r in group.from_refs if r in old_by_ref],
                                     [new_by_ref[r] for r in group.to_refs if r in new_by_ref],
                                     sorted(behind, key=lambda c: c.id), notes.get(group.key, "")))

@@ -69,3 +69,14 @@ def test_a_first_paragraph_asks_for_no_note_of_its_own(measures):
 def test_an_article_gaining_paragraphs_counts_as_one_change(measures, tmp_path):
     result = write_redline(measures, 1, 2, tmp_path / "修改稿（修订）.docx")
     assert result.changed == result.comments == 10
+
+
+def test_the_comparison_table_has_no_row_repeating_an_article(measures, tmp_path):
+    from openpyxl import load_workbook
+
+    from exports.comparison import write_comparison
+
+    out = write_comparison(measures, 1, 2, tmp_path / "对照表.xlsx")
+    cells = [str(c) for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
+    split = "窨井设施的设计和施工应当符合国家有关技术规范。"
+    assert sum(1 for c in cells if split in c) == 1, cells  # the new 第五条, beside the old 第四条
