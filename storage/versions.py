@@ -496,8 +496,9 @@ def changed_refs(project, version_number: int) -> list[str]:
     earlier = [n for n in numbers if n < version_number]
     if not earlier:
         raise LedgerError(f"第{version_number}稿之前没有草案，无法只列出修改的条款。")
-    groups, _, new = _groups(project, earlier[-1], version_number)
-    changed = {ref for g in groups if g.relation.changed for ref in g.to_refs}
+    groups, old, new = _groups(project, earlier[-1], version_number)
+    firsts = first_paragraph_refs(old), first_paragraph_refs(new)
+    changed = {ref for g in groups if g.relation.changed and not restates_article(g, *firsts) for ref in g.to_refs}
     return [c.ref for c in new.clauses if c.ref in changed]
 
 

@@ -80,3 +80,10 @@ def test_the_comparison_table_has_no_row_repeating_an_article(measures, tmp_path
     cells = [str(c) for row in load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
     split = "窨井设施的设计和施工应当符合国家有关技术规范。"
     assert sum(1 for c in cells if split in c) == 1, cells  # the new 第五条, beside the old 第四条
+
+
+def test_a_round_on_changed_clauses_lists_the_article_not_its_first_paragraph(measures):
+    from storage.versions import changed_refs
+
+    assert changed_refs(measures, 2) == ["第一条", "第四条", "第五条", "第五条第二款", "第六条第（二）项",
+                                         "第六条第（三）项", "第六条第（四）项", "第七条", "第十一条"]
