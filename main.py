@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         from ui.cli import run as run_command
 
         return run_command(argv)
-    app = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
+    from ui.cli.arguments import ChineseArgumentParser
+
+    app = ChineseArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理",
                                   formatter_class=argparse.RawDescriptionHelpFormatter,
                                   epilog="命令行：" + "、".join(COMMAND_MODULES) + "。用 “main.py 命令 --help” 查看各命令的用法。")
     app.add_argument("project", nargs="?", help="要打开的项目文件（.yjt）")

@@ -32,7 +32,9 @@ __all__ = ["CommandError", "COMMAND_MODULES", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
+    from ui.cli.arguments import ChineseArgumentParser
+
+    parser = ChineseArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for module in MODULES:
         importlib.import_module(module).add_parsers(commands)
