@@ -38,6 +38,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from exports.saving import DocumentError, atomic_save, os_reason
 from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, check_spreadsheet_file, set_text,
                                  sheet_error)
 from feedback.duplicates import Cancelled
@@ -400,11 +401,11 @@ def _absolute(ref: str) -> str:
 def _save(workbook: Workbook, path: Path) -> Path:
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    workbook.save(temporary)
-    temporary.replace(path)
-    return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DocumentError(f"无法建立文件夹“{path.parent}”：{os_reason(error)}。") from error
+    return atomic_save(path, workbook.save, suffix=".xlsx")
 
 
 def _safe_file_name(name: str) -> str:

@@ -1,6 +1,7 @@
 """Writing an output file whole or not at all, with one Chinese sentence when it cannot be done."""
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -21,6 +22,17 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+_REASONS = {errno.EACCES: "没有写入权限（文件夹或文件只读）", errno.EPERM: "没有写入权限（文件夹或文件只读）",
+            errno.EROFS: "磁盘只读", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已满",
+            errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "路径中有一项不是文件夹", errno.EISDIR: "同名的文件夹已存在",
+            errno.ENAMETOOLONG: "文件名过长", errno.EEXIST: "同名的文件已存在"}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in Chinese (the system's own words only for a rare error)."""
+    return _REASONS.get(error.errno) or error.strerror or str(error)
+
+
 # the program a drafter most likely has the file open in, by suffix
 _EDITORS = {".docx": "Word 或 WPS", ".xlsx": "Excel 或 WPS"}
 
@@ -38,7 +50,7 @@ def atomic_save(path, write: Callable[[str], None], *, suffix: str = ".docx") ->
     try:
         handle, temporary = tempfile.mkstemp(suffix=suffix, prefix=".保存中-", dir=path.parent)
     except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
+        raise DocumentError(f"无法保存“{path.name}”：{os_reason(error)}。") from error
     os.close(handle)
     try:
         write(temporary)
@@ -48,7 +60,7 @@ def atomic_save(path, write: Callable[[str], None], *, suffix: str = ".docx") ->
         raise DocumentError(f"无法保存“{path.name}”：文件可能正在 {_EDITORS.get(suffix, '其他程序')} 中打开，"
                             "请关闭后重试。") from error
     except OSError as error:
-        raise DocumentError(f"无法保存“{path.name}”：{error.strerror or error}。") from error
+        raise DocumentError(f"无法保存“{path.name}”：{os_reason(error)}。") from error
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
