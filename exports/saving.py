@@ -1,11 +1,12 @@
 """Writing an output file whole or not at all, with one Chinese sentence when it cannot be done."""
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
 from pathlib import Path
 from typing import Callable
+
+from storage.paths import os_reason
 
 
 class DocumentError(Exception):
@@ -20,17 +21,6 @@ def _file_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
-
-
-_REASONS = {errno.EACCES: "没有写入权限（文件夹或文件只读）", errno.EPERM: "没有写入权限（文件夹或文件只读）",
-            errno.EROFS: "磁盘只读", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已满",
-            errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "路径中有一项不是文件夹", errno.EISDIR: "同名的文件夹已存在",
-            errno.ENAMETOOLONG: "文件名过长", errno.EEXIST: "同名的文件已存在"}
-
-
-def os_reason(error: OSError) -> str:
-    """Why the system refused, in Chinese (the system's own words only for a rare error)."""
-    return _REASONS.get(error.errno) or error.strerror or str(error)
 
 
 # the program a drafter most likely has the file open in, by suffix

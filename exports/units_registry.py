@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
+from exports.saving import atomic_save
 from exports.xlsx_safety import SheetFileError, cell_text, check_spreadsheet_file, set_text, sheet_error
 from feedback.ledger import Change
 from feedback.units import split_unit_names
@@ -34,11 +35,12 @@ def write_registry(project, path) -> Path:
     path = Path(path)
     rows = [(u.name, u.category, "、".join(u.aliases), u.contact_person, u.phone) for u in project.units()]
     if path.suffix.lower() == ".csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-        return path
+        def write_csv(target):
+            with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(COLUMNS)
+                writer.writerows(rows)
+        return atomic_save(path, write_csv, suffix=".csv")
     book = Workbook()
     sheet = book.active
     sheet.title = "单位名录"
@@ -53,8 +55,7 @@ def write_registry(project, path) -> Path:
     for letter, width in zip("ABCDE", (30, 12, 30, 12, 16)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    book.save(path)
-    return path
+    return atomic_save(path, book.save, suffix=".xlsx")
 
 
 def _table_rows(path: Path) -> list[list[str]]:

@@ -6,6 +6,7 @@ variable ``YIJIANTONG_DATA`` names another folder (tests, or an office's shared 
 """
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -25,3 +26,14 @@ def data_dir() -> Path:
         folder = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / APP_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+_REASONS = {errno.EACCES: "没有写入权限（文件夹或文件只读）", errno.EPERM: "没有写入权限（文件夹或文件只读）",
+            errno.EROFS: "磁盘只读", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已满",
+            errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "路径中有一项不是文件夹", errno.EISDIR: "同名的文件夹已存在",
+            errno.ENAMETOOLONG: "文件名过长", errno.EEXIST: "同名的文件已存在"}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in Chinese (the system's own words only for a rare error)."""
+    return _REASONS.get(error.errno) or error.strerror or str(error)

@@ -35,6 +35,7 @@ from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Clause
 from storage import search
 from storage.backups import copy_database, make_backup
 from storage.locking import FileLock
+from storage.paths import os_reason
 from storage.schema import FILE_SUFFIX, SCHEMA_VERSION, migrate, schema_version
 
 
@@ -91,10 +92,15 @@ class Project:
             if not overwrite:
                 raise ProjectError(f"“{path.name}”已存在，请换一个文件名。")
             path.unlink()
+        if not path.parent.is_dir():
+            raise ProjectError(f"无法建立“{path.name}”：文件夹“{path.parent}”不存在。")
         lock = FileLock(path)
-        if not lock.acquire():
-            raise ProjectLockedError(f"“{path.name}”正在另一个窗口或程序中使用。")
-        conn = cls._connect(path)
+        try:
+            if not lock.acquire():
+                raise ProjectLockedError(f"“{path.name}”正在另一个窗口或程序中使用。")
+            conn = cls._connect(path)
+        except OSError as error:
+            raise ProjectError(f"无法建立“{path.name}”：{os_reason(error)}。") from error
         migrate(conn)
         project = cls(path, conn, lock, read_only=False)
         with project.transaction():

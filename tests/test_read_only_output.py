@@ -71,3 +71,28 @@ def test_a_read_only_folder_is_one_chinese_line(project_path, read_only_folder, 
     errors = [line for line in result.stderr.splitlines() if line.startswith("错误：")]
     assert len(errors) == 1 and name in errors[0] and "没有写入权限" in errors[0], result.stderr
     assert "Traceback" not in result.stderr and "Permission denied" not in result.stderr
+
+
+@pytest.mark.parametrize("command, name", [
+    (("new", "{}/新项目.yjt", "--draft", "{draft}"), "新项目.yjt"),
+    (("demo-project", "{}/演示.yjt"), "演示.yjt"),
+    (("units", "{project}", "--export", "{}/名录.xlsx"), "名录.xlsx"),
+    (("units", "{project}", "--export", "{}/名录.csv"), "名录.csv"),
+])
+def test_a_project_or_registry_in_a_read_only_folder_is_one_chinese_line(project_path, read_only_folder, tmp_path,
+                                                                         command, name):
+    from tests.fixtures.regulation_revision import write_txt
+
+    draft = write_txt(FIRST, tmp_path / "草案.txt")
+    result = run(*[a.format(read_only_folder, draft=draft, project=project_path) for a in command])
+    assert result.returncode == 2, result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("错误：")]
+    assert len(errors) == 1 and name in errors[0] and "没有写入权限" in errors[0], result.stderr
+
+
+def test_a_project_in_a_missing_folder_is_one_chinese_line(tmp_path):
+    from tests.fixtures.regulation_revision import write_txt
+
+    result = run("new", tmp_path / "没有" / "新项目.yjt", "--draft", write_txt(FIRST, tmp_path / "草案.txt"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == f"错误：无法建立“新项目.yjt”：文件夹“{tmp_path / '没有'}”不存在。"
