@@ -63,6 +63,8 @@ def project_path(tmp_path):
     (("letter", "--round", "2", "--unit", "市公安局", "--out", "{}/函.docx"), "函.docx"),
     (("forms", "--round", "2", "--changed-only", "--out", "{}"), "市公安局.xlsx"),
     (("forms", "--round", "2", "--out", "{}/第二轮"), "第二轮"),
+    (("ledger", "--out", "{}/汇总表.xlsx"), "汇总表.xlsx"),
+    (("ledger", "--out", "{}/汇总/汇总表.xlsx"), "汇总"),
 ])
 def test_a_read_only_folder_is_one_chinese_line(project_path, read_only_folder, command, name):
     args = [a.format(read_only_folder) for a in command]
@@ -71,6 +73,7 @@ def test_a_read_only_folder_is_one_chinese_line(project_path, read_only_folder, 
     errors = [line for line in result.stderr.splitlines() if line.startswith("错误：")]
     assert len(errors) == 1 and name in errors[0] and "没有写入权限" in errors[0], result.stderr
     assert "Traceback" not in result.stderr and "Permission denied" not in result.stderr
+    assert "Exception" not in result.stderr
 
 
 @pytest.mark.parametrize("command, name", [
