@@ -87,3 +87,15 @@ def test_a_round_on_changed_clauses_lists_the_article_not_its_first_paragraph(me
 
     assert changed_refs(measures, 2) == ["第一条", "第四条", "第五条", "第五条第二款", "第六条第（二）项",
                                          "第六条第（三）项", "第六条第（四）项", "第七条", "第十一条"]
+
+
+def test_a_note_without_its_clause_is_refused_with_the_form_to_use(measures):
+    from tests.test_cli_ledger import run
+
+    path = measures.path
+    measures.close()
+    result = run("matches", path, "--explain", "=拆分为两款")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "错误：“=拆分为两款”应写成 条款=修改说明，如 二（三）8=两条内容相近，合并表述。"
+    deleted = run("matches", path, "--explain", "1:第五条=与第四条重复，删除")
+    assert deleted.returncode == 0 and "已保存修改说明（删除第五条）" in deleted.stdout
