@@ -397,8 +397,10 @@ def save_revision(project, prepared: PreparedRevision, *, source_file: str = "",
         if formed_on is not None:
             _write_version_date(project, number, formed_on)
     stored = stored_matches(project, previous, number) if previous is not None else []
-    groups = change_groups(stored, [c.ref for c in project.clauses(previous)] if previous else (),
-                           [c.ref for c in draft.clauses])
+    old_clauses = project.clauses(previous) if previous else []
+    groups = change_groups(stored, [c.ref for c in old_clauses], [c.ref for c in draft.clauses])
+    firsts = first_paragraph_refs(Draft("", old_clauses)), first_paragraph_refs(draft)
+    groups = [g for g in groups if not (g.relation.changed and restates_article(g, *firsts))]
     flags = revision_flags(project, previous, number) if previous is not None else []
     report(1.0, "已完成")
     return RevisionResult(number, previous, stored, groups, flags, change, list(prepared.warnings))

@@ -99,3 +99,13 @@ def test_a_note_without_its_clause_is_refused_with_the_form_to_use(measures):
     assert result.stderr.strip() == "错误：“=拆分为两款”应写成 条款=修改说明，如 二（三）8=两条内容相近，合并表述。"
     deleted = run("matches", path, "--explain", "1:第五条=与第四条重复，删除")
     assert deleted.returncode == 0 and "已保存修改说明（删除第五条）" in deleted.stdout
+
+
+def test_the_revision_report_counts_an_article_gaining_paragraphs_once(tmp_path):
+    from feedback.revision import describe_change
+
+    project = Project.create(tmp_path / "窨井.yjt", parse_lines(FIRST))
+    result = import_revision(project, parse_lines(SECOND))
+    assert result.summary == "第2稿与第1稿比对：未修改15条，修改6条，新增3条，删除1条；序号调整0条。"
+    assert not [g for g in result.groups if g.relation.changed and "第一款" in describe_change(g)]
+    project.close()
