@@ -699,11 +699,16 @@ def changed_old_refs(groups: Iterable[ChangeGroup], old: Draft) -> set[str]:
 def comments_behind(group: ChangeGroup, old: Draft, new: Draft, old_of_new: dict[str, list[str]],
                     comments_by_ref: dict[str, list[CommentLike]]) -> list[CommentLike]:
     """The adopted comments a change answers: on its clauses, their parents, or — for a new
-    clause — on the clause it was put under or after."""
+    clause — on the clause it was put under or after. An article's change answers the comments
+    on its 第一款 too (the article's own paragraph)."""
     old_parents = {c.ref: c.parent_ref for c in old.clauses}
+    first_paragraphs = {c.parent_ref: c.ref for c in old.clauses
+                        if c.kind is ClauseKind.PARAGRAPH and c.number == 1}
     refs: list[str] = []
     for ref in group.from_refs:
         refs += [ref, *_ancestors(ref, old_parents)]
+        if ref in first_paragraphs:
+            refs.append(first_paragraphs[ref])
     if not group.from_refs:
         new_parents = {c.ref: c.parent_ref for c in new.clauses}
         order = [c.ref for c in new.clauses]

@@ -547,12 +547,15 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
         if group.relation is Relation.RENUMBERED and not (include_renumbered or include_unchanged):
             continue
         behind = comments_behind(group, old, new, old_of_new, comments_by_ref) if group.relation.changed else []
-        if (not include_unchanged and restates_article(group, *firsts) and not notes.get(group.key)
-                and not any(c.clause_ref in group.from_refs for c in behind)):
-            continue  # a 第一款 is its article's paragraph: the article's row shows the change
         result.append(VersionChange(group, [old_by_ref[r] for r in group.from_refs if r in old_by_ref],
                                     [new_by_ref[r] for r in group.to_refs if r in new_by_ref],
                                     sorted(behind, key=lambda c: c.id), notes.get(group.key, "")))
+    if not include_unchanged:
+        # a 第一款 is its article's paragraph: the article's row shows the change, unless a note or a
+        # comment on that 款 which no other row carries is behind it
+        carried = {c.id for change in result if not restates_article(change.group, *firsts) for c in change.comments}
+        result = [change for change in result if not restates_article(change.group, *firsts) or change.note
+                  or any(c.clause_ref in change.group.from_refs and c.id not in carried for c in change.comments)]
     report(1.0, "已完成")
     return result
 

@@ -109,3 +109,25 @@ def test_the_revision_report_counts_an_article_gaining_paragraphs_once(tmp_path)
     assert result.summary == "第2稿与第1稿比对：未修改15条，修改6条，新增3条，删除1条；序号调整0条。"
     assert not [g for g in result.groups if g.relation.changed and "第一款" in describe_change(g)]
     project.close()
+
+
+def test_a_comment_on_an_articles_first_paragraph_is_behind_the_articles_change(tmp_path):
+    from exports.redline import comment_text
+    from feedback.vocabulary import Disposition
+    from storage.versions import changes_between, consistency_findings
+
+    reworded = [line.replace("本办法适用于本市市区", "本办法适用于本市行政区域内") for line in FIRST]
+    project = Project.create(tmp_path / "窨井.yjt", parse_lines(FIRST))
+    project.add_unit("市住建局", "市级部门")
+    project.add_round(recipients=[1])
+    comment = project.add_comment(round_number=1, unit_id=1, clause_ref="第二条第一款",
+                                  body="建议适用范围扩大到全市行政区域。").ids[0]
+    project.set_disposition(comment, Disposition.ADOPTED)
+    import_revision(project, parse_lines(reworded))
+    assert [f.line() for f in consistency_findings(project, 1, 2)] == []
+    (change,) = changes_between(project, 1, 2)
+    assert change.group.from_refs == ["第二条"] and "第1号 市住建局（采纳）" in comment_text(change)
+    result = write_redline(project, 1, 2, tmp_path / "修订.docx")
+    assert result.changed == result.comments == 1
+    assert _docx_paragraphs(result.path, accept=True) == reworded
+    project.close()
