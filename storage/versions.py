@@ -35,7 +35,7 @@ from feedback.ledger import Change, Comment, LedgerError
 from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, RevisionFlag, change_groups,
                                char_diff, check_consistency, clause_reading, comments_behind, first_paragraph_refs,
                                group_similarity, match_clauses, relation_for, restates_article)
-from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, RoundMethod
+from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, RoundMethod
 
 Progress = Callable[[float, str], None]
 
@@ -440,6 +440,13 @@ class VersionChange:
         return self.group.relation
 
     @property
+    def restates_article(self) -> bool:
+        """Only 第一款 clauses: an article's own paragraph, whose change the article's row shows
+        (``feedback.revision.first_paragraph_refs``)."""
+        clauses = [*self.old_clauses, *self.new_clauses]
+        return bool(clauses) and all(c.kind is ClauseKind.PARAGRAPH and c.number == 1 for c in clauses)
+
+    @property
     def old_text(self) -> str:
         return "\n".join(clause_reading(c) for c in self.old_clauses)
 
@@ -538,7 +545,6 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
         for ref in group.to_refs:
             old_of_new.setdefault(ref, []).extend(group.from_refs)
     notes = change_notes(project, from_version, to_version)
-    firsts = first_paragraph_refs(old), first_paragraph_refs(new)
     result = []
     report(0.5, "正在整理修改内容")
     for group in groups:
@@ -553,8 +559,8 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
     if not include_unchanged:
         # a 第一款 is its article's paragraph: the article's row shows the change, unless a note or a
         # comment on that 款 which no other row carries is behind it
-        carried = {c.id for change in result if not restates_article(change.group, *firsts) for c in change.comments}
-        result = [change for change in result if not restates_article(change.group, *firsts) or change.note
+        carried = {c.id for change in result if not change.restates_article for c in change.comments}
+        result = [change for change in result if not change.restates_article or change.note
                   or any(c.clause_ref in change.group.from_refs and c.id not in carried for c in change.comments)]
     report(1.0, "已完成")
     return result
