@@ -16,7 +16,7 @@ from typing import Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, FullWidthRow, Progress,
+from exports.official_format import (LANDSCAPE, PORTRAIT, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, FullWidthRow, Progress,
                                      OfficialDocument, xml_safe)
 # the groupings are named in the domain (the drafter's choice is kept in the project) and offered from here too
 from feedback.explanation_text import (GROUP_BY_CLAUSE, GROUP_BY_UNIT, GROUPINGS,  # noqa: F401
@@ -24,6 +24,7 @@ from feedback.explanation_text import (GROUP_BY_CLAUSE, GROUP_BY_UNIT, GROUPINGS
 from feedback.ledger import Comment, LedgerError
 from feedback.statistics import Statistics
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, ReplyState
+from storage.numbering import comment_numbers, fix_numbers
 
 COLUMN_HEADERS = ("序号", "单位", "条款", "意见建议", "采纳情况", "理由/说明")
 # widths in millimetres; scaled to the text block (156 mm portrait, 225 mm landscape)
@@ -76,12 +77,30 @@ def comment_text(comment: Comment) -> str:
 
 
 def disposition_note(comment: Comment) -> str:
-    """理由/说明: the reason; for 在工作中落实 the work item it goes to."""
+    """理由/说明: the drafter's reason; for 在工作中落实 the work item it goes to, said once:
+    a reason that already names the work or says where it is carried out stands alone.
+
+    >>> from feedback.ledger import Comment
+    >>> c = lambda reason: Comment(1, 1, 1, '', '', '一', '', disposition=Disposition.IN_WORK,
+    ...                            reason=reason, work_item='作风问题专项整治工作')
+    >>> disposition_note(c('将在作风问题专项整治中统筹推进。'))
+    '将在作风问题专项整治中统筹推进。'
+    >>> disposition_note(c('另有部署。'))
+    '将在作风问题专项整治工作中抓好落实。另有部署。'
+    """
     reason = comment.reason.strip()
-    if comment.disposition is Disposition.IN_WORK and comment.work_item.strip():
-        phrase = f"将在{_work_phrase(comment.work_item)}中抓好落实。"
-        return xml_safe(phrase + reason if reason and reason not in phrase else phrase)
+    work = comment.work_item.strip()
+    if comment.disposition is Disposition.IN_WORK and work:
+        stem = work.removesuffix("工作")
+        if not reason:
+            return xml_safe(f"将在{_work_phrase(work)}中抓好落实。")
+        if stem not in reason and not any(word in reason for word in ("将在", "落实")):
+            return xml_safe(f"将在{_work_phrase(work)}中抓好落实。" + reason)
     return xml_safe(reason)
+
+
+UNPLACED_CAPTION = "未指明条款"
+"""What the clause column says of a comment not yet placed (never the ledger's 待定位)."""
 
 
 def _clause_places(project) -> dict[tuple[int, str], tuple[int, object]]:
@@ -93,8 +112,12 @@ def _clause_places(project) -> dict[tuple[int, str], tuple[int, object]]:
     return places
 
 
-def adoption_rows(project, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None) -> list[AdoptionRow]:
+def adoption_rows(project, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
+                  fix: bool = False) -> list[AdoptionRow]:
     """Every comment (of one round, or all) as numbered rows, in the chosen order.
+
+    The numbers are the project's one numbering (``storage.numbering``); ``fix`` keeps
+    them for good, as a document is going out.
 
     By unit: units in the order of the unit list (category, then as entered), each
     unit's comments in clause order. By clause: 总体意见 first, then clauses in draft
@@ -125,14 +148,17 @@ def adoption_rows(project, *, group_by: str = GROUP_BY_UNIT, round_number: int |
         comments.sort(key=lambda c: (c.round_number, unit_key(c), clause_key(c), c.id))
     else:
         comments.sort(key=lambda c: (c.round_number, clause_key(c), unit_key(c), c.id))
+    numbers = fix_numbers(project) if fix else comment_numbers(project)
     rows = []
-    for number, comment in enumerate(comments, start=1):
+    for comment in comments:
+        number = numbers[comment.id]
         version = rounds[comment.round_number].version_number if comment.round_number in rounds else None
         place = places.get((version, comment.clause_ref))
         rows.append(AdoptionRow(
             number=number, comment_id=comment.id, round_number=comment.round_number, unit=comment.unit_name,
             category=comment.category, clause_ref=comment.clause_ref,
-            clause=clause_caption(comment.clause_ref, place[1] if place else None),
+            clause=(UNPLACED_CAPTION if comment.clause_ref == UNPLACED_CLAUSE_REF
+                    else clause_caption(comment.clause_ref, place[1] if place else None)),
             body=comment_text(comment), disposition=comment.disposition.label, note=disposition_note(comment)))
     return rows
 
@@ -194,7 +220,7 @@ def adoption_table_context(project, *, group_by: str = GROUP_BY_UNIT, round_numb
     """The fields a bureau's own table template can use (see ``exports.templates``)."""
     from exports.templates import common_context, title_fields
 
-    rows = adoption_rows(project, group_by=group_by, round_number=round_number)
+    rows = adoption_rows(project, group_by=group_by, round_number=round_number, fix=True)
     statistics = project.statistics(round_number)
     lines = reply_lines(project, statistics)
     context = common_context(project, statistics)
@@ -220,20 +246,21 @@ def comment_groups(rows: Sequence[AdoptionRow], group_by: str) -> list[dict]:
 
 
 def build_adoption_table(project, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
-                         progress: Progress | None = None) -> OfficialDocument:
-    """The landscape document: title, (round), the table, the units without comments."""
+                         progress: Progress | None = None, landscape: bool = True) -> OfficialDocument:
+    """The document (landscape unless asked otherwise): title, (round), the table, the units without comments."""
     report = progress or (lambda fraction, message: None)
     report(0.1, "正在读取意见")
-    rows = adoption_rows(project, group_by=group_by, round_number=round_number)
+    rows = adoption_rows(project, group_by=group_by, round_number=round_number, fix=True)
     statistics = project.statistics(round_number)
-    doc = OfficialDocument(page=LANDSCAPE)
+    doc = OfficialDocument(page=LANDSCAPE if landscape else PORTRAIT)
     doc.title(table_title(project, round_number), blank_after=round_number is None)
     if round_number is not None:
         rnd = next(r for r in project.rounds() if r.number == round_number)
         doc.paragraph(f"（{rnd.title}）", STYLE_ADDRESSEE).alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.blank_line()
     report(0.4, "正在生成表格")
-    doc.table(LANDSCAPE_COLUMNS, table_rows(project, rows), merge_column=merge_column(group_by),
+    doc.table(LANDSCAPE_COLUMNS if landscape else PORTRAIT_COLUMNS, table_rows(project, rows),
+              merge_column=merge_column(group_by),
               font_size=SIZE_SMALL_4)
     lines = reply_lines(project, statistics)
     if lines:
@@ -244,8 +271,8 @@ def build_adoption_table(project, *, group_by: str = GROUP_BY_UNIT, round_number
 
 
 def write_adoption_table(project, path, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
-                         template=None, progress: Progress | None = None) -> Path:
-    """Write the 意见采纳情况表 (from ``template`` when given) and return the path."""
+                         template=None, progress: Progress | None = None, landscape: bool = True) -> Path:
+    """Write the 意见采纳情况表 (from ``template`` when given; portrait when not ``landscape``) and return the path."""
     report = progress or (lambda fraction, message: None)
     plan = project.plan()
     if template is not None:
@@ -255,7 +282,8 @@ def write_adoption_table(project, path, *, group_by: str = GROUP_BY_UNIT, round_
         result = render_template(template, adoption_table_context(project, group_by=group_by,
                                                                   round_number=round_number), path)
     else:
-        doc = build_adoption_table(project, group_by=group_by, round_number=round_number, progress=report)
+        doc = build_adoption_table(project, group_by=group_by, round_number=round_number, progress=report,
+                                   landscape=landscape)
         report(0.9, "正在保存")
         result = doc.save(path, title=table_title(project, round_number), author=plan.drafting_unit)
     report(1.0, "已完成")

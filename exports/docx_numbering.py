@@ -42,6 +42,9 @@ _W_LVL_RESTART = qn("w:lvlRestart")
 _W_IS_LGL = qn("w:isLgl")
 _W_STYLE_LINK = qn("w:styleLink")
 _W_NUM_STYLE_LINK = qn("w:numStyleLink")
+_W_OUTLINE_LVL = qn("w:outlineLvl")
+# Heading 1–9 (also as Word names them in Chinese: 标题 1–9)
+_HEADING_NAME_RE = re.compile(r"^(?:[Hh]eading|标题)\s*([1-9])$")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 _LEVEL_COUNT = 9
@@ -152,6 +155,7 @@ class _StyleSheet:
         self._based_on: dict[str, str] = {}
         self._own_numbering: dict[str, tuple[str | None, int | None]] = {}
         self._numbering_cache: dict[str | None, tuple[str | None, int | None]] = {}
+        self._own_outline: dict[str, int] = {}
         self.default_paragraph_style: str | None = None
         if styles_root is None:
             return
@@ -168,12 +172,31 @@ class _StyleSheet:
             if num_pr is not None:
                 self._own_numbering[style_id] = (_child_val(num_pr, W_NUM_ID),
                                                  _int(_child_val(num_pr, W_ILVL), None))
+            outline = _int(_child_val(style.find(_W_PPR), _W_OUTLINE_LVL), None) \
+                if style.find(_W_PPR) is not None else None
+            heading = _HEADING_NAME_RE.match(self._names[style_id])
+            if outline is None and heading:
+                outline = int(heading.group(1)) - 1
+            if outline is not None:
+                self._own_outline[style_id] = outline
             if style.get(_W_TYPE) == "paragraph" and (style.get(_W_DEFAULT) or "").lower() in _ON_VALUES:
                 self.default_paragraph_style = style_id
 
     def name(self, style_id: str | None) -> str:
         style_id = style_id or self.default_paragraph_style
         return self._names.get(style_id, style_id) if style_id else ""
+
+    def outline_level(self, style_id: str | None) -> int | None:
+        """The outline level (0 for Heading 1) a style gives, through ``w:basedOn``; None for body text."""
+        style_id = style_id or self.default_paragraph_style
+        seen: set[str] = set()
+        while style_id is not None and style_id not in seen:
+            seen.add(style_id)
+            if style_id in self._own_outline:
+                level = self._own_outline[style_id]
+                return level if 0 <= level <= 8 else None
+            style_id = self._based_on.get(style_id)
+        return None
 
     def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         """``(numId, ilvl)`` a paragraph of this style gets, either may be None."""

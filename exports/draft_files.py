@@ -1,7 +1,7 @@
 """Reading a draft file into ``SourceBlock``s, the input of ``feedback.outline``.
 
-Word documents (.docx; .doc and .wps through LibreOffice when it is installed) and
-plain text files are read. A paragraph's block starts with the number the reader
+Word documents (.docx; .doc and .wps through LibreOffice when it is installed), plain
+text files and PDFs with a text layer (through pdfminer.six) are read. A paragraph's block starts with the number the reader
 sees, also when Word's automatic numbering draws it (see ``exports.docx_numbering``).
 
 Every failure is a ``DraftFileError`` whose message is one line of Chinese naming the
@@ -9,7 +9,6 @@ file and the reason; no other exception leaves the public functions.
 """
 from __future__ import annotations
 
-import codecs
 import os
 import re
 import shutil
@@ -27,7 +26,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from exports.docx_numbering import ListNumbering, W_VAL, is_on
-from feedback.draft import Draft, SourceBlock
+from exports.text_files import decode_text
+from feedback.draft import Draft, SourceBlock, SourceBlocks
+from feedback.errors import UserError
 from feedback.outline import parse_blocks
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -41,7 +42,8 @@ CONVERSION_TIMEOUT_SECONDS = 120
 _MB = 1024 * 1024
 _LEGACY_FORMATS = {".doc": "旧版 Word 格式（.doc）", ".wps": "WPS 旧版格式（.wps）"}
 _KNOWN_SUFFIXES = frozenset({".docx", ".txt", ".pdf", *_LEGACY_FORMATS})
-_SUPPORTED = "Word 文档（.docx）或纯文本（.txt）；装有 LibreOffice 时也可导入 .doc、.wps"
+_SUPPORTED = "Word 文档（.docx）、纯文本（.txt）或 PDF；装有 LibreOffice 时也可导入 .doc、.wps"
+_ORIGINAL = "请导入原始的 Word 文档（.docx）或纯文本（.txt）"
 _RESAVE = "请在 Word 或 WPS 中另存为 .docx 后再导入"
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -66,7 +68,26 @@ _W_T = qn("w:t")
 _W_TAB = qn("w:tab")
 _W_PTAB = qn("w:ptab")
 _W_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
+_W_FOOTNOTE_REFERENCE = qn("w:footnoteReference")
+_W_FOOTNOTE = qn("w:footnote")
+_W_ID = qn("w:id")
+_W_TYPE = qn("w:type")
 _W_DEL = qn("w:del")
+_W_OUTLINE_LVL = qn("w:outlineLvl")
+_W_FLD_CHAR = qn("w:fldChar")
+_W_FLD_CHAR_TYPE = qn("w:fldCharType")
+_W_INSTR_TEXT = qn("w:instrText")
+_W_FLD_SIMPLE = qn("w:fldSimple")
+_W_INSTR = qn("w:instr")
+_W_SDT_PR = qn("w:sdtPr")
+_W_DOC_PART_GALLERY = qn("w:docPartGallery")
+_W_TC_PR = qn("w:tcPr")
+_W_V_MERGE = qn("w:vMerge")
+_W_GRID_SPAN = qn("w:gridSpan")
+_W_COMMENT = qn("w:comment")
+_REVISION_TAGS = (qn("w:ins"), _W_DEL, qn("w:moveFrom"), qn("w:moveTo"))
+# Styles of the entries of a contents list: TOC 1…9, 目录 1…9
+_CONTENTS_STYLE_RE = re.compile(r"^(?:toc|目录)\s*\d$", re.IGNORECASE)
 _BLOCKS = frozenset({_W_P, _W_TBL})
 _ROWS = frozenset({_W_TR})
 _CELLS = frozenset({_W_TC})
@@ -78,12 +99,8 @@ _HIDDEN_CONTAINERS = frozenset({
     "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
 })
 
-# Characters that text files hardly contain, but binary data or text decoded with the
-# wrong encoding does: control characters, and private-use code points (Big5 read as GB18030).
-_UNLIKELY_CHAR_RE = re.compile(r"[\x00-\x08\x0e-\x19\x1b\x7f\ue000-\uf8ff]")
 
-
-class DraftFileError(Exception):
+class DraftFileError(UserError):
     """A draft file that cannot be read.
 
     The message is one line of Chinese naming the file and the reason, e.g.
@@ -128,7 +145,7 @@ def read_blocks(path) -> list[SourceBlock]:
         if head.startswith(_OLE_MAGIC) or suffix in _LEGACY_FORMATS:
             return _read_legacy(path, name)
         if head.startswith(_PDF_MAGIC) or suffix == ".pdf":
-            raise _fail(name, "PDF 文件无法可靠地识别条款，请导入原始的 Word 文档（.docx）或纯文本（.txt）")
+            return _read_pdf(path, name)
         return _read_text(path, name)
 
 
@@ -224,7 +241,17 @@ def _read_docx(path: Path, name: str) -> list[SourceBlock]:
             document = docx.Document(str(path))
         except ValueError as exc:  # python-docx's "not a Word file": a template or macro document
             raise _fail(name, f"不是普通的 Word 文档（可能是模板或启用宏的文档），{_RESAVE}") from exc
-        return _BodyReader(document.part).read(document.element.body)
+        body = document.element.body
+        blocks = _BodyReader(document.part).read(body)
+        revisions = sum(1 for _ in body.iter(*_REVISION_TAGS))
+        comments_root = _related_root(document.part, RT.COMMENTS)
+        comments = sum(1 for _ in comments_root.iter(_W_COMMENT)) if comments_root is not None else 0
+        warnings = []
+        if revisions or comments:
+            held = "、".join(part for part in (f"{revisions}处修订" if revisions else "",
+                                                f"{comments}条批注" if comments else "") if part)
+            warnings.append(f"文件中仍有{held}；已按接受全部修订读取，批注未读入")
+        return SourceBlocks(blocks, warnings)
 
 
 def _related_root(part, relationship_type: str):
@@ -237,6 +264,12 @@ def _related_root(part, relationship_type: str):
         return None
 
 
+def _is_contents_control(sdt) -> bool:
+    """A content control holding Word's table of contents."""
+    gallery = sdt.find(f"{_W_SDT_PR}/{qn('w:docPartObj')}/{_W_DOC_PART_GALLERY}")
+    return gallery is not None and "contents" in (gallery.get(W_VAL) or "").lower()
+
+
 def _content(container, wanted: frozenset) -> Iterator:
     """The children of ``container`` with a tag in ``wanted``, looking through content controls."""
     for child in container:
@@ -244,6 +277,8 @@ def _content(container, wanted: frozenset) -> Iterator:
         if tag in wanted:
             yield child
         elif tag == _W_SDT:
+            if _is_contents_control(child):
+                continue
             content = child.find(_W_SDT_CONTENT)
             if content is not None:
                 yield from _content(content, wanted)
@@ -251,9 +286,12 @@ def _content(container, wanted: frozenset) -> Iterator:
             yield from _content(child, wanted)
 
 
-def _paragraph_text(p) -> str:
+def _paragraph_text(p, footnote=None) -> str:
     """The text a paragraph shows: its runs, also inside hyperlinks, insertions,
-    fields and content controls; tabs as one space, line breaks as nothing."""
+    fields and content controls; tabs as one space, line breaks as nothing.
+
+    ``footnote(id)`` gives the mark shown for a footnote reference (none without it).
+    """
     parts = []
     for run in p.iter(_W_R):
         container = run.getparent()
@@ -274,7 +312,24 @@ def _paragraph_text(p) -> str:
                     parts.append(" ")
                 elif tag == _W_NO_BREAK_HYPHEN:
                     parts.append("-")
+                elif tag == _W_FOOTNOTE_REFERENCE and footnote is not None:
+                    parts.append(footnote(child.get(_W_ID)))
     return "".join(parts)
+
+
+def _footnote_texts(document_part) -> dict[str, str]:
+    """The text of each footnote by its id (separators left out)."""
+    try:
+        part = document_part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        return {}
+    root = getattr(part, "element", None)
+    if root is None:
+        from docx.oxml import parse_xml  # the package's parser: no entities, no network
+
+        root = parse_xml(part.blob)
+    return {note.get(_W_ID): "".join(_paragraph_text(p) for p in note.iter(_W_P)).strip()
+            for note in root.iter(_W_FOOTNOTE) if note.get(_W_TYPE) in (None, "normal")}
 
 
 class _BodyReader:
@@ -283,11 +338,28 @@ class _BodyReader:
     def __init__(self, document_part) -> None:
         self._numbering = ListNumbering(_related_root(document_part, RT.NUMBERING),
                                         _related_root(document_part, RT.STYLES))
+        self._footnotes = _footnote_texts(document_part)
+        self._notes: list[str] = []  # the footnotes of the paragraph being read
+        self._count = 0
+
+    def _footnote(self, note_id: str | None) -> str:
+        """Footnotes are numbered as Word shows them; their text is kept as a note of the paragraph."""
+        text = self._footnotes.get(note_id or "")
+        if text is None:
+            return ""
+        self._count += 1
+        self._notes.append(f"注{self._count}：{text}")
+        return f"[注{self._count}]"
 
     def read(self, body) -> list[SourceBlock]:
         blocks = []
+        contents_depth = 0  # inside a TOC field: the contents list is no clause
         for element in _content(body, _BLOCKS):
-            block = self._paragraph(element) if element.tag == _W_P else self._table(element)
+            if element.tag == _W_P:
+                contents_depth, inside = _contents_field(element, contents_depth)
+                block = None if inside else self._paragraph(element)
+            else:
+                block = self._table(element)
             if block is not None:
                 blocks.append(block)
         return blocks
@@ -295,26 +367,44 @@ class _BodyReader:
     def _paragraph(self, p) -> SourceBlock | None:
         p_pr = p.find(_W_PPR)
         style_id = None
+        own_outline = None
         if p_pr is not None:
             style = p_pr.find(_W_PSTYLE)
             style_id = style.get(W_VAL) if style is not None else None
+            outline = p_pr.find(_W_OUTLINE_LVL)
+            if outline is not None:
+                own_outline = _int_or_none(outline.get(W_VAL))
         # The number is drawn, and counted, even when the paragraph is empty.
         number = self._numbering.number(p_pr, style_id)
-        text = _paragraph_text(p)
+        style_name = self._numbering.styles.name(style_id)
+        if _CONTENTS_STYLE_RE.match(style_name):
+            return None
+        self._notes = []
+        text = _paragraph_text(p, self._footnote if self._footnotes else None)
         if not text.strip():
             return None
-        return SourceBlock(text=number + text, style=self._numbering.styles.name(style_id),
-                           auto_numbered=bool(number))
+        level = own_outline if own_outline is not None else self._numbering.styles.outline_level(style_id)
+        return SourceBlock(text=number + text, style=style_name, auto_numbered=bool(number),
+                           outline_level=level if level is not None and 0 <= level <= 8 else None,
+                           notes=self._notes)
 
     def _table(self, tbl) -> SourceBlock | None:
         rows = []
+        continued = []
         for tr in _content(tbl, _ROWS):
             if tr.find(f"{_W_TR_PR}/{_W_DEL}") is not None:  # a deleted row
                 continue
-            cells = [self._cell_text(tc) for tc in _content(tr, _CELLS)]
+            cells = []
+            for tc in _content(tr, _CELLS):
+                merge = tc.find(f"{_W_TC_PR}/{_W_V_MERGE}")
+                if merge is not None and merge.get(W_VAL) in (None, "continue"):
+                    continued.append((len(rows), len(cells)))
+                cells.append(self._cell_text(tc))
             if any(cells):
                 rows.append(cells)
-        return SourceBlock(rows=rows) if rows else None
+            else:
+                continued = [(r, c) for r, c in continued if r != len(rows)]
+        return SourceBlock(rows=rows, continued=continued) if rows else None
 
     def _cell_text(self, tc) -> str:
         lines = []
@@ -330,6 +420,91 @@ class _BodyReader:
         return "\n".join(lines)
 
 
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _contents_field(p, depth: int) -> tuple[int, bool]:
+    """Follow a TOC field through a paragraph: the new depth, and whether the paragraph is in it.
+
+    ``depth`` counts the fields open since the TOC field began (0: not in one).
+    """
+    inside = depth > 0
+    for element in p.iter(_W_FLD_CHAR, _W_INSTR_TEXT, _W_FLD_SIMPLE):
+        if element.tag == _W_FLD_SIMPLE:
+            if (element.get(_W_INSTR) or "").split()[:1] == ["TOC"]:
+                inside = True
+        elif element.tag == _W_INSTR_TEXT:
+            if depth == 0 and (element.text or "").split()[:1] == ["TOC"]:
+                depth, inside = 1, True
+        elif depth > 0:
+            kind = element.get(_W_FLD_CHAR_TYPE)
+            if kind == "begin":
+                depth += 1
+            elif kind == "end":
+                depth -= 1
+    return depth, inside
+
+
+def read_pdf_blocks(path) -> list[SourceBlock]:
+    """One block per printed line of a PDF's text, page after page (page numbers included)."""
+    path = Path(path)
+    return _read_pdf(path, path.name)
+
+
+def _read_pdf(path: Path, name: str) -> list[SourceBlock]:
+    """The printed lines of a PDF with a text layer, top to bottom, page after page; an indented
+    line keeps a leading full-width space. ``feedback.pdf_text`` rejoins them later."""
+    # Imported here: only PDF drafts need it.
+    from pdfminer.high_level import extract_pages
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    _checked_size(path, name)
+    lines: list[str] = []
+    pages = 0
+    try:
+        for page in extract_pages(str(path)):
+            pages += 1
+            lines += _printed_lines(page)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise _fail(name, f"PDF 文件已加密（有密码保护），{_ORIGINAL}") from exc
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, ZeroDivisionError) as exc:
+        raise _fail(name, f"PDF 文件已损坏，无法读取其中的文字；{_ORIGINAL}") from exc
+    if sum(len(line.strip()) for line in lines) < 20:
+        raise _fail(name, f"PDF 中没有可提取的文字（可能是扫描件），{_ORIGINAL}")
+    return SourceBlocks((SourceBlock(text=line) for line in lines),
+                        [f"草案取自 PDF（{pages}页），断行和页码已自动处理，请核对条款结构"], printed=True)
+
+
+def _printed_lines(page) -> list[str]:
+    """The text lines of one PDF page in reading order, indented ones marked by a leading 　."""
+    from pdfminer.layout import LTTextLine
+
+    found = []
+
+    def walk(item) -> None:
+        if isinstance(item, LTTextLine):
+            text = item.get_text().strip()
+            if text:
+                found.append((item.y0, item.x0, item.height, text))
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+
+    walk(page)
+    if not found:
+        return []
+    left = min(x for _, x, _, _ in found)
+    found.sort(key=lambda line: (-round(line[0]), line[1]))
+    return [("\u3000" if x - left >= 1.5 * height else "") + text for _, x, height, text in found]
+
+
 def _read_text(path: Path, name: str) -> list[SourceBlock]:
     with _errors_reported(name, "文本内容无法读取"):
         _checked_size(path, name)
@@ -338,32 +513,12 @@ def _read_text(path: Path, name: str) -> list[SourceBlock]:
         return [SourceBlock(text=line) for line in text.splitlines() if line.strip()]
 
 
-def _looks_like_text(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    return len(_UNLIKELY_CHAR_RE.findall(text)) * 100 <= len(text)
-
-
 def _decode_text(data: bytes, name: str) -> str:
-    """Text in UTF-8 (with or without BOM), UTF-16 with BOM, GB18030, or as guessed."""
-    encodings = ["utf-8-sig"]
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings.append("utf-16")
-    encodings.append("gb18030")  # a superset of GBK and GB2312
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    # Imported here: guessing is rarely needed and the detector is slow to load.
-    from charset_normalizer import from_bytes
-
-    guess = from_bytes(data).best()
-    if guess is not None and _looks_like_text(str(guess)):
-        return str(guess)
-    raise _fail(name, "无法识别文件的文字编码，或者这不是文本文件；请用记事本另存为 UTF-8 编码后再导入")
+    """Text in UTF-8 (with or without BOM), UTF-16, GB18030, or as guessed (``exports.text_files``)."""
+    text = decode_text(data)
+    if text is None:
+        raise _fail(name, "无法识别文件的文字编码，或者这不是文本文件；请用记事本另存为 UTF-8 编码后再导入")
+    return text
 
 
 def _read_legacy(path: Path, name: str) -> list[SourceBlock]:

@@ -14,16 +14,16 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
-from exports.adoption_table import (GROUP_BY_UNIT, PORTRAIT_COLUMNS, AdoptionRow, adoption_rows,
+from exports.adoption_table import (GROUP_BY_UNIT, LANDSCAPE_COLUMNS, PORTRAIT_COLUMNS, AdoptionRow, adoption_rows,
                                     merge_column, reply_lines, table_rows, comment_groups)
-from exports.official_format import OfficialDocument, Progress, title_lines, title_width
+from exports.official_format import LANDSCAPE, OfficialDocument, Progress, title_lines, title_width
 from feedback.explanation_text import (EXPLANATION, Paragraph, SectionKind, addressee_line, chinese_date,
                                        drafting_unit, explanation_title, fill_placeholders, opening_sentence,
                                        placeholder_values, section_heading, split_paragraphs,
                                        used_placeholders)
+from feedback import preflight
 from feedback.ledger import Plan
 from feedback.statistics import Statistics
-from feedback.vocabulary import Disposition
 from storage.documents import list_sections, process_text
 
 ATTACHMENT_TITLE = "征求意见反馈情况"
@@ -84,8 +84,9 @@ def fill_sections(project, statistics: Statistics, document: str = EXPLANATION, 
 
 
 def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: bool = True,
-                        bodies: Mapping[int, str] | None = None) -> ExplanationContent:
-    """The whole explanation with the ledger's current numbers (``bodies`` as in ``fill_sections``)."""
+                        bodies: Mapping[int, str] | None = None, fix: bool = False) -> ExplanationContent:
+    """The whole explanation with the ledger's current numbers (``bodies`` as in ``fill_sections``;
+    ``fix`` keeps the comments' numbers for good, as the document is going out)."""
     plan = project.plan()
     statistics = project.statistics()
     content = ExplanationContent(
@@ -94,35 +95,41 @@ def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: b
         unit=drafting_unit(plan), date_text=chinese_date(plan.written_on or date.today()),
         statistics=statistics, group_by=group_by)
     if attachment:
-        content.rows = adoption_rows(project, group_by=group_by)
+        content.rows = adoption_rows(project, group_by=group_by, fix=fix)
         content.table_rows = table_rows(project, content.rows)
         content.reply_lines = reply_lines(project, statistics)
     return content
 
 
+def document_findings(project, document: str = preflight.EXPLANATION, *, round_number: int | None = None) -> list:
+    """The check before generating ``document`` (``feedback.preflight``), with the
+    explanation's own: its sections as stored, and a count sentence somewhere in them."""
+    stored = list_sections(project) if document == preflight.EXPLANATION else []
+    findings = preflight.preflight(project, document, round_number=round_number,
+                                   sections=[(s.title, s.body) for s in stored])
+    if document == preflight.EXPLANATION:
+        from storage.versions import version_date
+
+        for version in project.versions():
+            if version_date(project, version.number) is None:
+                what = "起草日期" if version.number == 1 else "形成日期"
+                findings.append(preflight.Finding("dates.version", f"第{version.number}稿没有{what}："
+                                                  f"起草经过中“形成第{version.number}稿”将没有日期。"))
+        for rnd in project.rounds():
+            if rnd.sent_on is None:
+                findings.append(preflight.Finding(
+                    "dates.round_sent", f"第{rnd.number}轮没有发出日期：起草经过中这一轮将没有日期。"))
+    if document == preflight.EXPLANATION and not any("统计" in used_placeholders(s.body) for s in stored):
+        process = next((s for s in stored if s.kind is SectionKind.PROCESS), None)
+        where = f"“{process.title}”" if process else "各部分"
+        findings.append(preflight.Finding(
+            "sections.statistics", f"{where}中没有{{统计}}，说明中不会出现按处理结果自动生成的意见统计。"))
+    return findings
+
+
 def explanation_warnings(project) -> list[str]:
     """What the drafter should look at before sending the explanation, in Chinese."""
-    plan = project.plan()
-    warnings = []
-    if not plan.title.strip():
-        warnings.append("尚未填写文件标题。")
-    if not plan.drafting_unit.strip():
-        warnings.append("尚未填写起草单位，落款将显示“我单位”。")
-    if not plan.addressee.strip():
-        warnings.append("尚未填写主送机关。")
-    sections = list_sections(project)
-    if not any("统计" in used_placeholders(s.body) for s in sections):
-        process = next((s for s in sections if s.kind is SectionKind.PROCESS), None)
-        where = f"“{process.title}”" if process else "各部分"
-        warnings.append(f"{where}中没有{{统计}}，说明中不会出现按处理结果自动生成的意见统计。")
-    statistics = project.statistics()
-    pending = statistics.by_disposition[Disposition.PENDING.label]
-    if pending:
-        warnings.append(f"尚有{pending}条意见未处理。")
-    missing = sum(1 for c in project.comments() if c.reason_missing)
-    if missing:
-        warnings.append(f"有{missing}条意见须填写理由或说明。")
-    return warnings
+    return [f.message for f in document_findings(project)]
 
 
 def explanation_preview_text(project, *, group_by: str = GROUP_BY_UNIT, attachment: bool = True) -> str:
@@ -148,8 +155,10 @@ def explanation_preview_text(project, *, group_by: str = GROUP_BY_UNIT, attachme
     return "\n".join(lines)
 
 
-def build_explanation(content: ExplanationContent, progress: Progress | None = None) -> OfficialDocument:
-    """The document, in the official format, from worded content."""
+def build_explanation(content: ExplanationContent, progress: Progress | None = None, *,
+                      landscape: bool = False) -> OfficialDocument:
+    """The document, in the official format, from worded content; the attachment on
+    landscape pages when ``landscape``."""
     report = progress or (lambda fraction, message: None)
     doc = OfficialDocument()
     doc.title(content.title)
@@ -162,9 +171,10 @@ def build_explanation(content: ExplanationContent, progress: Progress | None = N
             doc.body(paragraph.rest, lead=paragraph.lead, level=paragraph.level)
     doc.attachment_note([content.attachment_title])
     doc.signature(content.unit, content.date_text)
-    doc.attachment_page(content.attachment_title)
+    doc.attachment_page(content.attachment_title, page=LANDSCAPE if landscape else None)
     report(0.5, "正在生成附件表格")
-    doc.table(PORTRAIT_COLUMNS, content.table_rows, merge_column=merge_column(content.group_by))
+    doc.table(LANDSCAPE_COLUMNS if landscape else PORTRAIT_COLUMNS, content.table_rows,
+              merge_column=merge_column(content.group_by))
     if content.reply_lines:
         doc.blank_line()
     for line in content.reply_lines:
@@ -194,21 +204,22 @@ def explanation_context(content: ExplanationContent, project) -> dict:
 
 
 def write_explanation(project, path, *, group_by: str = GROUP_BY_UNIT, template=None,
-                      progress: Progress | None = None) -> Path:
-    """Write the explanation to ``path`` (from ``template`` when given) and return the path.
+                      progress: Progress | None = None, landscape: bool = False) -> Path:
+    """Write the explanation to ``path`` (from ``template`` when given) and return the path;
+    ``landscape`` puts the attachment table on landscape pages.
 
     ``progress(fraction, message)`` is called a few times on the way (0.0 … 1.0).
     """
     report = progress or (lambda fraction, message: None)
     report(0.05, "正在读取项目")
-    content = explanation_content(project, group_by=group_by)
+    content = explanation_content(project, group_by=group_by, fix=True)
     if template is not None:
         from exports.templates import render_template
 
         report(0.4, "正在填写模板")
         result = render_template(template, explanation_context(content, project), path)
     else:
-        doc = build_explanation(content, progress=report)
+        doc = build_explanation(content, progress=report, landscape=landscape)
         report(0.9, "正在保存")
         result = doc.save(path, title=content.title, author=content.plan.drafting_unit)
     report(1.0, "已完成")

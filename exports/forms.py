@@ -38,11 +38,12 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from exports.saving import DocumentError, atomic_save, os_reason
-from exports.xlsx_safety import (MAX_SHEET_ROWS, SheetFileError, cell_text, check_spreadsheet_file, set_text,
+from exports.saving import DocumentError, atomic_save, safe_file_name
+from exports.xlsx_safety import (MAX_SHEET_ROWS, guard_workbook, SheetFileError, cell_text, check_spreadsheet_file, set_text,
                                  sheet_error)
 from feedback.duplicates import Cancelled
 from feedback.ledger import LedgerError
+from feedback.letters import is_comment_not_wording, proposed_wording
 from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, ReplyState,
                                  RoundMethod)
 
@@ -95,10 +96,17 @@ class ClauseResolver:
     """Turns what a unit wrote in the 条款 column into a clause reference.
 
     Accepts the drop-down text (``三（二）4 加快教育信息化建设``), the bare reference
-    in either width and with spaces (``三(二)4``), and 总体意见.
+    in either width and with spaces (``三(二)4``), and 总体意见. With a ``draft``, a
+    clause written by hand (``第三部分第（二）项第4条``) is resolved the way letters are
+    (``place``).
     """
 
-    def __init__(self, clauses: Iterable[tuple[str, str]]):
+    def __init__(self, clauses: Iterable[tuple[str, str]], draft=None):
+        self._references = None
+        if draft is not None:
+            from feedback.references import ReferenceResolver
+
+            self._references = ReferenceResolver(draft)
         self._by_key: dict[str, str] = {}
         self._headings: dict[str, str] = {}
         for ref, heading in [(GENERAL_CLAUSE_REF, ""), *clauses]:
@@ -125,6 +133,16 @@ class ClauseResolver:
             if heading and (heading.startswith(rest) or rest.startswith(heading)):
                 return ref
         return None
+
+    def place(self, text: str) -> tuple[str | None, str]:
+        """The clause ``text`` names and a note on how it was read, or (None, why not)."""
+        ref = self.resolve(text)
+        if ref is not None or self._references is None:
+            return ref, ""
+        match = self._references.resolve(text)
+        if match.certain:
+            return match.ref, f"条款“{text[:30]}”按条款编号识别为“{match.ref}”"
+        return None, match.reason or "草案中找不到该条款"
 
 
 def clause_option(ref: str, heading: str) -> str:
@@ -192,6 +210,8 @@ class FormContext:
     deadline: date | None
     contact: str
     options: list[tuple[str, str, str]]
+    short_name: str = ""  # the 文稿简称 of the file names: 行动计划, 办法 …
+    drafting_unit: str = ""  # named in each file's properties
     scope: str = ""  # what the clause list holds when it is not the whole draft
 
 
@@ -207,6 +227,7 @@ def default_round(project) -> int:
 def form_context(project, round_number: int | None = None, *, changed_only: bool = False) -> FormContext:
     """What the forms of a round show; ``changed_only``: the clause list holds only the clauses
     the round's draft changed against the draft before (other references are still read back)."""
+    from feedback.explanation_text import short_name
     from storage.intake import form_keys
 
     number = default_round(project) if round_number is None else round_number
@@ -220,8 +241,9 @@ def form_context(project, round_number: int | None = None, *, changed_only: bool
         f"电话：{plan.contact_phone}" if plan.contact_phone else "") if part)
     return FormContext(plan_title=plan.title or project.draft(rnd.version_number).title, plan_id=plan_id,
                        secret=secret, round_number=number, round_title=rnd.title, version=rnd.version_number,
-                       deadline=rnd.deadline, contact=contact, **_clause_list(project, rnd.version_number,
-                                                                               changed_only))
+                       deadline=rnd.deadline, contact=contact,
+                       short_name=short_name(plan).strip("《》"), drafting_unit=plan.drafting_unit,
+                       **_clause_list(project, rnd.version_number, changed_only))
 
 
 def _clause_list(project, version: int, changed_only: bool) -> dict:
@@ -276,7 +298,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
         ws.column_dimensions[get_column_letter(index)].width = width
 
     ws.merge_cells("A1:E1")
-    ws["A1"] = f"{context.plan_title}征求意见反馈表"
+    ws["A1"] = form_title(context.plan_title)
     ws["A1"].font = _TITLE_FONT
     ws["A1"].alignment = _CENTER
     ws.row_dimensions[1].height = 36
@@ -346,7 +368,7 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
             cell.number_format = "@"
-        ws.row_dimensions[row].height = 42
+        # no fixed height: an empty row prints one line high, a filled one grows with its text
 
     clause_list = DataValidation(type="list", formula1="YJT_CLAUSES", allow_blank=True, errorStyle="warning",
                                  showErrorMessage=True, showInputMessage=True,
@@ -377,7 +399,8 @@ def _add_form_sheet(workbook: Workbook, context: FormContext, title: str, unit_i
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.75
+    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3  # the footer inside the bottom margin
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -398,18 +421,43 @@ def _absolute(ref: str) -> str:
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
-def _save(workbook: Workbook, path: Path) -> Path:
+def _save(workbook: Workbook, path: Path, context: FormContext | None = None) -> Path:
+    guard_workbook(workbook)
+    if context is not None:
+        from exports.ledger_xlsx import set_workbook_properties
+
+        set_workbook_properties(workbook, form_title(context.plan_title), context.drafting_unit)
     workbook.security = WorkbookProtection(lockStructure=True)
     workbook.active = 0
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DocumentError(f"无法建立文件夹“{path.parent}”：{os_reason(error)}。") from error
+    path.parent.mkdir(parents=True, exist_ok=True)
     return atomic_save(path, workbook.save, suffix=".xlsx")
 
 
-def _safe_file_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .") or "单位"
+
+
+BLANK_FILE_UNIT = "空白"
+
+
+def form_file_name(unit_name: str | None, short: str, *, folder=None, taken: set[str] | None = None) -> str:
+    """``单位—文稿简称—反馈表.xlsx``, safe on every system and unique within ``taken``; the blank
+    form for units not on the list says so.
+
+    >>> form_file_name('市财政局', '行动计划'), form_file_name(None, '办法')
+    ('市财政局—行动计划—反馈表.xlsx', '空白—办法—反馈表（名单外单位填写）.xlsx')
+    >>> form_file_name('办公室/综合科', '办法')
+    '办公室_综合科—办法—反馈表.xlsx'
+    """
+    tail = "反馈表" if unit_name else "反馈表（名单外单位填写）"
+    parts = [unit_name or BLANK_FILE_UNIT, short.strip("《》")] if short else [unit_name or BLANK_FILE_UNIT]
+    return safe_file_name("—".join([*parts, tail]), ".xlsx", folder=folder, taken=taken, fallback="单位")
+
+
+def form_title(plan_title: str) -> str:
+    """``《…》征求意见反馈表`` (the title style of every document: 书名号, no draft mark)."""
+    from feedback.explanation_text import plain_title
+
+    title = plain_title(plan_title)
+    return f"《{title}》征求意见反馈表" if title else "征求意见反馈表"
 
 
 def write_form(context: FormContext, path, unit=None, *, answer_rows: int = DEFAULT_ANSWER_ROWS) -> Path:
@@ -417,7 +465,7 @@ def write_form(context: FormContext, path, unit=None, *, answer_rows: int = DEFA
     workbook = _new_form_workbook(context)
     title = FORM_SHEET
     _add_form_sheet(workbook, context, title, unit.id if unit else 0, unit.name if unit else "", answer_rows)
-    return _save(workbook, Path(path))
+    return _save(workbook, Path(path), context)
 
 
 def form_units(project, round_number: int) -> list:
@@ -453,11 +501,13 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
                                 answer_rows)
                 if progress and progress(done, total) is False:
                     raise Cancelled
-            name = _safe_file_name(f"{context.plan_title}征求意见反馈表（第{context.round_number}轮）.xlsx")
-            written.append(_save(workbook, out / name))
+            name = safe_file_name(f"{form_title(context.plan_title)}（第{context.round_number}轮）", ".xlsx",
+                                  folder=out)
+            written.append(_save(workbook, out / name, context))
         else:
+            names: set[str] = set()
             for done, unit in enumerate(entries, 1):
-                name = f"{_safe_file_name(unit.name)}.xlsx" if unit else "空白反馈表（名单外单位填写）.xlsx"
+                name = form_file_name(unit.name if unit else None, context.short_name, folder=out, taken=names)
                 written.append(write_form(context, out / name, unit, answer_rows=answer_rows))
                 if progress and progress(done, total) is False:
                     raise Cancelled
@@ -465,7 +515,22 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    except (OSError, DocumentError) as error:
+        raise FormsIncomplete(out, written, error) from error
     return written
+
+
+class FormsIncomplete(DocumentError):
+    """Writing the forms stopped part-way (a full disk, a folder gone): says exactly what was written."""
+
+    def __init__(self, folder: Path, written: list[Path], error: Exception):
+        from storage.faults import os_reason
+
+        self.written = written
+        reason = os_reason(error) if isinstance(error, OSError) else str(error).rstrip("。")
+        names = "、".join(f"“{p.name}”" for p in written[:5]) + ("等" if len(written) > 5 else "")
+        done = f"已写出{len(written)}个：{names}" if written else "一个也未写出"
+        super().__init__(f"反馈表未能全部写出（{reason}），在“{folder}”中{done}。")
 
 
 # -- reading and checking -----------------------------------------------------------------
@@ -548,13 +613,21 @@ def _identities(sheets: dict, file_name: str) -> list[FormIdentity]:
         if not any(values):
             continue
         try:
-            identities.append(FormIdentity(values[0], values[1], int(values[2]), int(values[3]), int(values[4]),
-                                           values[5], values[6]))
+            identities.append(FormIdentity(values[0], values[1], _whole(values[2]), _whole(values[3]),
+                                           _whole(values[4]), values[5], values[6]))
         except (TypeError, ValueError):
             raise _reject(file_name, "反馈表的识别信息被改动，请使用原发的反馈表") from None
     if not identities:
         raise _reject(file_name, "不是意见通生成的反馈表（缺少识别信息），请使用发出的反馈表填写")
     return identities
+
+
+def _whole(text: str) -> int:
+    """An identifier number as saved: ``3``, or ``3.0`` from a spreadsheet program that stores numbers as floats."""
+    number = float(text)
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
 
 
 _CELL_REF_RE = re.compile(r"[A-Z]{1,3}[1-9]\d{0,6}")
@@ -640,7 +713,7 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
 
     rows: list[FormRow] = []
     notes: list[str] = []
-    resolved: dict[str, str | None] = {}
+    resolved: dict[str, tuple[str | None, str]] = {}
     for row in sorted(number for number in ws.rows if number > header_row):
         values = ws.rows[row]
         if len(values) < len(HEADERS):
@@ -657,15 +730,23 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
             raise fail(f"第{row}行条款不是草案中的条款（B{row}）")
         if clause_text:
             # the same few drop-down texts come back on most rows
-            ref = resolved[clause_text] if clause_text in resolved else resolved.setdefault(
-                clause_text, resolver.resolve(clause_text))
+            ref, how = resolved[clause_text] if clause_text in resolved else resolved.setdefault(
+                clause_text, resolver.place(clause_text))
             if ref is None:
-                raise fail(f"第{row}行条款“{clause_text[:30]}”不是草案中的条款（B{row}），请从下拉列表选择")
+                ref = UNPLACED_CLAUSE_REF
+                notes.append(f"第{row}行条款“{clause_text[:30]}”未能定位（{how}），已记为“{UNPLACED_CLAUSE_REF}”，"
+                             "请在台账中指定条款")
+            elif how:
+                notes.append(f"第{row}行{how}")
         else:
             ref = UNPLACED_CLAUSE_REF
             notes.append(f"第{row}行未选择条款，已记为“{UNPLACED_CLAUSE_REF}”")
         if not comment and not proposed:
             raise fail(f"第{row}行只填写了理由，未填写意见建议（C{row}）")
+        if not comment and is_comment_not_wording(proposed):
+            # 建议将…改为… typed into 修改后表述: a comment, whose proposal is what follows 改为
+            comment, proposed = proposed, proposed_wording(proposed)
+            notes.append(f"第{row}行“修改后表述”一栏填写的是意见，已作为意见内容")
         body = comment or f"建议修改为：{proposed}"
         if reason:
             body += f"\n理由：{reason}"
@@ -718,14 +799,19 @@ class FileReport:
                 **({"counts": self.counts} if self.counts else {})}
 
 
+_NOT_A_REPLY = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})  # what systems leave in folders
+
+
 def form_files(paths: Iterable) -> list[Path]:
-    """The .xlsx files among ``paths``, folders searched (Office lock files ``~$…`` skipped)."""
+    """Every file among ``paths``, folders searched, so each gets a report: a reply saved as
+    .xls, .et or .ods is told plainly, never skipped. Office lock files (``~$…``) and the
+    folders' own system files are left out."""
     found: list[Path] = []
     for item in paths:
         item = Path(item)
         if item.is_dir():
-            found += sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm")
-                            and not p.name.startswith("~$"))
+            found += sorted(p for p in item.rglob("*") if p.is_file() and not p.name.startswith("~$")
+                            and p.name.lower() not in _NOT_A_REPLY)
         else:
             found.append(item)
     return list(dict.fromkeys(found))
@@ -769,8 +855,8 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
     def resolver_for(identity: FormIdentity) -> ClauseResolver:
         version = identity.version
         if version not in resolvers:
-            resolvers[version] = ClauseResolver((ref, heading) for _, ref, heading in
-                                                clause_options(project.clauses(version)))
+            resolvers[version] = ClauseResolver([(ref, heading) for _, ref, heading in
+                                                 clause_options(project.clauses(version))], project.draft(version))
         return resolvers[version]
 
     def check_identity(identity: FormIdentity) -> str | None:

@@ -24,11 +24,14 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from exports.saving import DocumentError, atomic_save, os_reason
+from exports.saving import atomic_save
 from exports.xlsx_safety import (MAX_CELL_CHARS, clean_cell_text, guarded_cell, has_control_characters,
                                  needs_text_guard)
+from exports.adoption_table import UNPLACED_CAPTION, disposition_note
 from feedback.duplicates import Cancelled
-from feedback.vocabulary import ClauseKind, Disposition
+from feedback.explanation_text import plain_title, quoted_title
+from feedback.vocabulary import UNPLACED_CLAUSE_REF, ClauseKind
+from storage.numbering import fix_numbers
 
 LEDGER_SHEET = "意见汇总处理表"
 REPLIES_SHEET = "各单位反馈情况"
@@ -97,6 +100,9 @@ def _use_body_format_by_default(workbook: Workbook) -> StyleArray:
 
 def _styled(ws, value, *, font=None, fill=None, border=None, alignment=None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and needs_text_guard(value):  # a plan title typed as ``=…``
+        cell.data_type = "s"
+        cell.quotePrefix = True
     if font:
         cell.font = font
     if fill:
@@ -105,6 +111,11 @@ def _styled(ws, value, *, font=None, fill=None, border=None, alignment=None) -> 
         cell.border = border
     cell.alignment = alignment or _BODY_ALIGNMENT
     return cell
+
+
+def _text(ws, text: str, body: StyleArray):
+    """User text for a plain cell: as it is, or a guarded string cell when it looks like a formula."""
+    return guarded_cell(ws, text, body) if text and needs_text_guard(text) else text
 
 
 def _setup_sheet(ws, widths, title_rows: str, body: StyleArray) -> None:
@@ -133,6 +144,27 @@ def _header(ws, headers) -> list:
             for text in headers]
 
 
+def ledger_title(plan) -> str:
+    """``《…》征求意见汇总处理表``: the title style of every document (no draft mark).
+
+    >>> from feedback.ledger import Plan
+    >>> ledger_title(Plan(title='某某行动计划（征求意见稿）'))
+    '《某某行动计划》征求意见汇总处理表'
+    """
+    return f"{quoted_title(plan)}征求意见汇总处理表" if plain_title(plan.title) else "征求意见汇总处理表"
+
+
+def set_workbook_properties(workbook: Workbook, title: str, unit: str) -> None:
+    """The file's own properties: its title and the drafting unit (never the library's name)."""
+    from datetime import datetime, timezone
+
+    props = workbook.properties
+    props.title = title
+    props.creator = unit or "意见通"
+    props.lastModifiedBy = unit or "意见通"
+    props.created = props.modified = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+
+
 def _clause_titles(project) -> dict[tuple[int, str], str]:
     """(version, ref) → ``ref heading`` for the clause column."""
     titles = {}
@@ -143,14 +175,20 @@ def _clause_titles(project) -> dict[tuple[int, str], str]:
     return titles
 
 
-def export_ledger(project, path, *, order: str = "c.id", today: date | None = None,
+def export_ledger(project, path, *, order: str | None = None, today: date | None = None,
                   progress: Callable[[int, int], bool] | None = None, **filters) -> int:
     """Write the ledger of the comments matching ``filters`` (all when none); return the row count.
 
-    ``progress(done, total)`` returning False stops and leaves no file (raises ``Cancelled``).
+    序号 is the project's one numbering (``storage.numbering``), the rows in its order
+    unless ``order`` says otherwise. ``progress(done, total)`` returning False stops
+    and leaves no file (raises ``Cancelled``).
     """
     path = Path(path)
-    ids = project.comment_ids(order=order, **filters)
+    numbers = fix_numbers(project)
+    if order is None:  # in the order of the numbers, sorted here rather than by the database
+        ids = sorted(project.comment_ids(order="c.id", **filters), key=numbers.__getitem__)
+    else:
+        ids = project.comment_ids(order=order, **filters)
     version_of = {r.number: r.version_number for r in project.rounds()}
     titles = _clause_titles(project)
     plan = project.plan()
@@ -162,27 +200,26 @@ def export_ledger(project, path, *, order: str = "c.id", today: date | None = No
     last = HEADER_ROW + len(ids)
     ws.auto_filter.ref = f"A{HEADER_ROW}:J{max(last, HEADER_ROW + 1)}"
     ws.print_area = f"A1:J{max(last, HEADER_ROW)}"
-    title = f"{plan.title}征求意见汇总处理表" if plan.title else "征求意见汇总处理表"
+    title = ledger_title(plan)
     ws.append([_styled(ws, title, font=_TITLE_FONT, alignment=Alignment(vertical="center"))])
     ws.append(_header(ws, LEDGER_HEADERS))
 
     total = len(ids)
-    number = 0
+    row_number = HEADER_ROW
     dimensions = ws.row_dimensions
     for start in range(0, total, _CHUNK):
         chunk = ids[start:start + _CHUNK]
         comments = project.comments_by_ids(chunk)
         for comment_id in chunk:
             c = comments[comment_id]
-            number += 1
+            row_number += 1
             unit = c.unit_name if c.submissions <= 1 else f"{c.unit_name}（{c.submissions}人次）"
-            clause = titles.get((version_of.get(c.round_number), c.clause_ref), c.clause_ref)
-            reason = c.reason
-            if c.disposition is Disposition.IN_WORK and c.work_item:
-                reason = f"{reason}（在{c.work_item}中落实）" if reason else f"在{c.work_item}中落实"
-            row = [number, unit, c.category, clause, c.body, c.proposed_wording,
+            clause = UNPLACED_CAPTION if c.clause_ref == UNPLACED_CLAUSE_REF else \
+                titles.get((version_of.get(c.round_number), c.clause_ref), c.clause_ref)
+            reason = disposition_note(c)
+            row = [numbers[comment_id], unit, c.category, clause, c.body, c.proposed_wording,
                    c.disposition.label, reason, c.handler, c.decided_on.isoformat() if c.decided_on else None]
-            for index in (1, 3, 4, 5, 7, 8):
+            for index in (1, 2, 3, 4, 5, 7, 8):
                 text = row[index]
                 if not text:
                     row[index] = None
@@ -194,33 +231,25 @@ def export_ledger(project, path, *, order: str = "c.id", today: date | None = No
             # Excel fits wrapped rows itself, LibreOffice and printing need the height written
             height = _row_height(row)
             if height:  # the writer reads a row's attributes as a mapping; a plain one is cheapest
-                dimensions[HEADER_ROW + number] = {"ht": str(height), "customHeight": "1"}
+                dimensions[row_number] = {"ht": str(height), "customHeight": "1"}
             ws.append(row)
             if height:
-                del dimensions[HEADER_ROW + number]
+                del dimensions[row_number]
         if progress and progress(min(start + _CHUNK, total), total) is False:
             cancelled = True
             break
     else:
         cancelled = False
         _write_replies(workbook, project, today, body)
+    set_workbook_properties(workbook, title, plan.drafting_unit)
+    path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(temporary: str) -> None:
         workbook.save(temporary)  # also when cancelled: closes the streams it opened
         if cancelled:
             raise Cancelled
 
-    try:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise DocumentError(f"无法建立文件夹“{path.parent}”：{os_reason(error)}。") from error
-        atomic_save(path, write, suffix=".xlsx")
-    except DocumentError:
-        for sheet in workbook.worksheets:  # never saved: close its streams now, not noisily at exit
-            if not sheet.closed:
-                sheet.close()
-        raise
+    atomic_save(path, write, suffix=".xlsx")
     return total
 
 
@@ -238,6 +267,7 @@ def _write_replies(workbook: Workbook, project, today: date | None, body: StyleA
         if reply.round_number not in by_round:
             by_round[reply.round_number] = project.statistics(reply.round_number, today=today).by_unit
         count = by_round[reply.round_number].get(reply.unit_name, 0)
-        ws.append([number, reply.unit_name, reply.category, reply.round_number, reply.state.label,
+        ws.append([number, _text(ws, reply.unit_name, body), _text(ws, reply.category, body),
+                   reply.round_number, reply.state.label,
                    reply.replied_on.isoformat() if reply.replied_on else None, count])
 

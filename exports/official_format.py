@@ -98,9 +98,30 @@ SIZE_3 = 16.0  # 3号: body and headings
 SIZE_4 = 14.0  # 4号: page numbers
 SIZE_SMALL_4 = 12.0  # 小四: table text
 
-# What Word and WPS fall back to when the official fonts are not installed.
-_FONT_FALLBACKS = {FONT_TITLE: "宋体", FONT_BODY: "仿宋", FONT_KAITI: "楷体", FONT_HEITI: "SimHei",
-                   FONT_SONGTI: "SimSun"}
+@dataclass(frozen=True)
+class FontFallback:
+    """A font table entry: the font to use where ``name`` is missing, and what it looks like
+    (PANOSE class, GB2312 character set, family and pitch), so Word and WPS pick the nearest."""
+
+    name: str
+    alternative: str
+    panose: str
+    family: str = "modern"
+    pitch: str = "fixed"
+
+
+# The chains: 仿宋_GB2312 → 仿宋 → FangSong; 方正小标宋简体 → 华文中宋 → STZhongsong;
+# 楷体_GB2312 → 楷体 → KaiTi; 黑体 → SimHei; 宋体 → SimSun.
+FONT_FALLBACKS = (
+    FontFallback(FONT_TITLE, "华文中宋", "02000000000000000000", "script", "variable"),
+    FontFallback("华文中宋", "STZhongsong", "02010600040101010101", "auto", "variable"),
+    FontFallback(FONT_BODY, "仿宋", "02010609030101010101"),
+    FontFallback("仿宋", "FangSong", "02010609060101010101"),
+    FontFallback(FONT_KAITI, "楷体", "02010609030101010101"),
+    FontFallback("楷体", "KaiTi", "02010609060101010101"),
+    FontFallback(FONT_HEITI, "SimHei", "02010609060101010101"),
+    FontFallback(FONT_SONGTI, "SimSun", "02010600030101010101", "auto", "variable"),
+)
 
 
 def line_pitch_twips() -> int:
@@ -263,22 +284,27 @@ def _install_styles(document: Document) -> None:
 
 
 def _register_fonts(document: Document) -> None:
-    """Name the official fonts in the font table, with the font to use where one is missing."""
+    """Name the official fonts in the font table, each with the font to use where it is
+    missing (``FONT_FALLBACKS``); an entry already there gains what it lacks."""
     try:
         part = document.part.part_related_by(RT.FONT_TABLE)
     except KeyError:
         return
     root = etree.fromstring(part.blob)
-    known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
-    for name, fallback in _FONT_FALLBACKS.items():
-        if name in known:
-            continue
-        font = etree.SubElement(root, qn("w:font"))
-        font.set(qn("w:name"), name)
-        etree.SubElement(font, qn("w:altName")).set(qn("w:val"), fallback)
-        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
-        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if name != FONT_TITLE else "script")
-        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "fixed")
+    fonts = {f.get(qn("w:name")): f for f in root.findall(qn("w:font"))}
+    for fallback in FONT_FALLBACKS:
+        font = fonts.get(fallback.name)
+        if font is None:
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), fallback.name)
+        values = (("w:altName", fallback.alternative), ("w:panose1", fallback.panose), ("w:charset", "86"),
+                  ("w:family", fallback.family), ("w:pitch", fallback.pitch))
+        for position, (tag, value) in enumerate(values):
+            element = font.find(qn(tag))
+            if element is None:  # in the schema's order: altName, panose1, charset, family, pitch
+                element = etree.Element(qn(tag))
+                font.insert(position, element)
+            element.set(qn("w:val"), value)
     # a font table is a plain part to python-docx: its bytes are replaced whole
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -370,6 +396,25 @@ def set_properties(document: Document, *, title: str = "", author: str = "") -> 
     props.revision = 1
     now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
+    _name_application(document)
+
+
+_EXTENDED = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+
+
+def _name_application(document: Document) -> None:
+    """docProps/app.xml names 意见通 and its version, not the word processor the template came from."""
+    from feedback import __version__
+
+    for part in document.part.package.iter_parts():
+        if str(part.partname) != "/docProps/app.xml":
+            continue
+        root = etree.fromstring(part.blob)
+        for name in ("Application", "AppVersion"):  # AppVersion holds a word processor's own numbering
+            for element in root.findall(_EXTENDED + name):
+                root.remove(element)
+        etree.SubElement(root, _EXTENDED + "Application").text = f"意见通 {__version__}"
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # -- text helpers ------------------------------------------------------------------
@@ -582,6 +627,26 @@ def _merged_groups_kept(rows: Sequence, heights: Sequence[float], merge_column: 
     return kept
 
 
+KEPT_FRACTION = 0.2
+"""The most of a page a block kept whole (a row, a unit's merged rows) may take."""
+
+
+def _merged_rows(rows: Sequence, keep_next: Sequence[bool], merge_column: int | None) -> list[bool]:
+    """For each row, whether its ``merge_column`` cell is merged with its neighbours:
+    the rows of a group kept together (and the last of them).
+
+    >>> _merged_rows([['1', '甲'], ['2', '甲'], ['3', '乙'], ['4', '乙']], [True, False, False, False], 1)
+    [True, True, False, False]
+    """
+    merged = [False] * len(rows)
+    if merge_column is None:
+        return merged
+    for index, keep in enumerate(keep_next):
+        if keep:
+            merged[index] = merged[index + 1] = True
+    return merged
+
+
 def table_xml(columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | FullWidthRow], *,
               text_width_mm: float = PORTRAIT.text_width, merge_column: int | None = None,
               font_size: float = SIZE_SMALL_4, header: bool = True,
@@ -589,14 +654,16 @@ def table_xml(columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | Fu
     """The WordprocessingML of a whole table, built as one string (fast for thousands of rows).
 
     Borders on every cell, the header row repeated on each page, fixed column widths
-    scaled to the text block; consecutive equal cells of ``merge_column`` merged. A row
-    shorter than half the text block is kept on one page (a longer one may break), and so
-    are the rows of one merged cell, so that its name is on the page with them.
+    scaled to the text block. Consecutive equal cells of ``merge_column`` are merged and
+    their rows kept on one page only when together they take less than ``KEPT_FRACTION``
+    of the page (a merged cell cannot break in every word processor); a longer group
+    keeps its name in each row and breaks where the page ends. A row as short is kept
+    whole, a longer one may break. So no page ends more than that fraction early.
     """
     total = sum(c.width_mm for c in columns) or 1
     widths_mm = [c.width_mm * text_width_mm / total for c in columns]
     widths = [round(w * TWIPS_PER_MM) for w in widths_mm]
-    whole_row = text_height_mm / 2
+    whole_row = kept_group = text_height_mm * KEPT_FRACTION
     size_xml = "" if font_size == SIZE_SMALL_4 else _size_xml(font_size)
     border = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
     parts = [
@@ -620,7 +687,8 @@ def table_xml(columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | Fu
                 for c in columns]
     rows = list(rows)
     heights = [0.0 if isinstance(row, FullWidthRow) else row_height_mm(row, widths_mm, font_size) for row in rows]
-    keep_next = _merged_groups_kept(rows, heights, merge_column, whole_row)
+    keep_next = _merged_groups_kept(rows, heights, merge_column, kept_group)
+    merged = _merged_rows(rows, keep_next, merge_column)
     run_open = f'<w:r>{"<w:rPr>" + size_xml + "</w:rPr>" if size_xml else ""}<w:t xml:space="preserve">'
     previous: str | None = None
     for number, row in enumerate(rows):
@@ -634,10 +702,12 @@ def table_xml(columns: Sequence[Column], rows: Iterable[Sequence[CellValue] | Fu
         for index, (column, width) in enumerate(zip(columns, widths)):
             value = row[index] if index < len(row) else ""
             merge = ""
-            if index == merge_column:
+            if index == merge_column and merged[number]:
                 text = _plain(value)
                 merge = "continue" if text and text == previous else "restart"
                 previous = text
+            elif index == merge_column:
+                previous = None
             if merge or not isinstance(value, str):
                 cells.append(_cell_xml(value, width, STYLE_TABLE_TEXT, column.align, size_xml, merge,
                                        keep_next=keep_next[number]))
@@ -747,10 +817,24 @@ class OfficialDocument:
         if paragraphs:
             Paragraph(paragraphs[-1], self.document._body).paragraph_format.keep_with_next = True
 
-    def attachment_page(self, title: str, number: int | None = None) -> list[Paragraph]:
-        """A new page: ``附件`` (or ``附件2``) top left in 黑体, the attachment title centred on line 3."""
+    def new_section(self, page: PageGeometry) -> None:
+        """Go on on a new page with another page set-up (a landscape table after portrait text)."""
+        from docx.enum.section import WD_SECTION
+
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        set_page(section, page)
+        set_page_numbers(section)
+        self.page = page
+
+    def attachment_page(self, title: str, number: int | None = None, *,
+                        page: PageGeometry | None = None) -> list[Paragraph]:
+        """A new page: ``附件`` (or ``附件2``) top left in 黑体, the attachment title centred on line 3.
+        With ``page`` (e.g. ``LANDSCAPE``) the attachment starts a section of that page set-up."""
+        new_section = page is not None and page != self.page
+        if new_section:
+            self.new_section(page)
         label = self.paragraph(f"附件{number or ''}", STYLE_ATTACHMENT_LABEL)
-        label.paragraph_format.page_break_before = True
+        label.paragraph_format.page_break_before = not new_section
         self.blank_line()
         heading = self.paragraph(title, STYLE_TITLE)
         self.blank_line()

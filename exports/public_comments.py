@@ -17,7 +17,6 @@ is their number; every submission is kept.
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -29,19 +28,25 @@ from pathlib import Path
 from itertools import islice
 from typing import Callable, Generator, Iterator
 
+from exports import text_files
 from exports.xlsx_safety import (SheetFileError, cell_text, check_row_number, check_spreadsheet_file,
                                  clean_cell_text, sheet_error)
 from feedback.duplicates import Cancelled, group_duplicates
 from feedback.ledger import LedgerError
-from feedback.vocabulary import UNPLACED_CLAUSE_REF
+from feedback.vocabulary import UNPLACED_CLAUSE_REF, Disposition
 
 ROLES = {"text": "意见内容", "submitter": "提交人", "clause": "条款", "date": "日期"}
+# An existing comment table (an earlier round's 意见采纳情况表, another office's) has these too.
+TABLE_ROLES = {**ROLES, "unit": "单位", "disposition": "是否采纳", "reason": "采纳理由"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 200
 MAX_SUBMISSION_CHARS = 10_000
 _HEADER_SEARCH_ROWS = 20
 # Header words per role, most telling first; a longer match wins over a shorter one.
 _KEYWORDS = {
+    "disposition": ("是否采纳", "采纳情况", "处理意见", "处理结果", "采纳意见", "办理情况"),
+    "reason": ("采纳理由", "未采纳理由", "不采纳理由", "处理理由", "理由说明", "采纳说明", "理由"),
+    "unit": ("意见提出单位", "提出单位", "反馈单位", "单位（个人）", "单位(个人)", "单位名称", "单位"),
     "clause": ("涉及条款", "所涉条款", "针对条款", "意见条款", "所属章节", "对应条款", "所涉部分", "涉及部分", "条款",
                "章节", "条目"),
     "date": ("提交时间", "留言时间", "发布时间", "反馈时间", "提交日期", "时间", "日期"),
@@ -49,8 +54,6 @@ _KEYWORDS = {
     "text": ("意见内容", "留言内容", "意见建议", "建议内容", "反馈内容", "具体意见", "意见", "建议", "留言", "内容",
              "正文"),
 }
-_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
-_HANZI_RE = re.compile("[\u4e00-\u9fff]")
 _DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -74,7 +77,10 @@ def guess_mapping(headers) -> dict[str, str]:
         if role not in mapping and header not in used:
             mapping[role] = header
             used.add(header)
-    return {role: mapping[role] for role in ROLES if role in mapping}
+    if "disposition" not in mapping:  # a unit or reason column counts only in a table of decisions
+        mapping.pop("unit", None)
+        mapping.pop("reason", None)
+    return {role: mapping[role] for role in TABLE_ROLES if role in mapping}
 
 
 def parse_mapping(text: str) -> dict[str, str]:
@@ -87,8 +93,8 @@ def parse_mapping(text: str) -> dict[str, str]:
         role, header = role.strip(), header.strip()
         if not sep or not header:
             raise LedgerError(f"列对应关系“{part.strip()}”应写成“角色=列名”，如 text=意见内容")
-        if role not in ROLES:
-            raise LedgerError(f"未知的角色“{role}”，可用：{'、'.join(f'{k}（{v}）' for k, v in ROLES.items())}")
+        if role not in TABLE_ROLES:
+            raise LedgerError(f"未知的角色“{role}”，可用：{'、'.join(f'{k}（{v}）' for k, v in TABLE_ROLES.items())}")
         mapping[role] = header
     return mapping
 
@@ -168,50 +174,12 @@ def _xlsx_rows(path: Path, sheet: str | None, progress) -> Iterator[tuple[list, 
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """CSV bytes as text: BOMs, UTF-8, GB18030, else the encoding charset-normalizer guesses."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    # GB18030 decodes nearly any bytes; Big5 and others come out as rare characters
-    if text is not None and _plausible_chinese(text):
-        return text
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        if text is not None:
-            return text
-        raise sheet_error(name, "无法识别文件的文字编码，请另存为 UTF-8 编码的 CSV 或 .xlsx")
-    return str(best)
-
-
-def _plausible_chinese(text: str) -> bool:
-    """True when decoded text looks like ordinary Chinese: common characters, no private-use ones."""
-    sample = text[:20_000]
-    if _PRIVATE_USE_RE.search(sample):
-        return False
-    hanzi = _HANZI_RE.findall(sample)
-    if not hanzi:
-        return True
-    common = sum(1 for ch in hanzi if _in_gb2312(ch))
-    return common >= 0.9 * len(hanzi)
-
-
-def _in_gb2312(ch: str) -> bool:
-    try:
-        ch.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        return False
+    """CSV bytes as text (``exports.text_files``), or ``SheetFileError`` naming the file."""
+    text = text_files.decode_text(data)
+    if text is None:
+        raise sheet_error(name, "不是文本格式的 CSV 文件" if b"\x00" in data[:4096]
+                          else "无法识别文件的文字编码，请另存为 UTF-8 编码的 CSV 或 .xlsx")
+    return text
 
 
 def _csv_rows(path: Path, progress) -> Iterator[tuple[list, int]]:
@@ -226,8 +194,6 @@ def _csv_rows(path: Path, progress) -> Iterator[tuple[list, int]]:
     if size > MAX_FILE_BYTES:
         raise sheet_error(name, f"文件过大（{size / 1024 / 1024:.1f} MB），最大支持 {MAX_FILE_BYTES // 1024 // 1024} MB")
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise sheet_error(name, "不是文本格式的 CSV 文件")
     text = decode_text(data, name)
     sample = text[:20_000]
     try:
@@ -318,6 +284,8 @@ class PublicImportReport:
     mapping: dict = field(default_factory=dict)
     message: str = ""
     duplicate_groups: int = 0  # comments standing for more than one submission
+    already: int = 0           # submissions an earlier export brought (recognised by content)
+    warnings: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -336,7 +304,8 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
     False stops before anything is written (raises ``Cancelled``).
     """
     from exports.forms import ClauseResolver, clause_options
-    from storage.intake import PublicGroup, apply_public_comments, online_round, public_file_imported
+    from storage.intake import (PublicGroup, apply_public_comments, imported_submissions, online_round,
+                                public_file_imported, submission_key)
 
     if isinstance(path, PublicTable):
         table = path
@@ -392,11 +361,37 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
                             "source_row": row_number})
     if not texts:
         raise sheet_error(file_name, f"“{mapping['text']}”列中没有意见内容")
+    dated = sum(1 for t in texts[:200] if len(t) <= 30 and parse_date(t))
+    date_warning = (f"“{mapping['text']}”列的内容多为日期或时间，请确认列对应是否正确"
+                    if dated * 2 > min(len(texts), 200) else "")
+
+    # what an earlier export of the same consultation already brought (by content, not by file)
+    already = 0
+    joins: dict[int, list[dict]] = {}
+    if number is not None:
+        known, bodies = imported_submissions(project, number)
+        if known:
+            fresh_texts, fresh = [], []
+            for text, submission in zip(texts, submissions):
+                key = submission_key(submission["submitter"], submission["submitted_on"], text)
+                if known.get(key, 0) > 0:
+                    known[key] -= 1
+                    already += 1
+                elif key[2] in bodies:  # the same text as a comment already made: one more 人次 of it
+                    joins.setdefault(bodies[key[2]], []).append(submission)
+                else:
+                    fresh_texts.append(text)
+                    fresh.append(submission)
+            texts, submissions = fresh_texts, fresh
+    if number is not None and not texts and not joins:
+        stream.close()
+        return PublicImportReport(file_name, number, "unchanged", rows=rows, mapping=mapping, already=already,
+                                  message=f"“{file_name}”中的{already}条网上意见均已导入过，未作改动")
 
     def grouping_progress(done: int, total: int) -> bool:
         return progress(done, total) if progress else True
 
-    groups = group_duplicates(texts, threshold=threshold, progress=grouping_progress)
+    groups = group_duplicates(texts, threshold=threshold, progress=grouping_progress) if texts else []
     rounds = {r.number: r for r in project.rounds()}
     version = rounds[number].version_number if number is not None else None
     resolver = ClauseResolver((ref, heading) for _, ref, heading in clause_options(project.clauses(version)))
@@ -421,13 +416,172 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
         if number is None:
             number = online_round(project, None, create=True)
         ids = apply_public_comments(project, public_groups, round_number=number, file_name=file_name,
-                                    checksum=checksum)
-    largest = max(g.count for g in groups)
+                                    checksum=checksum, joins=joins)
+    largest = max((g.count for g in groups), default=0)
     duplicate_groups = sum(1 for g in groups if g.count > 1)
+    joined = sum(len(m) for m in joins.values())
     message = (f"“{file_name}”：{len(texts)}条网上意见归并为{len(ids)}条意见"
                f"（其中{duplicate_groups}组为相同或相近的意见，最多的一组有{largest}人次提出），已记入第{number}轮")
+    if joined:
+        message += f"；另有{joined}条与已有意见相同，已计入其人次"
+    if already:
+        message += f"；{already}条此前已导入（按内容识别），已略过"
     if blank:
         message += f"；{blank}行意见内容为空，已略过"
-    return PublicImportReport(file_name, number, "imported", rows=rows, submissions=len(texts),
+    if truncated:
+        message += f"；{truncated}条意见超过{MAX_SUBMISSION_CHARS:,}字，只保留了前{MAX_SUBMISSION_CHARS:,}字"
+    if date_warning:
+        message += f"；注意：{date_warning}"
+    return PublicImportReport(file_name, number, "imported", rows=rows, submissions=len(texts) + joined,
                               comments=len(ids), largest_group=largest, skipped_blank=blank, truncated=truncated,
-                              mapping=mapping, message=message, duplicate_groups=duplicate_groups)
+                              mapping=mapping, message=message, duplicate_groups=duplicate_groups,
+                              already=already, warnings=[date_warning] if date_warning else [])
+
+
+# -- existing comment tables: an earlier round's 意见采纳情况表, another office's table ----------------
+
+# Published disposition wordings, most specific first; ``None`` marks a wording that must be asked.
+_DISPOSITION_WORDS: tuple[tuple[str, Disposition | None], ...] = (
+    ("部分或全部采纳", None), ("予以解释说明", None), ("解释说明", None), ("作出说明", None), ("已解释", None),
+    ("部分采纳", Disposition.PARTLY_ADOPTED), ("部分吸收", Disposition.PARTLY_ADOPTED),
+    ("部分采用", Disposition.PARTLY_ADOPTED),
+    ("不予采纳", Disposition.REJECTED), ("未予采纳", Disposition.REJECTED), ("暂不采纳", Disposition.REJECTED),
+    ("不采纳", Disposition.REJECTED), ("未采纳", Disposition.REJECTED), ("不予采用", Disposition.REJECTED),
+    ("未采用", Disposition.REJECTED),
+    ("转有关部门", Disposition.IN_WORK), ("转相关部门", Disposition.IN_WORK), ("下一步工作中", Disposition.IN_WORK),
+    ("工作中落实", Disposition.IN_WORK), ("工作中考虑", Disposition.IN_WORK), ("在工作中", Disposition.IN_WORK),
+    ("同意采纳", Disposition.ADOPTED), ("予以采纳", Disposition.ADOPTED), ("已采纳", Disposition.ADOPTED),
+    ("吸收采纳", Disposition.ADOPTED), ("全部采纳", Disposition.ADOPTED), ("已吸收", Disposition.ADOPTED),
+    ("采纳", Disposition.ADOPTED),
+)
+_EXACT_DISPOSITIONS = {"是": Disposition.ADOPTED, "否": Disposition.REJECTED, "采用": Disposition.ADOPTED,
+                       "待处理": Disposition.PENDING, "": Disposition.PENDING}
+
+
+def disposition_of(text: str) -> Disposition | None:
+    """The disposition a published table's wording means, or None when it must be asked.
+
+    >>> [disposition_of(w).label for w in ('是', '予以采纳', '部分采纳', '不予采纳', '暂不采纳', '转有关部门研究',
+    ...                                      '在下一步工作中考虑')]
+    ['采纳', '采纳', '部分采纳', '未采纳', '未采纳', '在工作中落实', '在工作中落实']
+    >>> disposition_of('部分或全部采纳') is None, disposition_of('予以解释说明') is None, disposition_of('待研究') is None
+    (True, True, True)
+    """
+    key = re.sub(r"[\s。.，,、;；:：!！]", "", clean_cell_text(text or ""))
+    if key in _EXACT_DISPOSITIONS:
+        return _EXACT_DISPOSITIONS[key]
+    for label in Disposition:
+        if key == label.label:
+            return label
+    return next((disposition for word, disposition in _DISPOSITION_WORDS if word in key), None)
+
+
+@dataclass
+class TableIntake:
+    """An existing comment table read: the comments as ``AddComments`` takes them, and what to tell."""
+
+    file: str
+    round_number: int
+    items: list[dict]
+    notes: list[str] = field(default_factory=list)
+
+
+def _docx_table(path: Path) -> tuple[list[str], list[tuple[list, int]]]:
+    """The header and rows of the first table of a Word document that has a comment column."""
+    from exports.reply_files import word_tables
+
+    for rows in word_tables(path):
+        for index, row in enumerate(rows[:3]):
+            if "text" in guess_mapping(row):
+                return row, [(r, number) for number, r in enumerate(rows[index + 1:], index + 2)]
+    raise sheet_error(path.name, "文档中没有带“意见内容”一列的表格")
+
+
+def read_comment_table(project, path, mapping: dict[str, str], *, round_number: int,
+                       choose: Callable[[str, list[str]], str | None] | None = None) -> TableIntake:
+    """An existing comment table (.xlsx, .csv or a .docx table) read into comments with their decisions.
+
+    ``mapping`` (role → header) needs ``text`` and ``unit``; ``disposition`` and ``reason``
+    bring the published decision along. A unit or a disposition wording that is not
+    certain is asked through ``choose`` (question, options → option or None); unanswered,
+    the whole table is refused naming the row and the wording. Nothing is written here.
+    """
+    from exports.forms import ClauseResolver, clause_options
+    from feedback.matching import UnitIndex
+
+    path = Path(path)
+    name = path.name
+    for role in ("text", "unit"):
+        if role not in mapping:
+            raise LedgerError(f"“{name}”：请用 --map 指定{TABLE_ROLES[role]}所在的列（{role}=列名）")
+    rounds = {r.number: r for r in project.rounds()}
+    if round_number not in rounds:
+        raise LedgerError(f"没有第{round_number}轮征求意见。")
+    if path.suffix.lower() in (".docx", ".docm"):
+        headers, stream = _docx_table(path)
+    else:
+        headers, stream = _table_rows(path, None, None)
+    columns = {role: _column(headers, header, name) for role, header in mapping.items()}
+    version = rounds[round_number].version_number
+    resolver = ClauseResolver([(ref, heading) for _, ref, heading in clause_options(project.clauses(version))],
+                              project.draft(version))
+    units = {u.id: u for u in project.units()}
+    index = UnitIndex(list(units.values()), project.localities())
+    labels = [d.label for d in Disposition if d is not Disposition.PENDING]
+    ask = choose or (lambda question, options: None)
+    unit_of: dict[str, int] = {}
+    disposition_for: dict[str, Disposition] = {}
+    placed: dict[str, tuple[str | None, str]] = {}
+    items, notes = [], []
+
+    def cell(row: list, role: str) -> str:
+        at = columns.get(role)
+        return clean_cell_text(cell_text(row[at])) if at is not None and at < len(row) else ""
+
+    for row, number in stream:
+        body = cell(row, "text")
+        if not body:
+            continue
+        typed_unit = cell(row, "unit")
+        if typed_unit not in unit_of:
+            match = index.match(typed_unit) if typed_unit else None
+            if match is not None and match.status in ("exact", "alias", "equivalent", "place"):
+                unit_of[typed_unit] = match.unit_id
+            else:
+                options = [units[i] for i, _ in match.candidates] if match and match.candidates else list(units.values())
+                picked = ask(f"“{name}”第{number}行的单位“{typed_unit}”是名单中的哪个单位？", [u.name for u in options])
+                if picked is None:
+                    raise LedgerError(f"“{name}”第{number}行的单位“{typed_unit or '（空）'}”不在单位名单中或无法确定，"
+                                      "请先在单位名单中添加，或在表中写明名单中的名称")
+                unit_of[typed_unit] = next(u.id for u in options if u.name == picked)
+        wording = cell(row, "disposition")
+        if wording not in disposition_for:
+            disposition = disposition_of(wording)
+            if disposition is None:
+                picked = ask(f"“{name}”第{number}行的处理结果“{wording}”是哪一种？", labels)
+                if picked is None:
+                    raise LedgerError(f"“{name}”第{number}行的处理结果“{wording}”不能确定是{'、'.join(labels)}中的哪一种，"
+                                      "请在表中改写后再导入")
+                disposition = Disposition.from_label(picked)
+            disposition_for[wording] = disposition
+        disposition = disposition_for[wording]
+        reason = cell(row, "reason")
+        if disposition is Disposition.IN_WORK and not reason:
+            reason = wording  # 转有关部门研究: the published words are the explanation
+        if disposition.needs_reason and not reason:
+            notes.append(f"第{number}行“{wording}”未写理由，已记为“{Disposition.PENDING.label}”，请补写理由后再处理")
+            disposition = Disposition.PENDING
+        clause_text = cell(row, "clause")
+        ref, how = placed.setdefault(clause_text, resolver.place(clause_text) if clause_text else (None, ""))
+        if clause_text and ref is None:
+            notes.append(f"第{number}行条款“{clause_text[:30]}”未能定位（{how}），已记为“{UNPLACED_CLAUSE_REF}”")
+        when = parse_date(row[columns["date"]]) if "date" in columns and columns["date"] < len(row) else None
+        items.append(dict(round_number=round_number, unit_id=unit_of[typed_unit], clause_ref=ref or UNPLACED_CLAUSE_REF,
+                          body=body, disposition=disposition, reason=reason,
+                          # 转有关部门研究: the published words say in which work it is carried out
+                          work_item=reason if disposition is Disposition.IN_WORK else "",
+                          received_on=date.fromisoformat(when) if when else None,
+                          source=f"意见表“{name}”第{number}行"))
+    if not items:
+        raise sheet_error(name, f"“{mapping['text']}”列中没有意见内容")
+    return TableIntake(name, round_number, items, notes)

@@ -124,13 +124,18 @@ _UNDEFINED_RE = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
 # control characters an XML file cannot hold, except \a, which docxtpl turns into a new paragraph
-_INVALID_IN_CONTEXT = re.compile("[\x00-\x06\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVALID_IN_CONTEXT = re.compile("[\x00-\x06\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ue01b\ue01d]")
+# Braces in the data (a comment quoting ``{{ 7*7 }}``) stand in for themselves: while the
+# template is filled they are private-use characters, so neither docxtpl nor the leftover
+# check can take them for template syntax; the saved file gets them back.
+_BRACES = str.maketrans({"{": "\ue01b", "}": "\ue01d"})
+_BRACES_BACK = ((b"\xee\x80\x9b", b"{"), (b"\xee\x80\x9d", b"}"))
 
 
 def _clean(value):
-    """Context values without the control characters XML cannot hold."""
+    """Context values without the control characters XML cannot hold, braces set aside."""
     if isinstance(value, str):
-        return _INVALID_IN_CONTEXT.sub("", value)
+        return _INVALID_IN_CONTEXT.sub("", value).translate(_BRACES)
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -151,12 +156,35 @@ def _leftovers(document) -> list[str]:
     return found
 
 
+def _save_with_braces(filled, target: str) -> None:
+    """Save the filled document with the data's braces put back in every part."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    filled.save(buffer)
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith((".xml", ".rels")):
+                for masked, brace in _BRACES_BACK:
+                    data = data.replace(masked, brace)
+            out.writestr(item, data)
+
+
 def render_template(template, context: dict, path) -> Path:
-    """Fill ``template`` with ``context`` and write ``path``; a bad template changes nothing."""
+    """Fill ``template`` with ``context`` in the sandbox and write ``path``; a bad template changes nothing.
+
+    The template's placeholders run under ``exports.template_sandbox``: no internals, limited
+    loops, output and time. The context's text is data: braces in it are never template syntax.
+    """
     import jinja2
     from docxtpl import DocxTemplate
+    from jinja2.sandbox import SecurityError
 
     from exports.draft_files import DraftFileError, check_office_zip
+    from exports.template_sandbox import TemplateLimitError, TemplateTimeout, limits, sandbox_environment
 
     template = Path(template)
     name = template.name
@@ -166,10 +194,21 @@ def render_template(template, context: dict, path) -> Path:
         check_office_zip(template)
     except DraftFileError as error:
         raise TemplateError(f"模板{error}") from error
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment = sandbox_environment()
     try:
         filled = DocxTemplate(str(template))
-        filled.render(_clean(context), environment)
+        with limits():
+            filled.render(_clean(context), environment)
+    except SecurityError as error:
+        raise TemplateError(f"模板“{name}”试图访问程序内部（{_security_detail(error)}），已拒绝；"
+                            "模板中只能使用模板字段说明中的字段。") from error
+    except TemplateTimeout as error:  # the time limit struck as the filling ended
+        raise TemplateError(f"模板“{name}”超出填写限制（填写时间超过限制），已停止。") from error
+    except TemplateLimitError as error:
+        raise TemplateError(f"模板“{name}”超出填写限制（{error.message}），已停止；"
+                            "请检查模板中的循环和数值。") from error
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"模板“{name}”不能引用其他文件（{error.name}）。") from error
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(f"模板“{name}”中的占位符写法有误：{error.message}。") from error
     except jinja2.UndefinedError as error:
@@ -183,7 +222,12 @@ def render_template(template, context: dict, path) -> Path:
     left = _leftovers(filled.docx)
     if left:
         raise TemplateError(f"模板“{name}”中有未能填写的占位符：{left[0]}，请检查括号是否成对。")
-    return atomic_save(path, filled.save)
+    return atomic_save(path, lambda target: _save_with_braces(filled, target))
+
+
+def _security_detail(error) -> str:
+    match = re.search(r"attribute '([^']+)'", str(error))
+    return f"属性“{match.group(1)}”" if match else "不允许的操作"
 
 
 # -- the default templates -------------------------------------------------------------------

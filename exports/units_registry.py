@@ -13,8 +13,9 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from exports.saving import atomic_save
-from exports.xlsx_safety import SheetFileError, cell_text, check_spreadsheet_file, set_text, sheet_error
+from exports.text_files import decode_text
+from exports.xlsx_safety import (SheetFileError, cell_text, check_spreadsheet_file, csv_field, csv_text,
+                                 guard_workbook, set_text, sheet_error)
 from feedback.ledger import Change
 from feedback.units import split_unit_names
 
@@ -35,12 +36,11 @@ def write_registry(project, path) -> Path:
     path = Path(path)
     rows = [(u.name, u.category, "、".join(u.aliases), u.contact_person, u.phone) for u in project.units()]
     if path.suffix.lower() == ".csv":
-        def write_csv(target):
-            with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(COLUMNS)
-                writer.writerows(rows)
-        return atomic_save(path, write_csv, suffix=".csv")
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows([csv_text(v) for v in row] for row in rows)
+        return path
     book = Workbook()
     sheet = book.active
     sheet.title = "单位名录"
@@ -55,22 +55,22 @@ def write_registry(project, path) -> Path:
     for letter, width in zip("ABCDE", (30, 12, 30, 12, 16)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    return atomic_save(path, book.save, suffix=".xlsx")
+    guard_workbook(book)
+    book.save(path)
+    return path
 
 
 def _table_rows(path: Path) -> list[list[str]]:
     name = path.name
     if path.suffix.lower() == ".csv":
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_text(path.read_bytes())
+        if text is None:
             raise sheet_error(name, "无法识别文字编码，请另存为 UTF-8 编码的 CSV")
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        try:  # Excel's "Unicode text" is UTF-16 with tabs
+            dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        return [[csv_field(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     check_spreadsheet_file(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)

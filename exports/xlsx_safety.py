@@ -23,6 +23,8 @@ from pathlib import Path
 
 from openpyxl.cell import WriteOnlyCell
 
+from feedback.errors import UserError
+
 MAX_CELL_CHARS = 32_767
 MAX_SHEET_ROWS = 1_048_576
 MAX_SHEET_COLUMNS = 16_384
@@ -38,7 +40,7 @@ _LEADING_BLANKS = " \t\r\n\u3000"
 _TRUNCATED = "…（超出单元格上限，已截断）"
 
 
-class SheetFileError(Exception):
+class SheetFileError(UserError):
     """A spreadsheet that cannot be read; one line of Chinese naming the file and the reason."""
 
 
@@ -90,6 +92,41 @@ def guarded_cell(worksheet, text: str, style=None) -> WriteOnlyCell:
     return cell
 
 
+def guard_workbook(workbook) -> None:
+    """Every cell of every sheet that would hold a formula or formula-like text becomes quoted text.
+
+    The program writes no formulas into cells (lists and checks are data validations), so a
+    formula cell can only be user text that slipped past ``set_text``: a plan title in a
+    heading, a unit name in a sheet. Run on an ordinary workbook before it is saved.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and (cell.data_type == "f" or needs_text_guard(value)):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
+def csv_text(value) -> str:
+    """A CSV field Excel and WPS open as the text it is: formula-like text gets a leading apostrophe.
+
+    >>> csv_text('=1+1'), csv_text('-3条'), csv_text('市公安局'), csv_text(12)
+    ("'=1+1", "'-3条", '市公安局', '12')
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if needs_text_guard(text) else text
+
+
+def csv_field(text: str) -> str:
+    """A field written by ``csv_text`` read back: the apostrophe before formula-like text dropped.
+
+    >>> csv_field("'=A1"), csv_field("'张三")
+    ('=A1', "'张三")
+    """
+    return text[1:] if text.startswith("'") and needs_text_guard(text[1:]) else text
+
+
 def cell_text(value) -> str:
     """What a cell read back holds, as text: numbers without a useless ``.0``, dates as ISO."""
     if value is None:
@@ -119,6 +156,10 @@ def check_spreadsheet_file(path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise sheet_error(name, "这是旧版 Excel 格式（.xls），请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+    if suffix in (".et", ".ett"):
+        raise sheet_error(name, "这是 WPS 表格格式（.et），请在 WPS 中另存为 Excel 工作簿（.xlsx）后再导入")
+    if suffix in (".ods", ".fods"):
+        raise sheet_error(name, "这是 OpenDocument 表格（.ods），请在 WPS、LibreOffice 或 Excel 中另存为 .xlsx 后再导入")
     if suffix not in (".xlsx", ".xlsm"):
         raise sheet_error(name, f"不支持“{suffix or '无扩展名'}”格式，请使用 Excel 工作簿（.xlsx）")
     from exports.draft_files import DraftFileError, check_office_zip

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
+from feedback.errors import Cancelled, UserError
 from feedback.ledger import Change, Comment, LedgerError, check_disposition
 from feedback.vocabulary import Disposition, ReplyState
 
@@ -111,13 +112,19 @@ class Command:
 
 
 def execute(command: Command, interaction: Interaction) -> Change | None:
-    """Check and do ``command``; a refusal is told through ``interaction`` and gives None."""
+    """Check and do ``command``: the one way every action is run (window, command line, tests).
+
+    A refusal (any ``UserError``: the ledger's, the project file's, a file's) is
+    told through ``interaction`` and gives None, as does the user's cancelling.
+    """
     try:
         if not command.check(interaction):
             return None
         return command.do()
-    except LedgerError as error:
+    except UserError as error:
         interaction.inform(str(error))
+        return None
+    except Cancelled:
         return None
 
 
@@ -489,17 +496,123 @@ class AddRound(Command):
         self.text = "建立征求意见轮次"
 
     def do(self) -> Change:
+        units = None
         with self.project.transaction():
             ids = list(self.recipients)
             if self.new_units is not None:
-                ids.extend(self.new_units.do().ids)
+                units = self.new_units.do()
+                ids.extend(units.ids)
             change = self.project.add_round(recipients=ids, **self.round_fields)
         self.number = change.ids[0]
-        return change
+        return change if units is None else change.merged(units)
 
     def undo(self) -> Change:
         with self.project.transaction():
             change = self.project.remove_last_round(self.number)
             if self.new_units is not None:
-                self.new_units.undo()
+                change = change.merged(self.new_units.undo())
         return change
+
+
+class EditRound(Command):
+    """Correct a round's method, dates or note, or the units it was sent to; undo puts back the earlier ones.
+
+    The dates drive the 逾期 counts, so a deadline before the day the round was sent is refused.
+    Units that already answered stay recipients (``Project.set_recipients``).
+    """
+
+    _FIELDS = ("method", "sent_on", "deadline", "note")
+
+    def __init__(self, project: "Project", number: int, *, recipients: Sequence[int] | None = None, **fields: Any):
+        unknown = set(fields) - set(self._FIELDS)
+        if unknown:
+            raise LedgerError(f"未知的轮次字段：{'、'.join(sorted(unknown))}")
+        self.project, self.number = project, number
+        self.fields = fields
+        self.recipients = None if recipients is None else sorted(set(recipients))
+        self._before: tuple[dict[str, Any], list[int]] | None = None
+        self.text = f"修改第{number}轮"
+
+    def _current(self) -> tuple[dict[str, Any], list[int]]:
+        found = next((r for r in self.project.rounds() if r.number == self.number), None)
+        if found is None:
+            raise LedgerError(f"没有第{self.number}轮征求意见。")
+        values = {key: getattr(found, key) for key in self._FIELDS}
+        return values, sorted(r.unit_id for r in self.project.replies(self.number))
+
+    def check(self, interaction: Interaction) -> bool:
+        values, recipients = self._current()
+        wanted = values | self.fields
+        if wanted["sent_on"] and wanted["deadline"] and wanted["deadline"] < wanted["sent_on"]:
+            interaction.inform("反馈截止日期不能早于发出日期。")
+            return False
+        return wanted != values or (self.recipients is not None and self.recipients != recipients)
+
+    def _write(self, fields: dict[str, Any], recipients: Sequence[int] | None) -> Change:
+        with self.project.transaction():
+            if fields:
+                self.project.update_round(self.number, **fields)
+            if recipients is not None:
+                self.project.set_recipients(self.number, recipients)
+        return Change("rounds", (self.number,), f"已修改第{self.number}轮")
+
+    def do(self) -> Change:
+        if self._before is None:
+            self._before = self._current()
+        return self._write(self.fields, self.recipients)
+
+    def undo(self) -> Change:
+        values, recipients = self._before
+        change = self._write({k: values[k] for k in self.fields}, recipients if self.recipients is not None else None)
+        return Change(change.what, change.ids, f"已撤销：{self.text}")
+
+
+class Recorder(Protocol):
+    """The rows a long action changes, recorded while it runs (``storage.journal.Journal``)."""
+
+    text: str
+
+    def __enter__(self) -> "Recorder": ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def change(self, message: str = "") -> Change:
+        """What the recorded rows are."""
+
+    def undo(self, project: "Project") -> Change:
+        """Put the rows back as they were before."""
+
+    def redo(self, project: "Project") -> Change:
+        """Write the same rows again."""
+
+
+class RecordedAction(Command):
+    """A long action — collecting forms, importing public comments — undone row by row.
+
+    ``action(project)`` does the work and returns its result (kept in ``result``);
+    ``recorder(project)`` records the rows it changes. The first ``do`` may run on
+    another handle of the same file (``run_on``, in a background job); undo then
+    takes exactly those rows away and redo puts the same rows back, ids included.
+    """
+
+    def __init__(self, project: "Project", text: str, action, recorder):
+        self.project, self.text, self.action, self.recorder = project, text, action, recorder
+        self.record: Recorder | None = None
+        self.result: Any = None
+
+    def run_on(self, project: "Project") -> Change:
+        """The first ``do``, on ``project`` (this command's project or another handle of its file)."""
+        record = self.recorder(project)
+        with record:
+            self.result = self.action(project)
+        record.text = self.text
+        self.record = record
+        return record.change(self.text)
+
+    def do(self) -> Change:
+        if self.record is None:
+            return self.run_on(self.project)
+        return self.record.redo(self.project)
+
+    def undo(self) -> Change:
+        return self.record.undo(self.project)

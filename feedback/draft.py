@@ -18,16 +18,29 @@ class SourceBlock:
 
     ``text`` of a paragraph already starts with its visible number, also when the
     number came from Word's automatic numbering. A table has ``rows`` instead.
+    ``outline_level`` is set for Word headings, which have a level without number text.
     """
 
     text: str = ""
     rows: list[list[str]] | None = None
     style: str = ""
     auto_numbered: bool = False
+    outline_level: int | None = None  # 0 for Heading 1 / 标题 1, from the paragraph or its style
+    continued: list[tuple[int, int]] = field(default_factory=list)  # (row, cell) merged with the cell above
+    notes: list[str] = field(default_factory=list)  # its footnotes (注1：…), kept apart from its text
 
     @property
     def is_table(self) -> bool:
         return self.rows is not None
+
+
+class SourceBlocks(list):
+    """The blocks of one file, with what the reader noticed about the file as a whole."""
+
+    def __init__(self, blocks=(), warnings=(), *, printed: bool = False) -> None:
+        super().__init__(blocks)
+        self.warnings: list[str] = list(warnings)
+        self.printed = printed  # one block per printed line (a PDF): lines are to be rejoined
 
 
 @dataclass

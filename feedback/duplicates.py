@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 from rapidfuzz import fuzz, process
 
 from feedback.text import fold, to_simplified
+from feedback.errors import Cancelled  # noqa: F401 - raised here, imported from here by the exports
 
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 _PROGRESS_STEP = 2000
@@ -37,8 +38,6 @@ _POSTING_SCAN = 12
 _CANDIDATES = 24
 
 
-class Cancelled(Exception):
-    """The caller's progress callback asked to stop."""
 
 
 @dataclass

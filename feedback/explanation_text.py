@@ -395,7 +395,8 @@ def _regulation_content(draft: Draft) -> str:
     return (f"{{简称}}共{_count(len(chapters))}章{_count(len(articles))}条，分别是：" + "；".join(parts) + "。")
 
 
-DEFAULT_PROCESS = "{起草单位}结合实际起草了{简称}，{统计}\n{过程}"
+# the background already says who drafted it; the process goes on from there
+DEFAULT_PROCESS = "{简称}起草过程中，{起草单位}{统计}\n{过程}"
 DEFAULT_NEXT_STEPS = "下一步，{起草单位}将根据各方面意见建议对{简称}进一步修改完善，按程序报{主送机关}审定后印发实施。"
 DEFAULT_LETTER_BODY = ("{起草单位}起草了{标题}（征求意见稿），现送你们征求意见。请结合工作实际，"
                        "认真研究提出修改意见建议，于{截止日期}前书面反馈{起草单位}。逾期未反馈视为无意见。")

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from feedback.errors import UserError
 from feedback.vocabulary import Disposition, ReplyState, RoundMethod
 
 
-class LedgerError(ValueError):
+class LedgerError(UserError, ValueError):
     """A user action the ledger refuses; the message is one Chinese sentence."""
 
 
@@ -20,12 +21,31 @@ class Change:
     """What one mutation changed, so a window refreshes only that.
 
     ``what`` names the kind of records (``comments``, ``units``, ``rounds``,
-    ``replies``, ``plan``, ``versions``), ``ids`` the records touched.
+    ``replies``, ``plan``, ``versions``), ``ids`` the records touched; ``also``
+    the other kinds the same action touched (an import: units, rounds, replies).
+
+    >>> a = Change('comments', (1, 2), '已录入2条意见')
+    >>> a.merged(Change('rounds', (2,), '已建立第2轮')).kinds
+    ('comments', 'rounds')
+    >>> a.merged(Change('comments', (2, 3))).ids
+    (1, 2, 3)
     """
 
     what: str
     ids: tuple[int, ...] = ()
     message: str = ""
+    also: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind of record the action touched, ``what`` first."""
+        return tuple(dict.fromkeys((self.what, *self.also)))
+
+    def merged(self, other: "Change") -> "Change":
+        """One change for two actions done as one: ids of ``what`` joined, other kinds kept in ``also``."""
+        ids = tuple(dict.fromkeys(self.ids + other.ids)) if other.what == self.what else self.ids
+        also = tuple(k for k in dict.fromkeys(self.also + other.kinds) if k != self.what)
+        return Change(self.what, ids, self.message or other.message, also)
 
 
 @dataclass
@@ -83,6 +103,12 @@ class Round:
     def title(self) -> str:
         return f"第{self.number}轮（{self.method.label}）"
 
+    @property
+    def label(self) -> str:
+        """The round as lists name it: ``第1轮 书面征求（2023年4月10日）`` (without a date: ``第1轮 书面征求``)."""
+        sent = f"（{self.sent_on.year}年{self.sent_on.month}月{self.sent_on.day}日）" if self.sent_on else ""
+        return f"第{self.number}轮 {self.method.label}{sent}"
+
 
 @dataclass
 class Reply:
@@ -128,6 +154,7 @@ class HistoryEntry:
     new_value: str | None
     who: str
     at: str
+    action: int = 0  # the user action it was part of: the fields of one save share it
 
 
 @dataclass

@@ -98,13 +98,20 @@ _SECTION_ALONE_AFTER_RE = re.compile(r"^\s*(?:中|的|里|部分)")
 _QUOTE_RE = re.compile(r"“([^”\n]{1,200})”|\"([^\"\n]{1,200})\"|「([^」\n]{1,200})」|『([^』\n]{1,200})』")
 # A quote right after these words is the proposed new wording, not the draft's.
 _PROPOSAL_BEFORE_RE = re.compile(
-    r"(?:改为|修改为|调整为|表述为|替换为|更改为|改成|修改成|写为|写成|增加|增写|补充|新增|加入|增设)\s*[:：]?\s*$")
+    r"(?:改为|修改为|调整为|表述为|替换为|更改为|改成|修改成|写为|写成|增加|增写|补充|新增|加入|增设|加上|添加)"
+    r"\s*[:：]?\s*$")
+# 《某某条例》第十二条: a citation of another document, not a place in the draft.
+_CITATION_BEFORE_RE = re.compile(r"《(?P<title>[^《》]{1,80})》(?:\s*\([^()]{0,20}\))?\s*(?:的|中的|中|之)?\s*$")
+_DRAFT_TITLE_RE = re.compile(r"征求意见稿|意见稿|草案|送审稿|讨论稿|修改稿|初稿|本稿|此稿|该稿")
 _ORIGINAL_AFTER_RE = re.compile(
     r"原文(?:表述)?(?:为|是)?\s*[:：]?\s*(?![“\"「『])(?P<phrase>[^。;\n“\"「]{2,120}?)"
     r"(?=\s*,?\s*(?:建议|修改为|改为|调整为)|[。;\n]|$)")
 _REPLACED_RE = re.compile(
     r"将(?P<phrase>[^。;\n“\"「」”]{2,80}?)(?:修改为|改为|调整为|表述为|替换为|更改为|修改成|改成|删除|删去)")
 _LEADING_LINK_RE = re.compile(r"中的|中|的|里的")
+# The number a paragraph of the draft starts with: 一、 （一） 1. （1） ① 第一条 第一章
+_LEADING_NUMBER_RE = re.compile(
+    rf"^(?:第{_S}{_NUM}{_S}[编章节条部分]+|[（(]{_S}(?:\d+|[{_CN}]+){_S}[)）]|(?:\d+|[{_CN}]+){_S}[、.．]|[{CIRCLED}])\s*")
 _HEADING_MIN = 4  # an unquoted heading shorter than this is too common a phrase
 _SIMILAR_MIN = 6
 _SIMILAR_SCORE = 85
@@ -227,6 +234,12 @@ def _chains(normalised: str, step_re: re.Pattern) -> list[list[_Step]]:
             if chain and not _inside_quote(chain, quotes)]
 
 
+def cited_title(normalised: str, start: int) -> str | None:
+    """The title in 《》 right before the reference at ``start`` (``《某某条例》第十二条``), if any."""
+    found = _CITATION_BEFORE_RE.search(normalised, 0, start)
+    return found.group("title") if found else None
+
+
 def _continues(previous: _Step, step: _Step, gap: str) -> bool:
     """Whether ``step`` goes on the reference ``previous`` ends: 第三部分的第（二）项."""
     if step.kind == "bare_task":
@@ -312,10 +325,57 @@ class ReferenceResolver:
     def _scan(self, text: str) -> tuple[list[ReferenceMatch], list[ReferenceMatch]]:
         """The references made by numbers (or a named heading), and those made by quoting."""
         normalised = normalise(text)
-        numbered = [self._resolve_chain(chain, text) for chain in _chains(normalised, self._step_re)]
+        numbered = [self._resolve_chain(chain, text) for chain in _chains(normalised, self._step_re)
+                    if not self._cites_other_document(normalised, chain[0].start)]
         quoted = [self._resolve_quote(text[start:end], (start, end))
                   for start, end in _original_phrases(normalised, [m.span for m in numbered])]
         return numbered, quoted
+
+    def locate_text(self, text: str, after: str | None = None) -> ReferenceMatch:
+        """The clause a paragraph of the draft itself belongs to (a returned copy of the draft).
+
+        The paragraph's own number and units note are set aside; among several clauses
+        holding the same words the first one after ``after`` (the clause of the paragraph
+        before) is taken.
+        """
+        from feedback.units import UNITS_NOTE_RE
+
+        body = UNITS_NOTE_RE.sub("", _LEADING_NUMBER_RE.sub("", text.strip()))
+        match = self._resolve_quote(body, (0, len(text)))
+        if match.ref is None and len(match.candidates) > 1 and after in self._position:
+            later = [r for r in match.candidates if self._position[r] >= self._position[after]]
+            if later:
+                return ReferenceMatch(later[0], match.how, match.candidates, True, "", match.text, match.span)
+        return match
+
+    def holds(self, phrase: str, ref: str | None = None) -> bool:
+        """Whether the draft (or the clause ``ref``) has ``phrase`` word for word, punctuation aside."""
+        needle = _searchable(phrase)
+        if not needle:
+            return False
+        if ref is not None:
+            return needle in self._searchable.get(ref, "")
+        return any(needle in hay for hay in self._searchable.values())
+
+    def is_heading(self, phrase: str) -> bool:
+        """Whether ``phrase`` is the heading of a clause (a quoted item title, not the draft's wording)."""
+        return _searchable(phrase) in self._by_heading
+
+    def cited_documents(self, text: str) -> list[str]:
+        """The other documents whose articles ``text`` cites: ``《某某条例》第十二条`` → ['某某条例']."""
+        normalised = normalise(text)
+        return list(dict.fromkeys(
+            cited_title(normalised, chain[0].start) for chain in _chains(normalised, _PLAIN_STEPS)
+            if self._cites_other_document(normalised, chain[0].start)))
+
+    def _cites_other_document(self, normalised: str, start: int) -> bool:
+        """《某某条例》第十二条 numbers another document; 《…（征求意见稿）》第4条 numbers this one."""
+        title = cited_title(normalised, start)
+        if title is None or _DRAFT_TITLE_RE.search(title):
+            return False
+        own = _searchable(self.draft.title or "")
+        cited = _searchable(title)
+        return not (own and cited and (cited in own or fuzz.ratio(cited, own) >= _SIMILAR_SCORE))
 
     # ---- numbered references ----------------------------------------------
 

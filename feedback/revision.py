@@ -23,6 +23,7 @@ character by character (numbers and Latin words kept whole) for the 修改对照
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from difflib import SequenceMatcher
 from typing import Callable, Iterable, Protocol, Sequence
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
+from rapidfuzz.distance import Indel, LCSseq
 
 from feedback.draft import Clause, Draft
 from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition,
@@ -144,6 +145,7 @@ def clause_reading(clause: Clause) -> str:
 
 
 _BLANKS_RE = re.compile(r"\s+")
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def comparison_key(text: str) -> str:
@@ -152,7 +154,10 @@ def comparison_key(text: str) -> str:
     >>> comparison_key('（一） 推进，ＡＢ') == comparison_key('(一)推进,AB')
     True
     """
-    return _BLANKS_RE.sub("", unicodedata.normalize("NFKC", text))
+    text = text.translate(_FULL_WIDTH)  # the common case at C speed; NFKC only for what is left
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _BLANKS_RE.sub("", text)
 
 
 # -- matching --------------------------------------------------------------------------
@@ -179,13 +184,93 @@ def _items(clauses: Sequence[Clause]) -> list[_Item]:
     return items
 
 
+_EXACT_LIMIT = 1_000_000  # product of two texts' lengths up to which they are compared character by character
+_SENTENCE_END = re.compile(r"(?<=[。；！？;!?])")
+_REFINE_FROM = 40.0  # long texts sharing less than this (in whole sentences) are not compared further
+
+
+def _common_length(a: str, b: str, *, from_end: bool = False, limit: int | None = None) -> int:
+    """How many characters ``a`` and ``b`` share at the beginning (or end), found by halving
+    with slices compared in C."""
+    low, high = 0, min(len(a), len(b)) if limit is None else limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        same = a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low] if from_end \
+            else a[low:middle] == b[low:middle]
+        if same:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentences(text: str) -> list[str]:
+    """A long text cut after each full stop or semicolon (kept: the pieces join back to it)."""
+    return _SENTENCE_END.split(text)
+
+
+def wording_ratio(a: str, b: str) -> float:
+    """``fuzz.ratio`` of two texts (0–100: twice the common subsequence over both lengths),
+    in time near-linear in their length however long they are (see ``common_characters``).
+
+    >>> wording_ratio('推进校园安全建设。', '推进校园安全建设。') == fuzz.ratio('推进校园安全建设。', '推进校园安全建设。')
+    True
+    >>> long_a = '。'.join(f'第{i}项任务按期完成' for i in range(2000))
+    >>> long_b = long_a.replace('第1000项任务按期完成', '第1000项任务提前完成')
+    >>> round(wording_ratio(long_a, long_b), 2) == round(fuzz.ratio(long_a, long_b), 2)
+    True
+    """
+    if len(a) * len(b) <= _EXACT_LIMIT:
+        return fuzz.ratio(a, b)
+    total = len(a) + len(b)
+    return 200.0 * common_characters(a, b) / total if total else 100.0
+
+
+def common_characters(a: str, b: str) -> int:
+    """The length of the longest common subsequence of two texts, however long they are.
+
+    Short texts are compared character by character. Long ones (a clause of hundreds of
+    paragraphs) lose their common beginning and end first, which keeps the result exact;
+    a long remainder is compared sentence by sentence, and — when most sentences are
+    shared — the sentences that differ character by character again (a lower bound then).
+    """
+    if len(a) * len(b) <= _EXACT_LIMIT:
+        return LCSseq.similarity(a, b)
+    total = len(a) + len(b)
+    start = _common_length(a, b)
+    end = _common_length(a, b, from_end=True, limit=min(len(a), len(b)) - start)
+    middle_a, middle_b = a[start:len(a) - end], b[start:len(b) - end]
+    common = start + end
+    if len(middle_a) * len(middle_b) <= _EXACT_LIMIT:
+        return common + LCSseq.similarity(middle_a, middle_b)
+    sentences_a, sentences_b = _sentences(middle_a), _sentences(middle_b)
+    shared = LCSseq.similarity(sentences_a, sentences_b)  # whole sentences in common, counted only
+    if 200.0 * shared / (len(sentences_a) + len(sentences_b)) < _REFINE_FROM:  # unrelated texts: roughly
+        return common + shared * (len(middle_a) + len(middle_b)) // (len(sentences_a) + len(sentences_b))
+    gaps: list[tuple[list[str], list[str]]] = [([], [])]
+    for op in Indel.opcodes(sentences_a, sentences_b):
+        if op.tag == "equal":
+            common += sum(map(len, sentences_a[op.src_start:op.src_end]))
+            gaps.append(([], []))
+        else:
+            gaps[-1][0].extend(sentences_a[op.src_start:op.src_end])
+            gaps[-1][1].extend(sentences_b[op.dest_start:op.dest_end])
+    if 200.0 * common / total >= _REFINE_FROM:  # mostly the same sentences: the changed ones in detail
+        for gap_a, gap_b in gaps:
+            text_a, text_b = "".join(gap_a), "".join(gap_b)
+            if text_a and text_b and len(text_a) * len(text_b) <= _EXACT_LIMIT:
+                common += LCSseq.similarity(text_a, text_b)
+    return common
+
+
 def _text_similarity(a: _Item, b: _Item) -> float:
     """Similarity of two clauses' wording, a shared heading counting extra."""
     if not a.key and not b.key:
         return 100.0
-    text = fuzz.ratio(a.key, b.key)
+    text = wording_ratio(a.key, b.key)
     if a.heading_key and b.heading_key:
-        return max(text, 0.6 * text + 0.4 * fuzz.ratio(a.heading_key, b.heading_key))
+        return max(text, 0.6 * text + 0.4 * wording_ratio(a.heading_key, b.heading_key))
     return text
 
 
@@ -212,9 +297,11 @@ class _Matcher:
             self.old_of_kind.setdefault(item.clause.kind, []).append(item)
         self.groups: list[tuple[list[int], list[int], Relation, float, bool]] = []
         self._anchors: dict[ClauseKind, list[tuple[int, int]]] = {}
+        self._old_anchors: dict[ClauseKind, list[tuple[int, int]]] = {}
 
     def pair(self, old: int, new: int, score: float, sure: bool = True) -> None:
         self._anchors.clear()
+        self._old_anchors.clear()
         self.old_to_new[old] = new
         self.new_to_old[new] = old
         self.scores[old] = score
@@ -223,6 +310,7 @@ class _Matcher:
 
     def unpair(self, old: int) -> None:
         self._anchors.clear()
+        self._old_anchors.clear()
         new = self.old_to_new.pop(old)
         del self.new_to_old[new]
         self.scores.pop(old, None)
@@ -428,15 +516,15 @@ class _Matcher:
                         continue
                     for piece in run:
                         if piece.index not in covered_alone:
-                            covered_alone[piece.index] = LCSseq.similarity(item.key, piece.key)
+                            covered_alone[piece.index] = common_characters(item.key, piece.key)
                     if any(covered_alone[p.index] < PIECE_CONTAINMENT / 100 * len(p.key) for p in run):
                         continue
                     joined = "\n".join(p.key for p in run)
-                    covered = LCSseq.similarity(item.key, joined)
+                    covered = common_characters(item.key, joined)
                     gain = covered - max(covered_alone[p.index] for p in run)
                     if gain < max(_MIN_GAIN_CHARS, SPLIT_GAIN * len(item.key)):
                         continue
-                    score = fuzz.ratio(item.key, joined)
+                    score = wording_ratio(item.key, joined)
                     if score < ACCEPT_SCORE:
                         continue
                     candidate_result = (score, item.index, item.index, [p.index for p in run], split)
@@ -450,9 +538,12 @@ class _Matcher:
 
     def _expected_old_position(self, item: _Item) -> float:
         """For an unmatched new clause: where it would sit among the old clauses of its kind."""
-        anchors = sorted((self.new[n].kind_position, self.old[o].kind_position)
-                         for n, o in self.new_to_old.items()
-                         if self.new[n].clause.kind is item.clause.kind and self.old[o].clause.kind is item.clause.kind)
+        kind = item.clause.kind
+        if kind not in self._old_anchors:  # worked out once until the pairs change
+            self._old_anchors[kind] = sorted(
+                (self.new[n].kind_position, self.old[o].kind_position) for n, o in self.new_to_old.items()
+                if self.new[n].clause.kind is kind and self.old[o].clause.kind is kind)
+        anchors = self._old_anchors[kind]
         if not anchors:
             return float(item.kind_position)
         news = [a[0] for a in anchors]
@@ -696,31 +787,46 @@ def changed_old_refs(groups: Iterable[ChangeGroup], old: Draft) -> set[str]:
     return changed
 
 
+class DraftMaps:
+    """Parents and order of two drafts' clauses, worked out once for many ``comments_behind`` calls."""
+
+    def __init__(self, old: Draft, new: Draft):
+        self.old_parents = {c.ref: c.parent_ref for c in old.clauses}
+        self.new_parents = {c.ref: c.parent_ref for c in new.clauses}
+        # article → its 第一款 (``first_paragraph_refs``)
+        self.first_paragraphs = {c.parent_ref: c.ref for c in old.clauses
+                                 if c.kind is ClauseKind.PARAGRAPH and c.number == 1}
+        self.previous_sibling: dict[str, str] = {}
+        last_child: dict[str | None, str] = {}
+        for clause in new.clauses:
+            if clause.parent_ref in last_child:
+                self.previous_sibling[clause.ref] = last_child[clause.parent_ref]
+            last_child[clause.parent_ref] = clause.ref
+
+
 def comments_behind(group: ChangeGroup, old: Draft, new: Draft, old_of_new: dict[str, list[str]],
-                    comments_by_ref: dict[str, list[CommentLike]]) -> list[CommentLike]:
+                    comments_by_ref: dict[str, list[CommentLike]], maps: DraftMaps | None = None) -> list[CommentLike]:
     """The adopted comments a change answers: on its clauses, their parents, or — for a new
     clause — on the clause it was put under or after. An article's change answers the comments
-    on its 第一款 too (the article's own paragraph)."""
-    old_parents = {c.ref: c.parent_ref for c in old.clauses}
-    first_paragraphs = {c.parent_ref: c.ref for c in old.clauses
-                        if c.kind is ClauseKind.PARAGRAPH and c.number == 1}
+    on its 第一款 too (the article's own paragraph). ``maps`` spares working out the drafts'
+    parents again for each group."""
+    maps = maps or DraftMaps(old, new)
+    old_parents = maps.old_parents
+    first_paragraphs = maps.first_paragraphs
     refs: list[str] = []
     for ref in group.from_refs:
         refs += [ref, *_ancestors(ref, old_parents)]
         if ref in first_paragraphs:
             refs.append(first_paragraphs[ref])
     if not group.from_refs:
-        new_parents = {c.ref: c.parent_ref for c in new.clauses}
-        order = [c.ref for c in new.clauses]
         for ref in group.to_refs:
-            parent = new_parents.get(ref)
+            parent = maps.new_parents.get(ref)
             if parent is not None:
                 for old_ref in old_of_new.get(parent, []):
                     refs += [old_ref, *_ancestors(old_ref, old_parents)]
-            position = order.index(ref) if ref in order else -1
-            siblings = [r for r in order[:max(position, 0)] if new_parents.get(r) == parent]
-            if siblings:
-                refs += old_of_new.get(siblings[-1], [])
+            sibling = maps.previous_sibling.get(ref)
+            if sibling is not None:
+                refs += old_of_new.get(sibling, [])
     found: dict[int, CommentLike] = {}
     for ref in dict.fromkeys(refs):
         for comment in comments_by_ref.get(ref, []):
@@ -751,7 +857,8 @@ def check_consistency(groups: Sequence[ChangeGroup], old: Draft, new: Draft,
             new_of_old.setdefault(ref, []).extend(group.to_refs)
         for ref in group.to_refs:
             old_of_new.setdefault(ref, []).extend(group.from_refs)
-    behind = {group.key: comments_behind(group, old, new, old_of_new, comments_by_ref)
+    maps = DraftMaps(old, new)
+    behind = {group.key: comments_behind(group, old, new, old_of_new, comments_by_ref, maps)
               for group in groups if group.relation.changed}
     answered = {comment.id for found in behind.values() for comment in found}
     flags: list[RevisionFlag] = []

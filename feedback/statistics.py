@@ -48,6 +48,7 @@ class CommentTally:
     disposition: str
     work_item: str
     count: int
+    submissions: int | None = None  # people behind the comments (人次); None: one each
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class Statistics:
     in_work: list[tuple[str, int, list[str]]]  # unit, count, work items
     sentence: str
     unit_states: dict[int, ReplyState] = field(default_factory=dict)
+    written_total: int = 0  # comments of the consulted units
+    public_items: int = 0  # public comments after grouping (one ledger row each)
+    public_submissions: int = 0  # public comments as submitted (人次)
+    open_rounds: list[int] = field(default_factory=list)  # rounds before their deadline with units yet to answer
 
     def to_json(self) -> dict:
         return {
@@ -91,6 +96,10 @@ class Statistics:
             "by_category": self.by_category,
             "by_clause": self.by_clause,
             "reply_by_category": self.reply_by_category,
+            "written_total": self.written_total,
+            "public_items": self.public_items,
+            "public_submissions": self.public_submissions,
+            "open_rounds": self.open_rounds,
             "sentence": self.sentence,
         }
 
@@ -137,28 +146,44 @@ def compute_statistics(
 
     Over several rounds a unit counts once: with comments if it commented in any
     round, else no comments if it said so in any, else overdue only if overdue in
-    every round it was sent.
+    every round it was sent. The public (a unit of the 社会公众 category, or anyone in
+    an online round) is never a consulted unit: its comments are counted apart, in
+    人次 and in grouped items.
     """
     unit_by_id = {u.id: u for u in units}
     chosen = [r for r in rounds if round_number is None or r.number == round_number]
     chosen_numbers = {r.number for r in chosen}
+    method_of = {r.number: r.method for r in chosen}
     tallies = [t for t in comment_tallies if t.round in chosen_numbers]
-
-    commented = {(t.round, t.unit_id) for t in tallies if t.count}
-    states: dict[int, ReplyState] = {}
-    for rnd in chosen:
-        for unit_id, stored in rnd.recipients.items():
-            state = effective_state(stored, rnd.deadline, today, (rnd.number, unit_id) in commented)
-            previous = states.get(unit_id)
-            if previous is None or _STATE_PRIORITY.index(state) < _STATE_PRIORITY.index(previous):
-                states[unit_id] = state
-    for t in tallies:  # a comment from a unit not on the list still counts its unit
-        if t.count:
-            states[t.unit_id] = ReplyState.WITH_COMMENTS
 
     def category_of(unit_id: int) -> str:
         unit = unit_by_id.get(unit_id)
         return unit.category if unit else UnitCategory.OTHER.label
+
+    def is_public_unit(unit_id: int) -> bool:
+        return category_of(unit_id) == UnitCategory.PUBLIC.label
+
+    def is_public(t: CommentTally) -> bool:
+        return method_of.get(t.round) == RoundMethod.ONLINE.value or is_public_unit(t.unit_id)
+
+    commented = {(t.round, t.unit_id) for t in tallies if t.count}
+    states: dict[int, ReplyState] = {}
+    open_rounds = []
+    for rnd in chosen:
+        waiting = False
+        for unit_id, stored in rnd.recipients.items():
+            if is_public_unit(unit_id) or rnd.method == RoundMethod.ONLINE.value:
+                continue
+            state = effective_state(stored, rnd.deadline, today, (rnd.number, unit_id) in commented)
+            waiting = waiting or state is ReplyState.NONE
+            previous = states.get(unit_id)
+            if previous is None or _STATE_PRIORITY.index(state) < _STATE_PRIORITY.index(previous):
+                states[unit_id] = state
+        if waiting:
+            open_rounds.append(rnd.number)
+    for t in tallies:  # a comment from a unit not on the list still counts its unit
+        if t.count and not is_public(t):
+            states[t.unit_id] = ReplyState.WITH_COMMENTS
 
     order = {name: i for i, name in enumerate(category_order)}
     consulted = Counter(category_of(u) for u in states)
@@ -171,27 +196,22 @@ def compute_statistics(
     by_disposition = {d.label: 0 for d in Disposition}
     by_unit: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
-    in_work: dict[int, list] = {}
+    parts = {False: _Part(), True: _Part()}  # written, public
     for t in tallies:
         disposition = Disposition(t.disposition)
         by_disposition[disposition.label] += t.count
         name = unit_by_id[t.unit_id].name if t.unit_id in unit_by_id else str(t.unit_id)
         by_unit[name] += t.count
         by_category[category_of(t.unit_id)] += t.count
-        if disposition is Disposition.IN_WORK:
-            entry = in_work.setdefault(t.unit_id, [name, 0, []])
-            entry[1] += t.count
-            if t.work_item and t.work_item not in entry[2]:
-                entry[2].append(t.work_item)
+        parts[is_public(t)].add(t, disposition, name)
     by_clause: Counter[str] = Counter()
     for c in clause_tallies:
         if c.round in chosen_numbers:
             by_clause[c.clause_ref] += c.count
     total = sum(by_disposition.values())
-    in_work_list = [(name, count, items) for name, count, items in in_work.values()]
-    methods = [r.method for r in chosen]
-    sentence = build_sentence(units_consulted, unit_by_id, states, total, by_disposition, in_work_list,
-                              methods, state_counts)
+    written_methods = [r.method for r in chosen if r.method != RoundMethod.ONLINE.value]
+    sentence = build_sentence(units_consulted, unit_by_id, states, parts[False], parts[True], written_methods,
+                              state_counts, [r for r in chosen if r.number in open_rounds])
     return Statistics(
         round=round_number,
         units_consulted=units_consulted,
@@ -205,10 +225,50 @@ def compute_statistics(
         by_category=dict(by_category.most_common()),
         by_clause=dict(by_clause.most_common()),
         reply_by_category={k: dict(v) for k, v in reply_by_category.items()},
-        in_work=in_work_list,
+        in_work=parts[False].in_work_list() + parts[True].in_work_list(),
         sentence=sentence,
         unit_states=states,
+        written_total=parts[False].total,
+        public_items=parts[True].total,
+        public_submissions=parts[True].submissions,
+        open_rounds=open_rounds,
     )
+
+
+@dataclass
+class _Part:
+    """The comments of the consulted units, or of the public, as the sentence counts them."""
+
+    total: int = 0
+    submissions: int = 0
+    by_disposition: Counter = field(default_factory=Counter)
+    in_work: dict = field(default_factory=dict)
+
+    def add(self, t: CommentTally, disposition: Disposition, name: str) -> None:
+        self.total += t.count
+        self.submissions += t.count if t.submissions is None else t.submissions
+        self.by_disposition[disposition] += t.count
+        if disposition is Disposition.IN_WORK:
+            entry = self.in_work.setdefault(t.unit_id, [name, 0, []])
+            entry[1] += t.count
+            if t.work_item and t.work_item not in entry[2]:
+                entry[2].append(t.work_item)
+
+    def in_work_list(self) -> list[tuple[str, int, list[str]]]:
+        return [(name, count, items) for name, count, items in self.in_work.values()]
+
+    def clauses(self, public: bool = False) -> list[str]:
+        """``采纳20条、部分采纳2条``, the work items, what is still being studied."""
+        counted = [f"{d.label}{self.by_disposition[d]}条" for d in
+                   (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED, Disposition.REJECTED)
+                   if self.by_disposition[d]]
+        result = ["、".join(counted)] if counted else []
+        for name, count, items in self.in_work_list():
+            who = "" if public else name
+            result.append(f"{who}{count}条建议将在{_work_phrase(items)}中抓好落实")
+        if self.by_disposition[Disposition.PENDING]:
+            result.append(f"尚有{self.by_disposition[Disposition.PENDING]}条正在研究处理")
+        return result
 
 
 def _work_phrase(items: list[str]) -> str:
@@ -222,9 +282,46 @@ def _work_phrase(items: list[str]) -> str:
     return "、".join(stems) + "等工作"
 
 
-def build_sentence(units_consulted, unit_by_id, states, total, by_disposition, in_work, methods,
-                   state_counts) -> str:
-    """The explanation's count sentence, in the form drafters write it."""
+def _short_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def build_sentence(units_consulted, unit_by_id, states, written: _Part, public: _Part, methods,
+                   state_counts, open_rounds: Sequence[RoundInfo] = ()) -> str:
+    """The explanation's count sentences, in the form drafters write them: the consulted
+    units first, then the public apart (in 人次 and grouped items), then a round still open."""
+    sentences = []
+    if not (states or written.total or public.total):
+        return "尚未向有关单位征求意见。"
+    if states or written.total:
+        sentences.append(_written_sentence(units_consulted, unit_by_id, states, written, methods, state_counts,
+                                           bool(open_rounds)))
+    if public.total:
+        sentences.append(_public_sentence(public))
+    for rnd in open_rounds:
+        waiting = sum(1 for u, s in rnd.recipients.items() if u in states and states[u] is ReplyState.NONE)
+        when = f"，截止日期为{_short_date(rnd.deadline)}" if rnd.deadline else ""
+        if waiting:
+            sentences.append(f"第{rnd.number}轮征求意见尚未截止{when}，尚有{waiting}个单位未反馈。")
+    return "".join(sentences)
+
+
+def _overdue_note(state_counts) -> str:
+    overdue = state_counts[ReplyState.OVERDUE]
+    return f"（其中{overdue}个单位逾期未反馈，视为无意见）" if overdue else ""
+
+
+def _public_sentence(public: _Part) -> str:
+    if public.submissions != public.total:
+        head = f"在网上公开征求社会意见，共收到社会公众意见建议{public.submissions}人次，归并整理为{public.total}条"
+    else:
+        head = f"在网上公开征求社会意见，共收到社会公众意见建议{public.total}条"
+    clauses = public.clauses(public=True)
+    return head + ("，其中：" + "；".join(clauses) if clauses else "") + "。"
+
+
+def _written_sentence(units_consulted, unit_by_id, states, written: _Part, methods, state_counts,
+                      still_open: bool) -> str:
     parts = []
     named_last = False
     for category, count in units_consulted.items():
@@ -237,29 +334,22 @@ def build_sentence(units_consulted, unit_by_id, states, total, by_disposition, i
                      if u in unit_by_id and unit_by_id[u].category == category]
             parts.append("、".join(names) if len(names) <= 2 else f"{count}个{category}单位")
             named_last = len(names) <= 2
-    verb = {RoundMethod.ONLINE.value: "在网上公开征求了", RoundMethod.MEETING.value: "召开座谈会听取了",
+    verb = {RoundMethod.MEETING.value: "召开座谈会听取了",
             RoundMethod.EXPERT.value: "组织论证听取了"}.get(methods[0] if methods else "", "书面征求了")
     # a named unit closes the list with 和: …33个局属单位和汉中职业技术学院
     if named_last and len(parts) > 1:
         who = "、".join(parts[:-1]) + "和" + parts[-1]
     else:
         who = "、".join(parts) if parts else "有关单位"
-    head = f"{verb}{who}的意见建议，共收集意见建议{total}条"
-    if total == 0:
-        return head + "，各部门、单位均无修改意见。"
-    counted = [f"{d.label}{by_disposition[d.label]}条" for d in
-               (Disposition.ADOPTED, Disposition.PARTLY_ADOPTED, Disposition.REJECTED)
-               if by_disposition[d.label]]
-    clauses = ["、".join(counted)] if counted else []
-    clauses += [f"{name}{count}条建议将在{_work_phrase(items)}中抓好落实" for name, count, items in in_work]
-    if by_disposition[Disposition.PENDING.label]:
-        clauses.append(f"尚有{by_disposition[Disposition.PENDING.label]}条正在研究处理")
-    sentence = head + "，其中：" + "；".join(clauses)
+    head = f"{verb}{who}的意见建议，共收集意见建议{written.total}条"
     silent = state_counts[ReplyState.NO_COMMENTS] + state_counts[ReplyState.OVERDUE]
+    if written.total == 0:
+        if still_open or state_counts[ReplyState.NONE]:
+            return head + ("；已反馈的单位均无修改意见。" if silent else "。")
+        return head + "，各部门、单位均无修改意见" + _overdue_note(state_counts) + "。" if silent else head + "。"
+    sentence = head + "，其中：" + "；".join(written.clauses())
     if silent:
-        sentence += "；其他部门、单位无修改意见"
-        if state_counts[ReplyState.OVERDUE]:
-            sentence += f"（其中{state_counts[ReplyState.OVERDUE]}个单位逾期未反馈，视为无意见）"
-    if state_counts[ReplyState.NONE]:
+        sentence += "；其他部门、单位无修改意见" + _overdue_note(state_counts)
+    if state_counts[ReplyState.NONE] and not still_open:
         sentence += f"；尚有{state_counts[ReplyState.NONE]}个单位未反馈"
     return sentence + "。"

@@ -91,26 +91,32 @@ UNITS_NOTE_RE = re.compile(
 UNITS_ROLE_RE = re.compile(r"(牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：]")
 
 
+# Role words of phrased notes: （X牵头，Y、Z按职责分工负责）, X牵头，Y配合.
+_LEAD_SUFFIXES = ("牵头负责", "牵头")
+_HELP_SUFFIXES = ("按职责分工负责", "按职责分工落实", "按职责负责", "分工负责", "按职责配合", "配合", "参与",
+                  "协助", "协同", "负责")
+_PHRASED_NOTE_RE = re.compile(r"[（(](?P<body>[^（）()]{2,300}?)[）)]\s*[。.；;]?\s*$")
+_ROLE_LINE_RE = re.compile(r"^\s*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：]")
+# the same words after the last sentence of a paragraph: …。牵头单位：X；责任单位：Y
+_ROLE_AFTER_SENTENCE_RE = re.compile(r"[。；;]\s*((?:牵头单位|牵头部门)\s*[:：][^（）()。]*)[。]?\s*$")
+
+
 @dataclass
 class UnitsNote:
-    """The ``（牵头单位：…；责任单位：…）`` note at the end of a clause."""
+    """The note naming a clause's lead and responsible units, and where it stands in the text."""
 
     lead: list[str]
     responsible: list[str]
     start: int  # where the note begins in the clause text
+    end: int = -1  # where it ends; -1 for the end of the text
+
+    def remove_from(self, text: str) -> str:
+        """The clause text without the note."""
+        end = len(text) if self.end < 0 else self.end
+        return (text[: self.start].rstrip() + text[end:]).strip()
 
 
-def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
-    """Parse the trailing lead/responsible units note of a clause, if it has one.
-
-    >>> note = find_units_note('推进。（牵头单位：市教育局；责任单位：市财政局、市人社局）')
-    >>> note.lead, note.responsible, note.start
-    (['市教育局'], ['市财政局', '市人社局'], 3)
-    """
-    match = UNITS_NOTE_RE.search(text)
-    if not match:
-        return None
-    body = match.group("body")
+def _role_lists(body: str, known: Iterable[str]) -> tuple[list[str], list[str]]:
     lead: list[str] = []
     responsible: list[str] = []
     roles = list(UNITS_ROLE_RE.finditer(body))
@@ -118,7 +124,91 @@ def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
         end = roles[index + 1].start() if index + 1 < len(roles) else len(body)
         names = split_unit_names(body[role.end():end], known)
         (lead if role.group(1).startswith("牵头") else responsible).extend(names)
-    return UnitsNote(lead, responsible, match.start())
+    return lead, responsible
+
+
+def _looks_like_units(names: list[str]) -> bool:
+    return bool(names) and all(
+        len(name) <= 30 and (_ends_like_unit(name) or name.endswith(("部门", "单位", "政府", "党委")))
+        for name in names)
+
+
+def _phrased(body: str, known: Iterable[str]) -> tuple[list[str], list[str]] | None:
+    """``X牵头，Y、Z按职责分工负责`` as (lead, responsible); None unless every part is a role of units."""
+    lead: list[str] = []
+    responsible: list[str] = []
+    for part in re.split(r"[；;，,]\s*", body.strip()):
+        part = part.strip().removeprefix("由")
+        if not part:
+            continue
+        suffix = next((s for s in _LEAD_SUFFIXES if part.endswith(s)), None)
+        target = lead
+        if suffix is None:
+            suffix = next((s for s in _HELP_SUFFIXES if part.endswith(s)), None)
+            target = responsible
+        if suffix is None:
+            return None
+        words = part[: -len(suffix)]
+        for tail in ("按职责分工", "按职责", "分工", "共同", "等"):
+            words = words.removesuffix(tail)
+        names = split_unit_names(words.replace("和", "、").replace("及", "、"), known)
+        if not _looks_like_units(names):
+            return None
+        target.extend(names)
+    return (lead, responsible) if lead else None
+
+
+def _role_lines(text: str, known: Iterable[str]) -> UnitsNote | None:
+    """Lines of their own ``牵头单位：…`` / ``责任单位：…`` at the end of a clause, or the same
+    words after its last sentence."""
+    lines = text.split("\n")
+    first = len(lines)
+    while first > 0 and _ROLE_LINE_RE.match(lines[first - 1]):
+        first -= 1
+    if first < len(lines):
+        start = sum(len(line) + 1 for line in lines[:first])
+        lead, responsible = _role_lists(text[start:], known)
+        return UnitsNote(lead, responsible, start) if lead or responsible else None
+    if (match := _ROLE_AFTER_SENTENCE_RE.search(lines[-1])) is not None:
+        start = len(text) - len(lines[-1]) + match.start(1)
+        lead, responsible = _role_lists(match.group(1), known)
+        return UnitsNote(lead, responsible, start) if lead or responsible else None
+    return None
+
+
+def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
+    """The note naming the lead and responsible units of a clause, in any common wording.
+
+    ``（牵头单位：…；责任单位：…）``, ``（X牵头，Y、Z按职责分工负责）``, ``X牵头，Y配合。`` as the
+    last sentence, and lines of their own ``牵头单位：…`` / ``责任单位：…`` / ``配合单位：…``.
+
+    >>> note = find_units_note('推进。（牵头单位：市教育局；责任单位：市财政局、市人社局）')
+    >>> note.lead, note.responsible, note.start
+    (['市教育局'], ['市财政局', '市人社局'], 3)
+    >>> note = find_units_note('推进。（县发展改革局牵头，县财政局、县住建局按职责分工负责）')
+    >>> note.lead, note.responsible
+    (['县发展改革局'], ['县财政局', '县住建局'])
+    >>> text = '推进。' + chr(10) + '牵头单位：市教育局' + chr(10) + '配合单位：市财政局'
+    >>> find_units_note(text).remove_from(text)
+    '推进。'
+    """
+    offset = max(0, len(text) - 800)
+    tail = text[offset:]  # a note is at the end: looking there keeps long clauses fast
+    if ("单位" in tail or "部门" in tail) and (match := UNITS_NOTE_RE.search(tail)):
+        lead, responsible = _role_lists(match.group("body"), known)
+        return UnitsNote(lead, responsible, offset + match.start())
+    if note := _role_lines(text, known):
+        return note
+    if "牵头" not in tail:
+        return None
+    ending = tail.rstrip(" 。.；;\n")
+    if ending.endswith(("）", ")")) and (match := _PHRASED_NOTE_RE.search(tail)) \
+            and (roles := _phrased(match.group("body"), known)):
+        return UnitsNote(roles[0], roles[1], offset + match.start())
+    start = max(ending.rfind("。"), ending.rfind("\n")) + 1  # the last sentence
+    if "牵头" in ending[start:] and (roles := _phrased(ending[start:], known)):
+        return UnitsNote(roles[0], roles[1], offset + start)
+    return None
 
 
 def unit_key(name: str, localities: Sequence[str] = ()) -> str:

@@ -25,7 +25,7 @@ an undo that rewrites the matches leaves the later commands on the stack valid.
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from feedback.commands import Command, Interaction
 from feedback.ledger import Change
@@ -68,6 +68,19 @@ class VersionStore(Protocol):
 
     def set_change_note(self, from_version: int, to_version: int, key: str, note: str) -> Change:
         """Write (or, when empty, remove) the 修改说明 of one change."""
+
+    def save_revision(self, prepared: Any, *, source_file: str = "", note: str = "",
+                      formed_on: date | None = None) -> Any:
+        """Store a matched revision (``storage.versions.PreparedRevision``) as the next version; its result."""
+
+    def version_record(self, number: int) -> dict:
+        """Everything removing a version takes away."""
+
+    def remove_version(self, number: int) -> Change:
+        """Remove the newest version."""
+
+    def reinstate_version(self, record: dict) -> Change:
+        """Put a removed version back with the same rows."""
 
 
 def _undone(change: Change, text: str) -> Change:
@@ -215,3 +228,54 @@ class SetChangeNote(Command):
     def undo(self) -> Change:
         return _undone(self.store.set_change_note(self.from_version, self.to_version, self.key, self._before or ""),
                        self.text)
+
+
+class ImportRevision(Command):
+    """A revised draft, already matched to the newest version, stored as the next one.
+
+    Undo removes exactly what the import added (the version, its clauses, its
+    matches); redo puts the same rows back, so later commands still find them.
+    ``result`` is the import's ``RevisionResult`` (the summary, the uncertain matches).
+    """
+
+    def __init__(self, store: VersionStore, prepared: Any, *, source_file: str = "", note: str = "",
+                 formed_on: date | None = None):
+        self.store, self.prepared = store, prepared
+        self.source_file, self.note, self.formed_on = source_file, note, formed_on
+        self.result: Any = None
+        self._record: dict | None = None
+        self.text = f"导入修改稿“{source_file}”" if source_file else "导入修改稿"
+
+    def do(self) -> Change:
+        if self.result is None:
+            self.result = self.store.save_revision(self.prepared, source_file=self.source_file, note=self.note,
+                                                   formed_on=self.formed_on)
+            return self.result.change
+        return self.store.reinstate_version(self._record)
+
+    def undo(self) -> Change:
+        number = self.result.version_number
+        self._record = self.store.version_record(number)
+        return _undone(self.store.remove_version(number), self.text)
+
+
+class RemoveVersion(Command):
+    """Take the newest version away (a wrong file imported), after the user confirms; undo brings it back."""
+
+    def __init__(self, store: VersionStore, number: int):
+        self.store, self.number = store, number
+        self._record: dict | None = None
+        self.text = f"删除第{number}稿"
+
+    def check(self, interaction: Interaction) -> bool:
+        return interaction.confirm(f"删除第{self.number}稿吗？它的条款、与上一稿的对应关系和修改说明将一并删除"
+                                   "（可以撤销）。")
+
+    def do(self) -> Change:
+        record = self.store.version_record(self.number)
+        change = self.store.remove_version(self.number)
+        self._record = record
+        return change
+
+    def undo(self) -> Change:
+        return _undone(self.store.reinstate_version(self._record), self.text)

@@ -51,6 +51,11 @@ class ClauseKind(LabelledEnum):
     ARTICLE = ("article", "条")
     PARAGRAPH = ("paragraph", "款")
     ITEM = ("item", "项")
+    # long plans and standards: 第X篇, 第X部分, decimal 1 / 1.1 / 1.1.1, unnumbered Word headings
+    BOOK = ("book", "篇")
+    SEGMENT = ("segment", "部分")
+    DECIMAL = ("decimal", "条")
+    HEADING = ("heading", "标题")
     # blocks of their own kind
     COLUMN = ("column", "专栏")
     ATTACHMENT = ("attachment", "附件")
@@ -105,3 +110,10 @@ GENERAL_CLAUSE_REF = "总体意见"
 
 UNPLACED_CLAUSE_REF = "待定位"
 """The clause reference of a comment whose place in the draft is not yet known."""
+
+COMMENT_FIELD_LABELS = {
+    "disposition": "处理", "reason": "理由或说明", "work_item": "落实工作", "handler": "经办人",
+    "decided_on": "处理日期", "clause_ref": "条款", "body": "意见内容", "quoted_text": "引用原文",
+    "proposed_wording": "建议修改为", "received_on": "收到日期", "source": "来源", "unit_id": "单位",
+}
+"""A comment's fields by their names on screen (the history of its changes names them so)."""

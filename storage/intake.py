@@ -279,12 +279,53 @@ def public_file_imported(project, round_number: int, checksum: str) -> bool:
                               [round_id, checksum]).fetchone() is not None
 
 
+def submission_key(submitter: str, submitted_on: str | None, text: str) -> tuple[str, str, str]:
+    """What makes one public submission the same in two exports: who, when and what, blanks
+    and byte-order marks aside (a re-saved file, a later cumulative export)."""
+    def norm(value) -> str:
+        return " ".join(str(value or "").replace("\ufeff", "").split())
+
+    return norm(submitter), norm(submitted_on)[:10], norm(text)
+
+
+def imported_submissions(project, round_number: int) -> tuple[dict[tuple, int], dict[str, int]]:
+    """The public submissions of a round already in the project: how many of each key, and the
+    comment each exact text was grouped into (to join later submissions of the same text)."""
+    from collections import Counter
+
+    round_id = _round_id(project, round_number)
+    keys: Counter = Counter()
+    bodies: dict[str, int] = {}
+    for comment_id, submitter, submitted_on, text in project.db.execute(
+            "SELECT s.comment_id, s.submitter, s.submitted_on, s.text FROM public_submissions s "
+            "JOIN comments c ON c.id = s.comment_id WHERE c.round_id = ?", [round_id]):
+        key = submission_key(submitter, submitted_on, text)
+        keys[key] += 1
+        bodies.setdefault(key[2], comment_id)
+    return dict(keys), bodies
+
+
 def apply_public_comments(project, groups: list[PublicGroup], *, round_number: int, file_name: str,
-                          checksum: str) -> list[int]:
-    """One comment per group (``submissions`` = its size), every submission kept; returns the comment ids."""
+                          checksum: str, joins: dict[int, list[dict]] | None = None) -> list[int]:
+    """One comment per group (``submissions`` = its size), every submission kept; returns the comment ids.
+
+    ``joins`` maps an existing comment to further submissions of its text (from a later export):
+    they are kept under it and its 人次 grows.
+    """
     with project.transaction():
         unit_id = public_unit(project)
         round_id = _round_id(project, round_number)
+        for comment_id, more in (joins or {}).items():
+            project.db.execute("UPDATE comments SET submissions = submissions + ? WHERE id = ?",
+                               [len(more), comment_id])
+            project.db.conn.executemany(
+                "INSERT INTO public_submissions(comment_id, submitter, submitted_on, text, clause_text, source_row) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(comment_id, m.get("submitter", ""), m.get("submitted_on"), m["text"], m.get("clause_text", ""),
+                  m.get("source_row")) for m in more])
+        if not groups:
+            _record(project, round_id, unit_id, file_name, checksum, list(joins or {}))
+            return []
         source = f"网上征求意见“{file_name}”"
         change = project.add_comments(
             dict(round_number=round_number, unit_id=unit_id, clause_ref=g.clause_ref, body=g.body,

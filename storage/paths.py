@@ -3,21 +3,53 @@
 Windows: ``%APPDATA%\\YiJianTong``; macOS: ``~/Library/Application Support/YiJianTong``;
 elsewhere ``$XDG_DATA_HOME/YiJianTong`` (``~/.local/share/YiJianTong``). The environment
 variable ``YIJIANTONG_DATA`` names another folder (tests, or an office's shared setup).
+
+Portable use (a USB stick): a file named ``便携版.txt`` (or ``portable.txt``) beside the
+program — ``yijiantong``/``yijiantong.exe`` in the packaged app, ``main.py`` in a source
+checkout — keeps everything in the folder ``数据`` beside it instead, settings included.
+Nothing else is ever written into the program's own folder.
 """
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from pathlib import Path
 
 APP_FOLDER = "YiJianTong"
+PORTABLE_MARKERS = ("便携版.txt", "portable.txt")
+PORTABLE_FOLDER = "数据"
+
+
+def app_dir() -> Path:
+    """The folder holding the program: the packaged executable's, or main.py's in a source checkout."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return Path(__file__).resolve().parent.parent
+
+
+def portable_data_dir(folder: Path | None = None) -> Path | None:
+    """The ``数据`` folder beside the program when a portable marker is there, else None.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> portable_data_dir(folder) is None
+    True
+    >>> _ = (folder / "便携版.txt").write_text("", encoding="utf-8")
+    >>> portable_data_dir(folder) == folder / "数据"
+    True
+    """
+    folder = app_dir() if folder is None else Path(folder)
+    if any((folder / marker).is_file() for marker in PORTABLE_MARKERS):
+        return folder / PORTABLE_FOLDER
+    return None
 
 
 def data_dir() -> Path:
     """The user's data folder for the app, created on first use."""
     if os.environ.get("YIJIANTONG_DATA"):
         folder = Path(os.environ["YIJIANTONG_DATA"])
+    elif (portable := portable_data_dir()) is not None:
+        folder = portable
     elif sys.platform == "win32":
         folder = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / APP_FOLDER
     elif sys.platform == "darwin":
@@ -26,14 +58,3 @@ def data_dir() -> Path:
         folder = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / APP_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-_REASONS = {errno.EACCES: "没有写入权限（文件夹或文件只读）", errno.EPERM: "没有写入权限（文件夹或文件只读）",
-            errno.EROFS: "磁盘只读", errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已满",
-            errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "路径中有一项不是文件夹", errno.EISDIR: "同名的文件夹已存在",
-            errno.ENAMETOOLONG: "文件名过长", errno.EEXIST: "同名的文件已存在"}
-
-
-def os_reason(error: OSError) -> str:
-    """Why the system refused, in Chinese (the system's own words only for a rare error)."""
-    return _REASONS.get(error.errno) or error.strerror or str(error)

@@ -15,16 +15,19 @@ touched; a failure leaves the file as it was before the action.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import sqlite3
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import sqlite_utils
 
 from feedback.draft import Clause, Draft
+from feedback.errors import UserError
 from feedback.ledger import (Change, Comment, HistoryEntry, LedgerError, Plan, Reply, Round, SearchHit,
                              Unit, Version, check_disposition)
 from feedback.statistics import (ClauseTally, CommentTally, RoundInfo, Statistics, UnitInfo,
@@ -33,18 +36,62 @@ from feedback.units import guess_category, is_collective_name, unit_key
 from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition,
                                  ReplyState, RoundMethod)
 from storage import search
-from storage.backups import copy_database, make_backup
+from feedback import __version__
+from storage.backups import BackupError, backup_infos, copy_database, make_backup
+from storage.faults import os_reason, sqlite_reason
+from storage.rollback_journal import change_counter, journal_path, set_aside_foreign_journal
 from storage.locking import FileLock
-from storage.paths import os_reason
-from storage.schema import FILE_SUFFIX, SCHEMA_VERSION, migrate, schema_version
+from storage.schema import (APPLICATION_ID, FILE_SUFFIX, OUR_TABLES, SCHEMA_VERSION, migrate, read_header,
+                            schema_version)
 
 
-class ProjectError(Exception):
+class ProjectError(UserError):
     """A project file that cannot be opened or written; one Chinese sentence naming it."""
 
 
 class ProjectLockedError(ProjectError):
     """The file is open in another window or program."""
+
+
+class ProjectReadOnlyError(ProjectError):
+    """The file is in a place that cannot be written (a read-only share, a CD): open it read-only."""
+
+
+APP_VERSION_KEY = "app_version"  # settings: the version of the program that last wrote the file
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_dev, status.st_ino
+
+
+def _read_only_uri(path: Path) -> str:
+    return f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1"
+
+
+def _table_names(path: Path) -> set[str]:
+    """The tables of a SQLite file, read without writing anything (not even a -shm file)."""
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return set()
+
+
+def _written_by(path: Path) -> str:
+    """The program version recorded in a project file, or ''."""
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", [APP_VERSION_KEY]).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return ""
+    return str(row[0]) if row else ""
 
 
 def _iso(value: date | str | None) -> str | None:
@@ -61,6 +108,32 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
+def history_row(comment_id: int, old: dict, new: dict, who: str, at: str) -> dict:
+    """One action's row of the history: one field as plain text, several as JSON objects keyed by field."""
+    def text(value):
+        return None if value is None else str(value)
+
+    if len(new) == 1:
+        (field, value), = new.items()
+        return {"comment_id": comment_id, "field": field, "old_value": text(old[field]), "new_value": text(value),
+                "who": who, "at": at}
+    return {"comment_id": comment_id, "field": ",".join(new), "who": who, "at": at,
+            "old_value": json.dumps({k: text(old[k]) for k in new}, ensure_ascii=False),
+            "new_value": json.dumps({k: text(v) for k, v in new.items()}, ensure_ascii=False)}
+
+
+def history_entries(row: dict) -> list[HistoryEntry]:
+    """The fields one history row records (files from before hold one field a row)."""
+    fields = row["field"].split(",")
+    if len(fields) == 1:
+        return [HistoryEntry(row["comment_id"], row["field"], row["old_value"], row["new_value"], row["who"],
+                             row["at"], row["id"])]
+    old, new = json.loads(row["old_value"]), json.loads(row["new_value"])
+    return [HistoryEntry(row["comment_id"], f, old.get(f), new.get(f), row["who"], row["at"], row["id"])
+            for f in fields]
+
+
+_LAST_COMMENT_ID = "last_comment_id"  # settings key: the highest comment id ever given
 _COMMENT_COLUMNS = ("round_id", "unit_id", "clause_ref", "quoted_text", "body", "proposed_wording",
                     "received_on", "source", "submissions", "disposition", "reason", "work_item",
                     "handler", "decided_on")
@@ -75,106 +148,245 @@ FROM comments c JOIN rounds r ON r.id = c.round_id JOIN units u ON u.id = c.unit
 class Project:
     """One consultation: the plan, its draft versions, units, rounds, comments."""
 
+    # called with each thing opening a file did that the user should hear of (damage, notices)
+    report: Callable[[str], None] | None = None
+
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: FileLock | None, read_only: bool):
         self.path = Path(path)
         self.db = sqlite_utils.Database(conn)
         self._lock = lock
+        self._journal_note = lock  # notes each action's start for a crash (storage.rollback_journal)
         self.read_only = read_only
+        self.damage: str | None = None   # why a damaged file was opened read-only
+        self.notices: list[str] = []     # what opening the file did that the user should know
+        try:
+            self._identity = _identity(self.path)
+        except OSError:
+            self._identity = None
 
     # -- opening and closing -------------------------------------------------
 
     @classmethod
     def create(cls, path, draft: Draft | None = None, *, title: str | None = None,
                source_file: str = "", overwrite: bool = False) -> "Project":
-        """A new project file, with ``draft`` as version 1 when given."""
+        """A new project file, with ``draft`` as version 1 when given.
+
+        The file is built under a temporary name beside ``path`` and moved into place
+        whole, so a crash never leaves a half-made project under the chosen name.
+        """
         path = Path(path)
-        if path.exists():
-            if not overwrite:
-                raise ProjectError(f"“{path.name}”已存在，请换一个文件名。")
-            path.unlink()
+        if path.exists() and not overwrite:
+            raise ProjectError(f"“{path.name}”已存在，请换一个文件名。")
         if not path.parent.is_dir():
             raise ProjectError(f"无法建立“{path.name}”：文件夹“{path.parent}”不存在。")
-        lock = FileLock(path)
+        lock = cls._lock(path)
+        temporary = path.with_name(f".新建中-{os.getpid()}-{path.name}")
         try:
-            if not lock.acquire():
-                raise ProjectLockedError(f"“{path.name}”正在另一个窗口或程序中使用。")
-            conn = cls._connect(path)
-        except OSError as error:
-            raise ProjectError(f"无法建立“{path.name}”：{os_reason(error)}。") from error
-        migrate(conn)
-        project = cls(path, conn, lock, read_only=False)
-        with project.transaction():
-            project.db["plan"].insert({"id": 1, "title": title or (draft.title if draft else ""),
-                                       "created_at": _now()})
-            if draft is not None:
-                project._insert_version(draft, source_file=source_file, note="初稿")
-        return project
+            try:
+                for leftover in path.parent.glob(f".新建中-*-{path.name}*"):  # an interrupted ``new``
+                    leftover.unlink(missing_ok=True)
+                conn = cls._connect(temporary)
+                try:
+                    migrate(conn)
+                    project = cls(temporary, conn, None, read_only=False)
+                    with project.transaction():
+                        project.db["plan"].insert({"id": 1, "title": title or (draft.title if draft else ""),
+                                                   "created_at": _now()})
+                        project._record_app_version()
+                        if draft is not None:
+                            project._insert_version(draft, source_file=source_file, note="初稿")
+                finally:
+                    conn.close()
+                os.replace(temporary, path)
+            except sqlite3.Error as error:
+                raise ProjectError(f"无法建立“{path.name}”：{sqlite_reason(error)}。") from error
+            except OSError as error:
+                raise ProjectError(f"无法建立“{path.name}”：{os_reason(error)}。") from error
+            finally:
+                for leftover in (temporary, journal_path(temporary)):
+                    leftover.unlink(missing_ok=True)
+            return cls(path, cls._connect(path), lock, read_only=False)
+        except BaseException:
+            lock.release()
+            raise
 
     @classmethod
     def open(cls, path, *, read_only: bool = False, backup: bool = True) -> "Project":
         """Open a project file, upgrading an older one (after a backup copy).
 
-        A file held by another window raises ``ProjectLockedError`` unless
-        ``read_only`` is asked for; a file from a newer version is refused.
+        Whose file it is and its format are read from the header before anything is
+        written: another program's file or a newer format is refused unchanged. A file
+        held by another window raises ``ProjectLockedError`` unless ``read_only`` is asked
+        for; a file in a read-only place raises ``ProjectReadOnlyError``. A damaged file
+        (quick integrity check) opens read-only with ``damage`` saying so.
         """
         path = Path(path)
         if not path.is_file():
             raise ProjectError(f"找不到项目文件“{path.name}”。")
-        with open(path, "rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
-                raise ProjectError(f"“{path.name}”不是意见通项目文件。")
-        lock = None
-        if not read_only:
-            lock = FileLock(path)
-            if not lock.acquire():
-                raise ProjectLockedError(
-                    f"“{path.name}”正在另一个窗口或程序中编辑，只能以只读方式打开。")
+        cls._check_ownership(path)
+        if read_only and journal_path(path).exists():
+            cls._recover(path)
+        lock = None if read_only else cls._lock(path)
+        conn = None
         try:
-            if read_only:
-                # an ordinary connection that refuses writes: unlike mode=ro, the last one to close
-                # tidies the -wal and -shm files away instead of leaving them beside the project
-                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA query_only = ON")
-                conn.execute("PRAGMA busy_timeout = 5000")
-            else:
-                conn = cls._connect(path)
-            version = cls._check_version(path, conn)
-            if version < SCHEMA_VERSION and not read_only:
-                copy_database(path, path.with_name(f"{path.stem}.格式{version}备份{FILE_SUFFIX}"))
-                migrate(conn)
-            elif version < SCHEMA_VERSION:
+            moved = None if read_only else set_aside_foreign_journal(path, lock.previous_note)
+            try:
+                conn = cls._connect(path, read_only=read_only)
+                damage = cls._check_integrity(path, conn)
+            except sqlite3.DatabaseError as error:
+                if read_only or "malformed" not in str(error):
+                    raise
+                conn, damage = None, cls._damage_message(path)
+            if damage and not read_only:
+                if conn is not None:
+                    conn.close()
+                lock.release()
+                lock, read_only = None, True
+                try:
+                    conn = cls._connect(path, read_only=True)
+                except sqlite3.DatabaseError as error:
+                    raise ProjectError(cls._damage_message(path, opened=False)) from error
+            project = cls(path, conn, lock, read_only)
+            project.damage = damage
+            if moved:
+                project.notices.append(f"“{path.name}”旁留有不属于它的日志文件（另一个副本崩溃时留下），"
+                                       f"已移到“{moved.name}”，未写入项目。")
+            if not read_only:
+                project._prepare_for_writing(backup=backup)
+            elif schema_version(conn) < SCHEMA_VERSION and not damage:
                 raise ProjectError(f"“{path.name}”是旧版格式，须先以可编辑方式打开一次进行升级。")
-            if backup and not read_only:
-                make_backup(path)
-        except sqlite3.DatabaseError as error:
+        except BaseException as error:
+            if conn is not None:
+                conn.close()
             if lock:
                 lock.release()
-            raise ProjectError(f"“{path.name}”无法打开：{error}") from error
-        except BaseException:
-            if lock:
-                lock.release()
+            if isinstance(error, sqlite3.DatabaseError):
+                raise ProjectError(f"“{path.name}”无法打开：{sqlite_reason(error)}。") from error
+            if isinstance(error, OSError):
+                raise ProjectError(f"“{path.name}”无法打开：{os_reason(error)}。") from error
             raise
-        return cls(path, conn, lock, read_only)
+        if Project.report:
+            for message in ([project.damage] if project.damage else []) + project.notices:
+                Project.report(message)
+        return project
 
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode = WAL")
+    def _recover(path: Path) -> None:
+        """Roll back an action a crash left unfinished, so that a read-only opening can read the file.
+
+        Done only when no one holds the file and its place can be written; otherwise left to SQLite.
+        """
+        lock = FileLock(path)
+        try:
+            if not lock.acquire():
+                return
+        except OSError:
+            return
+        try:
+            set_aside_foreign_journal(path, lock.previous_note)
+            conn = sqlite3.connect(path)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls a hot journal back
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass
+        finally:
+            lock.release()
+
+    @staticmethod
+    def _lock(path: Path) -> FileLock:
+        lock = FileLock(path)
+        try:
+            acquired = lock.acquire()
+        except OSError as error:
+            raise ProjectReadOnlyError(
+                f"“{path.name}”所在位置不能写入（{os_reason(error)}），只能以只读方式打开。") from error
+        if not acquired:
+            raise ProjectLockedError(f"“{path.name}”正在另一个窗口或程序中编辑，只能以只读方式打开。")
+        return lock
+
+    @staticmethod
+    def _check_ownership(path: Path) -> None:
+        """Refuse, before any write, a file that is not a project of this program or is newer."""
+        not_ours = ProjectError(f"“{path.name}”不是意见通项目文件。")
+        try:
+            header = read_header(path)
+        except OSError as error:
+            raise ProjectError(f"“{path.name}”无法读取：{os_reason(error)}。") from error
+        if not header.is_sqlite or header.application_id not in (0, APPLICATION_ID):
+            raise not_ours
+        if header.user_version > SCHEMA_VERSION:
+            written_by = _written_by(path)
+            raise ProjectError(
+                f"“{path.name}”由更新版本的意见通{(' ' + written_by) if written_by else ''}保存"
+                f"（格式{header.user_version}），本软件为 {__version__}（支持到格式{SCHEMA_VERSION}），"
+                "请升级后再打开；文件未做任何改动。")
+        if header.application_id == 0:  # written before the id, or by another program
+            if header.user_version == 0 or not OUR_TABLES <= _table_names(path):
+                raise not_ours
+
+    @staticmethod
+    def _check_integrity(path: Path, conn: sqlite3.Connection) -> str | None:
+        """None when the quick check passes; else the message for the user."""
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as error:
+            result = [str(error)]
+        return None if result == ["ok"] else Project._damage_message(path)
+
+    @staticmethod
+    def _damage_message(path: Path, opened: bool = True) -> str:
+        good = [b for b in backup_infos(path) if b.comments >= 0]
+        offer = (f"可用最近的完好备份（{good[0].when}）恢复：“backups {path.name} --restore 1”"
+                 "或“文件 → 恢复备份”。") if good else "没有可用的备份。"
+        how = "已以只读方式打开，请勿继续使用" if opened else "无法打开"
+        return f"“{path.name}”已损坏（完整性检查未通过），{how}；{offer}"
+
+    def _prepare_for_writing(self, *, backup: bool) -> None:
+        """Upgrade an older format (after a copy), keep no side journal, note the writing version."""
+        conn = self.db.conn
+        version = schema_version(conn)
+        if version < SCHEMA_VERSION:
+            try:
+                copy_database(self.path, self.path.with_name(f"{self.path.stem}.格式{version}备份{FILE_SUFFIX}"))
+            except BackupError as error:
+                raise ProjectError(f"“{self.path.name}”需要升级格式，但升级前的备份未能写出：{error}") from error
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "delete":
+            conn.execute("PRAGMA journal_mode = DELETE")  # an older project file left in WAL mode
+        migrate(conn)
+        stored = conn.execute("SELECT value FROM settings WHERE key = ?", [APP_VERSION_KEY]).fetchone()
+        if stored is None or stored[0] != __version__:
+            with self.transaction():
+                self._record_app_version()
+        if backup:
+            try:
+                make_backup(self.path)
+            except BackupError as error:
+                self.notices.append(f"打开时未能备份：{error}")
+
+    def _record_app_version(self) -> None:
+        self.db["settings"].insert({"key": APP_VERSION_KEY, "value": __version__}, pk="key", replace=True)
+
+    @staticmethod
+    def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+        """A connection that keeps the whole project in the one file after every transaction.
+
+        The rollback journal is deleted at each commit and every commit is synced, so
+        the file alone is the project whenever no action is being written.
+        """
+        if read_only:
+            # mode=ro: works on read-only media and never writes, not even a journal
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA cache_size = -32000")  # 32 MB: statistics and search stay in memory
         return conn
-
-    @staticmethod
-    def _check_version(path: Path, conn: sqlite3.Connection) -> int:
-        version = schema_version(conn)
-        if version > SCHEMA_VERSION:
-            raise ProjectError(
-                f"“{path.name}”由更新版本的意见通创建（格式{version}，本软件支持到格式{SCHEMA_VERSION}），请升级后再打开。")
-        tables = set(sqlite_utils.Database(conn).table_names())
-        if version and "comments" not in tables:
-            raise ProjectError(f"“{path.name}”不是意见通项目文件。")
-        return version
 
     def close(self) -> None:
         self.db.conn.close()
@@ -190,7 +402,30 @@ class Project:
         """
         if self.read_only:
             return Project.open(self.path, read_only=True, backup=False)
-        return Project(self.path, self._connect(self.path), None, read_only=False)
+        handle = Project(self.path, self._connect(self.path), None, read_only=False)
+        handle._journal_note = self._lock
+        return handle
+
+    def save_copy(self, target) -> Path:
+        """A complete, consistent copy of the project at ``target`` (SQLite's online backup), one file."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise ProjectError(f"“{target.name}”就是当前项目文件，请另选文件名。")
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            partial.unlink(missing_ok=True)
+            dst = sqlite3.connect(partial)
+            try:
+                self.db.conn.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")  # no -wal beside the copy: one file to hand on
+            finally:
+                dst.close()
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as error:
+            partial.unlink(missing_ok=True)
+            reason = os_reason(error) if isinstance(error, OSError) else sqlite_reason(error)
+            raise ProjectError(f"无法另存副本“{target.name}”：{reason}。") from error
+        return target
 
     def __enter__(self) -> "Project":
         return self
@@ -200,16 +435,39 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One user action: one transaction, all or nothing."""
+        """One user action: one transaction, all or nothing.
+
+        The machine's faults (full disk, read-only place, the file deleted or moved while
+        open) become a ``ProjectError`` in Chinese naming the file; nothing is kept.
+        """
         if self.read_only:
             raise LedgerError("项目以只读方式打开，不能修改。")
-        with self.db.atomic():
-            yield
+        if not self.db.conn.in_transaction:
+            self._check_still_there()
+            if self._journal_note:
+                self._journal_note.note(f"counter={change_counter(self.path)}")
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as error:  # the user reads one sentence, the log the database's own words
+            logging.getLogger("yijiantong").error("transaction on %s failed: %r", self.path.name, error)
+            raise ProjectError(f"无法保存到“{self.path.name}”：{sqlite_reason(error)}，本次修改未保存。") from error
+
+    def _check_still_there(self) -> None:
+        try:
+            moved = self._identity is not None and _identity(self.path) != self._identity
+        except OSError:
+            moved = True
+        if moved:
+            raise ProjectError(f"项目文件“{self.path.name}”已被删除、移动或替换，本次修改未保存；"
+                               "请关闭后重新打开项目。")
 
     # -- the plan --------------------------------------------------------------
 
     def plan(self) -> Plan:
-        row = next(self.db.query("SELECT * FROM plan WHERE id = 1"))
+        row = next(self.db.query("SELECT * FROM plan WHERE id = 1"), None)
+        if row is None:  # a file whose making was interrupted (before ``create`` built files aside)
+            raise ProjectError(f"“{self.path.name}”不完整（建立时被中断），请用草案重新建立项目。")
         return Plan(title=row["title"], short_name=row["short_name"], drafting_unit=row["drafting_unit"],
                     addressee=row["addressee"], locality=row["locality"], contact_person=row["contact_person"],
                     contact_phone=row["contact_phone"], drafted_on=_date(row["drafted_on"]),
@@ -244,6 +502,10 @@ class Project:
             "imported_at": _now(), "note": note,
             "warnings": json.dumps([str(w) for w in draft.warnings], ensure_ascii=False),
         }).last_pk
+        self._insert_clauses(version_id, draft.clauses)
+        return number
+
+    def _insert_clauses(self, version_id: int, clauses: list[Clause]) -> None:
         rows = [{
             "version_id": version_id, "position": i, "ref": c.ref, "label": c.label, "level": c.level,
             "kind": c.kind.value, "number": c.number, "heading": c.heading, "text": c.text,
@@ -251,11 +513,24 @@ class Project:
             "lead_units": json.dumps(c.lead_units, ensure_ascii=False),
             "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
             "tables": json.dumps(c.tables, ensure_ascii=False),
-        } for i, c in enumerate(draft.clauses)]
+        } for i, c in enumerate(clauses)]
         self.db["clauses"].insert_all(rows)
         search.index_clauses(self.db.conn, self.db.query(
             "SELECT id, heading, text FROM clauses WHERE version_id = ?", [version_id]))
-        return number
+
+    def replace_clauses(self, version_number: int, clauses: list[Clause], comment_refs: dict[int, str], *,
+                        message: str = "已调整条款结构") -> Change:
+        """A version's clause tree reshaped by hand (``feedback.outline_commands``), in one
+        transaction: the clauses replaced and each comment in ``comment_refs`` put on its new clause."""
+        with self.transaction():
+            version_id = self._version_id(version_number)
+            ids = [row[0] for row in self.db.execute("SELECT id FROM clauses WHERE version_id = ?", [version_id])]
+            self.db.conn.executemany("DELETE FROM clauses_search WHERE rowid = ?", [(i,) for i in ids])
+            self.db.execute("DELETE FROM clauses WHERE version_id = ?", [version_id])
+            self._insert_clauses(version_id, clauses)
+            self.db.conn.executemany("UPDATE comments SET clause_ref = ? WHERE id = ? AND clause_ref != ?",
+                                     [(ref, comment_id, ref) for comment_id, ref in comment_refs.items()])
+        return Change("clauses", (version_number,), message)
 
     def add_version(self, draft: Draft, *, source_file: str = "", note: str = "") -> Change:
         with self.transaction():
@@ -600,9 +875,15 @@ class Project:
         if not rows:
             return Change("comments", (), "没有意见")
         with self.transaction():
-            first = (self.db.execute("SELECT coalesce(max(id), 0) FROM comments").fetchone()[0]) + 1
+            # never an id a comment had before (one undone may come back with it): past the highest ever given
+            first = self.db.execute("SELECT max(coalesce((SELECT max(id) FROM comments), 0), coalesce((SELECT "
+                                    "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
+                                    [_LAST_COMMENT_ID]).fetchone()[0] + 1
             for offset, row in enumerate(rows):
                 row["id"] = first + offset
+            self.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                            [_LAST_COMMENT_ID, str(first + len(rows) - 1)])
             # plain executemany: the bulk path of a 100,000-row import
             columns = list(rows[0])
             self.db.conn.executemany(
@@ -771,9 +1052,7 @@ class Project:
         now = _now()
         with self.transaction():
             self.db["comments"].update(current.id, changed)
-            self.db["history"].insert_all(
-                {"comment_id": current.id, "field": k, "old_value": None if old.get(k) is None else str(old.get(k)),
-                 "new_value": None if v is None else str(v), "who": who, "at": now} for k, v in changed.items())
+            self.db["history"].insert(history_row(current.id, {k: old.get(k) for k in changed}, changed, who, now))
             if set(changed) & set(search.COMMENT_FIELDS):
                 row = next(self.db.query("SELECT * FROM comments WHERE id = ?", [current.id]))
                 search.index_comment(self.db.conn, current.id, row)
@@ -799,9 +1078,12 @@ class Project:
             search.index_comment(self.db.conn, comment.id, row)
         return Change("comments", (comment.id,), "已恢复意见")
 
-    def history(self, comment_id: int) -> list[HistoryEntry]:
-        return [HistoryEntry(r["comment_id"], r["field"], r["old_value"], r["new_value"], r["who"], r["at"])
-                for r in self.db.query("SELECT * FROM history WHERE comment_id = ? ORDER BY id", [comment_id])]
+    def history(self, comment_id: int | None = None) -> list[HistoryEntry]:
+        """Each changed field of one comment (or of every comment), oldest first; the fields of one action
+        share its ``action`` number."""
+        where, params = ("WHERE comment_id = ?", [comment_id]) if comment_id is not None else ("", [])
+        return [entry for r in self.db.query(f"SELECT * FROM history {where} ORDER BY id", params)
+                for entry in history_entries(r)]
 
     def count_comments(self, **filters) -> int:
         where, params = self._filter_sql(**filters)
@@ -842,7 +1124,7 @@ class Project:
         number_of = {r[0]: r[1] for r in self.db.execute("SELECT id, number FROM rounds")}
         # grouped on the covering indexes; first-mention order for the sentence
         grouped = sorted(self.db.execute(
-            "SELECT min(rowid), round_id, unit_id, disposition, work_item, count(*) FROM comments "
+            "SELECT min(rowid), round_id, unit_id, disposition, work_item, count(*), sum(submissions) FROM comments "
             "GROUP BY round_id, unit_id, disposition, work_item"))
         tallies = [CommentTally(number_of[r[1]], *r[2:]) for r in grouped]
         clause_tallies = [ClauseTally(number_of[r[0]], r[1], r[2]) for r in self.db.execute(

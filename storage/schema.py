@@ -1,24 +1,50 @@
 """The project file's schema, declared in one place, with its forward migrations.
 
-The schema version lives in ``PRAGMA user_version``. ``MIGRATIONS[n]`` takes a file
-from version ``n - 1`` to version ``n``; opening a file runs the missing ones in order.
+The schema version lives in ``PRAGMA user_version`` and the file says it is ours by
+``PRAGMA application_id`` (``APPLICATION_ID``); both are read from the file's header before
+SQLite opens it (``read_header``). ``MIGRATIONS[n]`` takes a file from version ``n - 1`` to
+version ``n``; opening a file runs the missing ones in order.
 
 >>> import sqlite3
 >>> conn = sqlite3.connect(':memory:')
 >>> migrate(conn)
-(0, 4)
->>> schema_version(conn) == SCHEMA_VERSION
-True
+(0, 6)
+>>> schema_version(conn) == SCHEMA_VERSION, hex(conn.execute('PRAGMA application_id').fetchone()[0])
+(True, '0x594a5431')
 """
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from feedback.vocabulary import UnitCategory
 
 FILE_SUFFIX = ".yjt"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
+APPLICATION_ID = 0x594A5431  # "YJT1" in the file header: a project file of this program
+# what a project file from before the application id holds
+OUR_TABLES = frozenset({"plan", "versions", "clauses", "categories", "units", "rounds", "comments", "history"})
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class Header(NamedTuple):
+    """The fields of a SQLite file's 100-byte header that tell whose file it is."""
+
+    is_sqlite: bool
+    application_id: int
+    user_version: int
+    wal: bool          # the file was left in write-ahead-log mode (an older project file)
+
+
+def read_header(path) -> Header:
+    """The header of ``path`` read as bytes: nothing opens or changes the file."""
+    with open(path, "rb") as handle:
+        head = handle.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        return Header(False, 0, 0, False)
+    return Header(True, int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big"),
+                  head[18] == 2 or head[19] == 2)
 
 _V1 = """
 CREATE TABLE plan (
@@ -218,7 +244,57 @@ def _v4(conn: sqlite3.Connection) -> None:
     _run_script(conn, _V4)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+# v5: the day each version was formed and the notes on changes in tables of their own (were JSON in settings).
+_V5 = """
+ALTER TABLE versions ADD COLUMN formed_on TEXT;
+CREATE TABLE change_notes (
+    from_version INTEGER NOT NULL,
+    to_version INTEGER NOT NULL,
+    change_key TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (from_version, to_version, change_key)
+)
+"""
+
+
+def _json_setting(conn: sqlite3.Connection, key: str) -> dict:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    try:
+        value = json.loads(row[0]) if row else {}
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
+
+
+def _v5(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V5)
+    for number, day in _json_setting(conn, "version_dates").items():
+        if str(number).isdigit() and isinstance(day, str):
+            conn.execute("UPDATE versions SET formed_on = ? WHERE number = ?", [day[:10], int(number)])
+    for pair, notes in _json_setting(conn, "change_notes").items():
+        numbers = str(pair).split("→")
+        if len(numbers) != 2 or not all(n.isdigit() for n in numbers) or not isinstance(notes, dict):
+            continue
+        conn.executemany("INSERT OR REPLACE INTO change_notes(from_version, to_version, change_key, note) "
+                         "VALUES (?, ?, ?, ?)", [(int(numbers[0]), int(numbers[1]), str(key), str(note))
+                                                 for key, note in notes.items() if str(note).strip()])
+    conn.execute("DELETE FROM settings WHERE key IN ('version_dates', 'change_notes')")
+
+
+# v6: the number each comment bears in every document, fixed once a document has gone out.
+_V6 = """
+CREATE TABLE comment_numbers (
+    comment_id INTEGER PRIMARY KEY REFERENCES comments(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL UNIQUE
+)
+"""
+
+
+def _v6(conn: sqlite3.Connection) -> None:
+    _run_script(conn, _V6)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -233,8 +309,11 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> tuple[int
         try:
             MIGRATIONS[version](conn)
             conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:  # a file from before the id
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return start, max(start, target)

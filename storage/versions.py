@@ -22,7 +22,6 @@ matched clauses of later versions. Each mutation is one transaction and returns 
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -33,15 +32,14 @@ from feedback.draft import Clause, Draft
 from feedback.explanation_text import chinese_date, date_span
 from feedback.ledger import Change, Comment, LedgerError
 from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, RevisionFlag, change_groups,
-                               char_diff, check_consistency, clause_reading, comments_behind, first_paragraph_refs,
-                               group_similarity, match_clauses, relation_for, restates_article)
+                               DraftMaps, char_diff, check_consistency, clause_reading, comments_behind,
+                               first_paragraph_refs, group_similarity, match_clauses, relation_for, restates_article)
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, RoundMethod
+from storage import search
 
 Progress = Callable[[float, str], None]
 
 _MATCHES = "clause_matches"
-_VERSION_DATES = "version_dates"  # settings key: {"2": "2023-05-06"}, the day a draft was formed
-_CHANGE_NOTES = "change_notes"  # settings key: {"1→2": {change key: note}}
 _LOW_OVERLAP = 0.3  # fewer matched clauses than this share suggests a different document
 
 
@@ -65,29 +63,11 @@ def _check_pair(project, from_version: int, to_version: int) -> None:
         raise LedgerError(f"比对须从前一稿到后一稿（第{from_version}稿→第{to_version}稿）。")
 
 
-# -- settings kept as JSON ----------------------------------------------------------------
-
-def _setting(project, key: str) -> dict:
-    row = project.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    if row is None:
-        return {}
-    try:
-        value = json.loads(row[0])
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _put_setting(project, key: str, value: dict) -> None:
-    project.db["settings"].insert({"key": key, "value": json.dumps(value, ensure_ascii=False)},
-                                  pk="key", replace=True)
-
-
 def version_date(project, number: int) -> date | None:
     """The day a version was formed: the plan's drafting date for the first, else as recorded."""
-    recorded = _setting(project, _VERSION_DATES).get(str(number))
+    recorded = recorded_version_date(project, number)
     if recorded:
-        return date.fromisoformat(recorded)
+        return recorded
     return project.plan().drafted_on if number == 1 else None
 
 
@@ -101,8 +81,8 @@ def set_version_date(project, number: int, when: date | None) -> Change:
 
 def recorded_version_date(project, number: int) -> date | None:
     """The day recorded for a version, without the plan's drafting date standing in for the first."""
-    recorded = _setting(project, _VERSION_DATES).get(str(number))
-    return date.fromisoformat(recorded) if recorded else None
+    row = project.db.execute("SELECT formed_on FROM versions WHERE number = ?", [number]).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None
 
 
 def set_version_note(project, number: int, note: str) -> Change:
@@ -114,12 +94,8 @@ def set_version_note(project, number: int, note: str) -> Change:
 
 
 def _write_version_date(project, number: int, when: date | None) -> None:
-    dates = _setting(project, _VERSION_DATES)
-    if when is None:
-        dates.pop(str(number), None)
-    else:
-        dates[str(number)] = when.isoformat()
-    _put_setting(project, _VERSION_DATES, dates)
+    project.db.execute("UPDATE versions SET formed_on = ? WHERE number = ?",
+                       [when.isoformat() if when else None, number])
 
 
 # -- the matches ---------------------------------------------------------------------------
@@ -547,12 +523,14 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
     notes = change_notes(project, from_version, to_version)
     result = []
     report(0.5, "正在整理修改内容")
+    maps = DraftMaps(old, new)
     for group in groups:
         if group.relation is Relation.SAME and not include_unchanged:
             continue
         if group.relation is Relation.RENUMBERED and not (include_renumbered or include_unchanged):
             continue
-        behind = comments_behind(group, old, new, old_of_new, comments_by_ref) if group.relation.changed else []
+        behind = comments_behind(group, old, new, old_of_new, comments_by_ref, maps) \
+            if group.relation.changed else []
         result.append(VersionChange(group, [old_by_ref[r] for r in group.from_refs if r in old_by_ref],
                                     [new_by_ref[r] for r in group.to_refs if r in new_by_ref],
                                     sorted(behind, key=lambda c: c.id), notes.get(group.key, "")))
@@ -618,20 +596,19 @@ def find_change(project, from_version: int, to_version: int, ref: str) -> Change
 
 def change_notes(project, from_version: int, to_version: int) -> dict[str, str]:
     """The drafter's notes on changes (修改说明), by change key (``ChangeGroup.key``)."""
-    return dict(_setting(project, _CHANGE_NOTES).get(f"{from_version}→{to_version}", {}))
+    return dict(project.db.execute("SELECT change_key, note FROM change_notes WHERE from_version = ? "
+                                   "AND to_version = ? ORDER BY rowid", [from_version, to_version]))
 
 
 def set_change_note(project, from_version: int, to_version: int, key: str, note: str) -> Change:
     """Write the 修改说明 of one change (an empty note removes it)."""
     _check_pair(project, from_version, to_version)
     with project.transaction():
-        notes = _setting(project, _CHANGE_NOTES)
-        pair = notes.setdefault(f"{from_version}→{to_version}", {})
+        project.db.execute("DELETE FROM change_notes WHERE from_version = ? AND to_version = ? AND change_key = ?",
+                           [from_version, to_version, key])
         if note.strip():
-            pair[key] = note.strip()
-        else:
-            pair.pop(key, None)
-        _put_setting(project, _CHANGE_NOTES, notes)
+            project.db.execute("INSERT INTO change_notes(from_version, to_version, change_key, note) "
+                               "VALUES (?, ?, ?, ?)", [from_version, to_version, key, note.strip()])
     return Change("versions", (to_version,), "已保存修改说明")
 
 
@@ -951,6 +928,62 @@ def version_overview(project) -> list[VersionInfo]:
             for v in project.versions()]
 
 
+# -- taking the newest version away again ------------------------------------------------------
+
+def version_record(project, number: int) -> dict:
+    """Everything removing version ``number`` takes away, for ``reinstate_version`` to put back."""
+    _check_version(project, number)
+    version = next(project.db.query("SELECT * FROM versions WHERE number = ?", [number]))
+    return {
+        "version": version,
+        "clauses": list(project.db.query("SELECT * FROM clauses WHERE version_id = ? ORDER BY id", [version["id"]])),
+        "matches": list(project.db.query(f"SELECT * FROM {_MATCHES} WHERE from_version = ? OR to_version = ? "
+                                         "ORDER BY id", [number, number])),
+        "change_notes": list(project.db.query("SELECT * FROM change_notes WHERE from_version = ? "
+                                              "OR to_version = ? ORDER BY rowid", [number, number])),
+    }
+
+
+def remove_version(project, number: int) -> Change:
+    """Remove the newest version (a wrong file imported), while no round consulted on it.
+
+    Its clauses, their matches to the version before, its date and notes on changes go with it.
+    """
+    _check_version(project, number)
+    numbers = _version_numbers(project)
+    if number != numbers[-1]:
+        raise LedgerError(f"只能删除最新的一稿，第{number}稿之后还有第{numbers[-1]}稿。")
+    if len(numbers) == 1:
+        raise LedgerError("项目中只有这一稿草案，不能删除。")
+    rounds = [r.number for r in project.rounds() if r.version_number == number]
+    if rounds:
+        raise LedgerError(f"第{rounds[0]}轮征求意见针对的是第{number}稿，不能删除这一稿。")
+    with project.transaction():
+        version_id = project.db.execute("SELECT id FROM versions WHERE number = ?", [number]).fetchone()[0]
+        project.db.execute("DELETE FROM clauses_search WHERE rowid IN (SELECT id FROM clauses WHERE version_id = ?)",
+                           [version_id])
+        project.db.execute("DELETE FROM clauses WHERE version_id = ?", [version_id])
+        project.db.execute(f"DELETE FROM {_MATCHES} WHERE from_version = ? OR to_version = ?", [number, number])
+        project.db.execute("DELETE FROM versions WHERE id = ?", [version_id])
+        project.db.execute("DELETE FROM change_notes WHERE from_version = ? OR to_version = ?", [number, number])
+    return Change("versions", (number,), f"已删除第{number}稿")
+
+
+def reinstate_version(project, record: dict) -> Change:
+    """Put back a removed version with the same rows (ids included), so later commands still find them."""
+    number = record["version"]["number"]
+    if number in _version_numbers(project):
+        raise LedgerError(f"项目中已有第{number}稿。")
+    with project.transaction():
+        project.db["versions"].insert(record["version"])
+        project.db["clauses"].insert_all(record["clauses"])
+        search.index_clauses(project.db.conn, ({"id": c["id"], "heading": c["heading"], "text": c["text"]}
+                                               for c in record["clauses"]))
+        project.db[_MATCHES].insert_all(record["matches"])
+        project.db["change_notes"].insert_all(record["change_notes"])
+    return Change("versions", (number,), f"已恢复第{number}稿")
+
+
 # -- what the undoable commands use ------------------------------------------------------------
 
 class ProjectVersions:
@@ -993,3 +1026,16 @@ class ProjectVersions:
 
     def set_change_note(self, from_version: int, to_version: int, key: str, note: str) -> Change:
         return set_change_note(self.project, from_version, to_version, key, note)
+
+    def save_revision(self, prepared: PreparedRevision, *, source_file: str = "", note: str = "",
+                      formed_on: date | None = None) -> RevisionResult:
+        return save_revision(self.project, prepared, source_file=source_file, note=note, formed_on=formed_on)
+
+    def version_record(self, number: int) -> dict:
+        return version_record(self.project, number)
+
+    def remove_version(self, number: int) -> Change:
+        return remove_version(self.project, number)
+
+    def reinstate_version(self, record: dict) -> Change:
+        return reinstate_version(self.project, record)

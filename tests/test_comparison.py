@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 
 from ui.cli import versions as cli_versions
-from exports.comparison import (COLUMN_HEADERS, LEGEND, SHEET_COLUMNS, build_comparison, comparison_rows,
-                                write_comparison)
+from exports.comparison import (COLUMN_HEADERS, LEGEND, SHEET_COLUMNS, build_comparison, clause_numbers,
+                                comparison_rows, write_comparison)
 from exports.official_format import FONT_BODY, FONT_HEITI, FONT_TITLE, DocumentError, resolved_font
 from feedback.ledger import LedgerError
 from feedback.outline import parse_lines
 from storage.project import Project
-from storage.versions import import_revision, set_change_note
+from storage.versions import confirm_all, import_revision, set_change_note
 from tests.fixtures.make_docx import build_numbered_docx
 from tests.fixtures.revised_drafts import SECOND_DRAFT, TASK_3_REVISED
 from tests.test_versions import consulted_project
@@ -62,7 +62,10 @@ def test_the_word_table_read_back(revised, tmp_path):
     header_paragraph = table.rows[0].cells[1].paragraphs[0]
     assert resolved_font(header_paragraph).east_asia == FONT_HEITI
     assert len(table.rows) == 1 + 6
-    inserted, modified, split = table.rows[1].cells, table.rows[2].cells, table.rows[3].cells
+    # the clause's number in each draft in its own column, then the texts
+    inserted, modified, split = ([c for i, c in enumerate(table.rows[n].cells) if i != 1] for n in (1, 2, 3))
+    assert table.rows[2].cells[1].text == "原二（二）3\n现二（二）4"
+    assert table.rows[1].cells[1].text.startswith("现")
     assert inserted[1].text == "" and inserted[2].text.startswith("2.实施劳动教育提质行动。")
     assert all(r.bold and r.underline for r in inserted[2].paragraphs[0].runs)
     assert modified[2].text == "4." + TASK_3_REVISED
@@ -78,7 +81,7 @@ def test_the_word_table_read_back(revised, tmp_path):
     assert len(split[1].paragraphs) == 1 and len(split[2].paragraphs) == 2
     assert [p.text[:2] for p in split[2].paragraphs] == ["5.", "6."]
     assert modified[3]._tc.tcPr.find(qn("w:vAlign")).get(qn("w:val")) == "top"
-    deleted = table.rows[6].cells
+    deleted = [c for i, c in enumerate(table.rows[6].cells) if i != 1]
     assert deleted[2].text == "" and all(r.font.strike for r in deleted[1].paragraphs[0].runs)
 
 
@@ -90,16 +93,18 @@ def test_the_workbook_read_back(revised, tmp_path):
     assert [c.value for c in sheet[2]] == list(SHEET_COLUMNS)
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=8)]
     assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert [r[4] for r in rows] == ["新增", "修改", "拆分", "修改", "合并", "删除"]
-    assert rows[2][5:] == ["二（二）4", "二（二）5、二（二）6"]
-    assert rows[0][1] is None and rows[0][5] is None  # an insertion has no old clause: empty, not ""
-    old_cell, new_cell = rows[1][1], rows[1][2]
+    assert [r[6] for r in rows] == ["新增", "修改", "拆分", "修改", "合并", "删除"]
+    assert rows[2][1:3] == ["二（二）4", "二（二）5、二（二）6"]
+    assert rows[0][3] is None and rows[0][1] is None  # an insertion has no old clause: empty, not ""
+    heights = [sheet.row_dimensions[n].height for n in range(3, 9)]  # sized to their text
+    assert all(h and h >= 14.5 for h in heights) and max(heights) >= 29
+    old_cell, new_cell = rows[1][3], rows[1][4]
     assert isinstance(old_cell, CellRichText) and isinstance(new_cell, CellRichText)
     assert str(new_cell) == "4." + TASK_3_REVISED
     struck = [b.text for b in old_cell if isinstance(b, TextBlock) and b.font.strike]
     marked = [b.text for b in new_cell if isinstance(b, TextBlock) and b.font.b and b.font.u == "single"]
     assert struck == ["3", "每年划拨专门", "全面"] and marked == ["4", "统筹安排", "基本"]
-    assert rows[1][3] == "修改（原二（二）3，现为二（二）4）\n依据意见：市财政局（采纳）"
+    assert rows[1][5] == "修改（原二（二）3，现为二（二）4）\n依据意见：市财政局（采纳）"
     assert sheet.cell(row=10, column=1).value == LEGEND
     assert sheet.freeze_panes == "A3" and sheet.page_setup.orientation == "landscape"
 
@@ -115,11 +120,11 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     project.close()
     book = load_workbook(path, rich_text=True)
     sheet = book.active
-    old, new = sheet["B3"], sheet["C3"]
+    old, new = sheet["D3"], sheet["E3"]
     assert old.value == "=SUM(A1:A3)为贯彻落实有关要求，制定本计划。" and old.data_type == "s"  # nothing struck: plain
     assert str(new.value).startswith("=SUM(A1:A3)") and new.data_type == "s"
     assert old.quotePrefix and new.quotePrefix
-    assert sheet["D3"].value == "修改\n+1 按意见补充"
+    assert sheet["F3"].value == "修改\n+1 按意见补充"
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "<f>" not in xml and "<f " not in xml
@@ -225,11 +230,61 @@ def test_revise_refuses_a_bad_file_and_changes_nothing(tmp_path):
 @pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="LibreOffice 或 poppler 未安装")
 def test_the_word_table_renders(revised, tmp_path):
     path = write_comparison(revised, 1, 2, tmp_path / "对照表.docx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=120)
-    pdf = tmp_path / "对照表.pdf"
+    from exports.pdf_copy import pdf_copy
+
+    pdf = pdf_copy(path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
     assert size and float(size.group(1)) > float(size.group(2))  # landscape
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "修改对照表" in text and "统筹安排" in text and "依据意见" in text
+
+
+def test_a_regulation_gets_one_row_per_changed_clause_with_its_numbers(tmp_path):
+    from tests.fixtures.consultations import REGULATION_LINES
+
+    revised = list(REGULATION_LINES)
+    revised[4] = "第三条　市交通运输主管部门负责本市出租汽车客运管理工作，其所属的运输管理机构具体实施。"
+    revised[9] = "（二）有取得从业资格证且无不良记录的驾驶员；"
+    revised[11:12] = ["第五条　出租汽车经营权实行无偿使用。",
+                      "第六条　出租汽车经营权实行期限制，期限为六年。"]
+    revised = [re.sub("^第([六七八])条", lambda m: "第" + "七八九"["六七八".index(m.group(1))] + "条", line)
+               if i > 12 else line for i, line in enumerate(revised)]
+    project = Project.create(tmp_path / "办法.yjt", parse_lines(REGULATION_LINES))
+    import_revision(project, parse_lines(revised))
+    confirm_all(project, 1, 2)
+    rows = comparison_rows(project, 1, 2)
+    numbers = [clause_numbers(r.change) for r in rows]
+    assert "第三条" in numbers and "第三条第一款" not in numbers  # the article once, not again as its 第一款
+    assert "第四条第（二）项" in numbers  # an item says where it is
+    assert "原第五条\n现第六条" in numbers
+    path = write_comparison(project, 1, 2, tmp_path / "对照表.docx")
+    table = docx.Document(str(path)).tables[0]
+    assert [row.cells[1].text for row in table.rows[1:]] == numbers
+
+
+def test_a_clause_table_stays_a_table_in_the_comparison(tmp_path):
+    from feedback.draft import SourceBlock
+    from feedback.outline import parse_blocks
+
+    def draft(rate):
+        return parse_blocks([SourceBlock("某某实施方案"), SourceBlock("一、重点任务"),
+                             SourceBlock("1.推进设施建设。按下表完成。"),
+                             SourceBlock(rows=[["序号", "任务", "完成时限"], ["1", "新建学校", rate]]),
+                             SourceBlock("二、保障措施")])
+
+    project = Project.create(tmp_path / "方案.yjt", draft("2024年底"))
+    import_revision(project, draft("2025年6月"))
+    path = write_comparison(project, 1, 2, tmp_path / "对照表.docx")
+    project.close()
+    row = docx.Document(str(path)).tables[0].rows[1]
+    old_cell, new_cell = row.cells[2], row.cells[3]
+    for cell in (old_cell, new_cell):
+        assert len(cell.tables) == 1, cell.text
+        nested = cell.tables[0]
+        assert [c.text for c in nested.rows[0].cells] == ["序号", "任务", "完成时限"]
+        assert " | " not in cell.text
+    assert [c.text for c in old_cell.tables[0].rows[1].cells] == ["1", "新建学校", "2024年底"]
+    marked = [r.text for p in new_cell.tables[0].rows[1].cells[2].paragraphs for r in p.runs if r.bold and r.underline]
+    assert "".join(marked) and "".join(marked) in "2025年6月"
+    assert old_cell.paragraphs[0].text.startswith("1.推进设施建设")

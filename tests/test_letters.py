@@ -4,7 +4,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from feedback.letters import LetterSplit, SplitComment, split_letter, split_letter_docx
+from exports.reply_files import read_reply
+from feedback.letters import LetterSplit, SplitComment, split_letter
 from feedback.outline import parse_lines
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
 
@@ -246,7 +247,7 @@ def write_docx(path: Path, paragraphs: list[str], table: bool = False) -> Path:
 
 def test_docx_letter_is_split_like_text(demo, tmp_path):
     path = write_docx(tmp_path / "财政局反馈意见.docx", FINANCE_LETTER.splitlines())
-    from_docx = split_letter_docx(path, demo)
+    from_docx = read_reply(path, demo).letter
     from_text = split_letter(FINANCE_LETTER, demo)
     assert from_docx == from_text
     assert isinstance(from_docx.comments[0], SplitComment)
@@ -254,8 +255,8 @@ def test_docx_letter_is_split_like_text(demo, tmp_path):
 
 def test_docx_with_a_table_warns(demo, tmp_path):
     path = write_docx(tmp_path / "反馈表.docx", ["市教育局：", "意见见下表。", "汉中市财政局"], table=True)
-    split = split_letter_docx(path, demo)
-    assert "文档中含有表格，表格内的意见未读取，请按反馈表导入或人工核对" in split.warnings
+    split = read_reply(path, demo).letter
+    assert any(w.startswith("文档中含有表格") for w in split.warnings)
 
 
 def test_title_on_two_lines(demo):
@@ -270,3 +271,86 @@ def test_title_on_two_lines(demo):
 def test_unit_above_the_salutation_without_title(demo):
     split = split_letter("汉中市公安局\n市教育局：\n无修改意见。", demo)
     assert (split.unit_name_guess, split.no_comments) == ("汉中市公安局", True)
+
+
+# -- the ways replies are really written (published 复函 wordings) ----------------------------
+
+NO_COMMENT_WORDINGS = [
+    "经研究，我局对该稿无意见和建议。",
+    "经认真研究，我局对《汉中市提高教育质量三年行动计划（征求意见稿）》无修改意见和建议。",
+    "我委原则同意该稿。",
+    "原则同意。",
+    "经研究，无不同意见。",
+    "我局同意该征求意见稿。",
+    "经研究，我单位对征求意见稿无异议。",
+    "我局无修改意见。",
+    "我方仔细阅读了该方案，完全赞同此方案。",
+]
+
+
+@pytest.mark.parametrize("wording", NO_COMMENT_WORDINGS)
+def test_every_common_no_comment_wording_is_no_comments(demo, wording):
+    letter = split_letter(f"市教育局：\n    你局来函收悉。{wording}\n    特此函复。\n汉中市公安局\n2023年4月10日", demo)
+    assert letter.no_comments and letter.comments == []
+
+
+def test_agreeing_in_principle_with_a_proposal_is_a_comment(demo):
+    letter = split_letter("市教育局：\n原则同意，建议第4条删除“每年”二字。\n汉中市公安局", demo)
+    assert not letter.no_comments
+    assert [c.clause_ref for c in letter.comments] == ["三（二）4"]
+
+
+def test_a_citation_of_another_law_is_never_placed_on_the_drafts_clause(demo):
+    letter = split_letter("市教育局：\n1.根据《汉中市教育督导条例》第十二条规定，建议明确督导结果运用。\n"
+                          "2.依据《中华人民共和国教育法》（2021年修正）第四条，第12条应补充职业教育经费保障。\n"
+                          "汉中市财政局", demo)
+    first, second = letter.comments
+    assert first.clause_ref == UNPLACED_CLAUSE_REF and first.reference.ref is None
+    assert second.clause_ref == "三（六）12"
+    assert any("《汉中市教育督导条例》" in w and "其他文件" in w for w in letter.warnings)
+
+
+def test_a_reference_through_the_drafts_own_title_is_kept(demo):
+    letter = split_letter("市教育局：\n《汉中市提高教育质量三年行动计划（征求意见稿）》第12条建议补充经费保障。\n"
+                          "汉中市财政局", demo)
+    assert letter.comments[0].clause_ref == "三（六）12"
+
+
+def test_points_separated_by_semicolons_are_separate_comments(demo):
+    letter = split_letter("市教育局：\n一、第4条“市、县财政部门每年划拨专门资金”建议修改为“统筹安排资金”；"
+                          "第5条建议删除“每年”；建议增加“普惠性”表述。\n汉中市财政局", demo)
+    assert [(c.clause_ref, c.quoted_text, c.proposed_wording) for c in letter.comments] == [
+        ("三（二）4", "市、县财政部门每年划拨专门资金", "统筹安排资金"),
+        ("三（三）5", "每年", ""),
+        ("三（三）5", "", "普惠性"),  # no reference of its own: the clause of the point before
+    ]
+
+
+def test_a_semicolon_inside_one_proposal_does_not_split_it(demo):
+    letter = split_letter("市教育局：\n第4条建议删除“每年”；这样表述更符合预算管理要求。\n汉中市财政局", demo)
+    assert len(letter.comments) == 1
+
+
+def test_added_wording_is_the_proposal_and_the_quoted_heading_is_not_the_original(demo):
+    letter = split_letter("市教育局：\n1.第4条“加快教育信息化建设”中第二段“推进5G网络覆盖”，建议加上“和千兆光网”。\n"
+                          "2.建议在“加快教育信息化建设”之后增加“和网络安全”。\n汉中市财政局", demo)
+    first, second = letter.comments
+    assert (first.clause_ref, first.quoted_text, first.proposed_wording) == ("三（二）4", "推进5G网络覆盖", "和千兆光网")
+    assert first.note == "位置：第二段"
+    assert (second.quoted_text, second.proposed_wording) == ("加快教育信息化建设", "和网络安全")
+
+
+def test_a_locator_by_quoted_paragraph_is_kept_as_a_note(demo):
+    letter = split_letter("市教育局：\n第三部分“主要目标”一段，建议精简表述。\n汉中市财政局", demo)
+    assert letter.comments[0].note == "位置：“主要目标”一段"
+
+
+def test_the_date_line_is_read(demo):
+    assert split_letter(FINANCE_LETTER, demo).dated.isoformat() == "2023-04-11"
+    assert split_letter(DISCIPLINE_LETTER, demo).dated.isoformat() == "2023-04-12"
+
+
+def test_the_original_is_the_quote_found_in_the_draft(demo):
+    letter = split_letter("市教育局：\n第4条“智慧教育”理念下，“市、县财政部门每年划拨专门资金”建议修改为“统筹安排资金”。\n"
+                          "汉中市财政局", demo)
+    assert letter.comments[0].quoted_text == "市、县财政部门每年划拨专门资金"

@@ -108,3 +108,26 @@ def test_thousands_of_names_are_quick():
     results = [index.match(name) for name in names]
     assert time.perf_counter() - started < 5
     assert results[0].unit_id == 1 and results[4].unit_id == 4
+
+
+# -- place prefixes at every level: how county and district offices sign their letters ----------
+
+COUNTY_REGISTRY = [Entry(1, "财政局"), Entry(2, "区委宣传部"), Entry(3, "教育体育局", ["教体局"]), Entry(4, "人民政府办公室")]
+
+
+@pytest.mark.parametrize("typed, unit_id", [
+    ("某某县财政局", 1), ("陕西省汉中市南郑区财政局", 1), ("中共汉中市南郑区委宣传部", 2),
+    ("中共某某市某某区委宣传部", 2), ("勉县教体局", 3), ("汉中市南郑区人民政府办公室", 4)])
+def test_a_place_prefix_at_any_level_is_set_aside(typed, unit_id):
+    match = UnitIndex(COUNTY_REGISTRY).match(typed)
+    assert (match.status, match.unit_id, match.needs_confirmation) == ("place", unit_id, False)
+
+
+def test_another_levels_office_is_only_a_suggestion(index):
+    match = index.match("南郑区财政局")  # the registry has 市财政局: another office, maybe
+    assert match.status == "fuzzy" and match.unit_id == 4 and match.needs_confirmation
+
+
+def test_a_place_like_word_inside_a_name_is_not_a_prefix():
+    match = UnitIndex([Entry(1, "管理局")]).match("城市管理局")
+    assert match.status != "place" and (match.status == "none" or match.needs_confirmation)

@@ -1,11 +1,17 @@
-"""The clause tree: plan and regulation styles, repairs, noise, units."""
+"""The clause tree: every numbering shape, repairs, noise, units, and fixing the tree by hand."""
+import json
+import re
 from collections import Counter
 
 import pytest
 
+from feedback.commands import ScriptedInteraction, execute
+from feedback.ledger import LedgerError
 from feedback.outline import parse_lines
+from feedback.outline_commands import ReshapeOutline, change_level, join_with_previous, split_at_line
 from feedback.units import guess_category
 from feedback.vocabulary import ClauseKind
+from tests.fixtures import draft_shapes
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +161,239 @@ def test_preamble_and_title():
     draft = parse_lines(["某某三年行动计划", "（征求意见稿）", "为了做好工作，制定本计划。", "一、总体要求"])
     assert draft.title == "某某三年行动计划（征求意见稿）"
     assert draft.clauses[0].kind is ClauseKind.PREAMBLE and draft.clauses[0].text == "为了做好工作，制定本计划。"
+
+
+# -- drafts of other shapes (tests/fixtures/draft_shapes.py) -----------------------------------
+
+
+def _tree(draft):
+    return [(c.ref, c.level) for c in draft]
+
+
+def test_emergency_plan_decimal_numbering_and_typed_contents_skipped():
+    draft = parse_lines(draft_shapes.emergency_plan())
+    assert _tree(draft) == [
+        ("1", 1), ("1.1", 2), ("1.2", 2), ("2", 1), ("2.1", 2), ("2.2", 2), ("3", 1), ("4", 1), ("4.1", 2),
+        ("4.1.1", 3), ("4.1.1（1）", 4), ("4.1.1（2）", 4), ("4.1.2", 3), ("4.2", 2), ("5", 1)]
+    refs = draft.by_ref()
+    assert refs["1.1"].heading == "编制目的" and refs["4.1.1"].kind is ClauseKind.DECIMAL
+    assert refs["4.2"].text == "1.5万名群众已安置完毕的，按程序终止响应。"  # a figure, not a number
+    assert refs["5"].text == "本预案自　　年　　月　　日起施行。"  # the blanks are meant
+    said = [str(w) for w in draft.warnings]
+    assert any("目录（6行）" in w for w in said)
+    assert not any("空格" in w or "编号不连续" in w for w in said)
+
+
+def test_standard_numbered_to_four_levels():
+    draft = parse_lines(draft_shapes.standard())
+    assert [c.label for c in draft] == ["1", "2", "3", "3.1", "3.2", "3.2.7", "3.4", "3.4.1", "3.4.1.2", "3.2.0.7"]
+    refs = draft.by_ref()
+    assert (refs["3.4.1.2"].level, refs["3.4.1.2"].parent_ref) == (4, "3.4.1")
+    assert refs["3.2.0.7"].parent_ref == "3"  # extends no open number deeper than 3
+    assert refs["3.4.1.2"].text == "管网巡查每月不少于2次，发现漏损应在24 h内修复。"
+
+
+def test_five_year_outline_with_books_chapters_sections_and_a_boxed_column():
+    draft = parse_lines(draft_shapes.outline_plan())
+    assert _tree(draft) == [
+        ("第一篇", 1), ("第一章", 2), ("第一章第一节", 3), ("第一章第二节", 3), ("第二章", 2), ("第二篇", 1),
+        ("第三章", 2), ("第三章第一节", 3), ("专栏1", 4), ("第三章第二节", 3)]
+    refs = draft.by_ref()
+    assert refs["第一篇"].kind is ClauseKind.BOOK and refs["第一章第一节"].kind is ClauseKind.DIVISION
+    assert refs["专栏1"].text == "1.创新平台：建设省级重点实验室5个。\n2.人才工程：引进高层次人才100名。"
+    assert refs["第三章第一节"].text == "支持企业牵头组建创新联合体。"  # the box ended
+
+
+def test_special_plan_with_chapters_and_parts_no_articles_and_unit_wordings():
+    draft = parse_lines(draft_shapes.special_plan())
+    assert [c.ref for c in draft] == [
+        "前言", "第一章", "第一章一", "第一章二", "第二章", "第二章一", "第二章二", "第三章", "第三章一",
+        "第三章一（一）", "第三章一（二）", "第三章二", "第三章二（一）"]
+    refs = draft.by_ref()
+    assert (refs["第三章一（一）"].lead_units, refs["第三章一（一）"].responsible_units) == (
+        ["市公安局"], ["市发展改革委", "市人社局"])
+    assert (refs["第三章一（二）"].lead_units, refs["第三章一（二）"].responsible_units) == (
+        ["市教育局"], ["市财政局", "市卫生健康委"])
+    assert refs["第三章一（二）"].text == "推进基本公共服务均等化。保障随迁子女平等接受教育。"
+    assert (refs["第三章二（一）"].lead_units, refs["第三章二（一）"].responsible_units) == (
+        ["市发展改革委"], ["各区县政府"])
+    assert refs["第三章二（一）"].text == "建设现代化都市圈。"
+
+
+def test_regulation_spaces_after_labels_are_not_noise_and_placeholders_kept():
+    draft = parse_lines([line.replace("总则", "总　　则") for line in draft_shapes.regulation()])
+    assert draft.by_ref()["第一章"].heading == "总则"
+    assert not any("空格" in str(w) for w in draft.warnings)
+    refs = draft.by_ref()
+    assert refs["第十一条"].text == "本条例自　　年　　月　　日起施行。"
+    assert [c.ref for c in draft if c.parent_ref == "第十条"] == ["第十条第一款", "第十条第二款"]
+
+
+def test_parts_above_plan_numbering():
+    draft = parse_lines(draft_shapes.parts_plan())
+    assert _tree(draft) == [
+        ("第一部分", 1), ("第一部分一", 2), ("第一部分二", 2), ("第二部分", 1), ("第二部分一", 2),
+        ("第二部分一（一）", 3), ("第二部分一（二）", 3), ("第三部分", 1), ("第三部分一", 2)]
+    assert draft.by_ref()["第二部分"].kind is ClauseKind.SEGMENT
+    assert draft.by_ref()["第二部分"].heading == "重点任务"
+
+
+def test_regulation_copied_from_pdf_rejoined_without_page_furniture():
+    draft = parse_lines(draft_shapes.pdf_copy())
+    assert [c.ref for c in draft] == [
+        "第一章", "第一条", "第二条", "第三条", "第二章", "第四条", "第五条", "第五条第一款", "第五条第二款",
+        "第三章", "第六条", "第七条", "第七条第一款", "第七条第一款第（一）项", "第七条第一款第（二）项",
+        "第七条第二款", "第八条"]
+    refs = draft.by_ref()
+    assert refs["第一条"].text.endswith("《城市绿化条例》①第十二条的规定，结合本市实际，制定本条例。\n"
+                                     "注①《城市绿化条例》于1992年6月22日由国务院公布。")  # the footnote kept as a note
+    assert refs["第三条"].text.endswith("其他有关部门按照各自职责做好相关工作。")  # across a page break
+    assert refs["第七条第二款"].text == ("违反本条例第七条规定的，由城市绿化主管部门责令改正，可以并处每平方米"
+                                    "二十元以上二百元以下罚款，一、二年内不得申请绿化工程。")
+    text = json.dumps(draft.to_json(), ensure_ascii=False)
+    assert "公报" not in text and "— 2 —" not in text
+    said = [str(w) for w in draft.warnings]
+    assert any("页码4处、页眉页脚4处" in w for w in said) and any("断行" in w for w in said)
+    assert "已把1条页下脚注作为注释保留在所注的条款中" in said
+
+
+def test_unit_wordings_in_plan_tasks():
+    draft = parse_lines([
+        "方案", "一、任务",
+        "1.优化审批。（县发展改革局牵头，县财政局、县住建局按职责分工负责）",
+        "2.强化监管。县市场监管局牵头，县公安局配合。",
+        "3.加强宣传。",
+        "牵头单位：县委宣传部",
+        "配合单位：县融媒体中心",
+        "4.坚持党委领导、政府牵头，部门协同。",
+        "5.完善机制。牵头单位：县教育局；责任单位：县财政局。",
+    ])
+    units = [(c.lead_units, c.responsible_units) for c in draft if c.kind is ClauseKind.TASK]
+    assert units == [(["县发展改革局"], ["县财政局", "县住建局"]), (["县市场监管局"], ["县公安局"]),
+                     (["县委宣传部"], ["县融媒体中心"]), ([], []), (["县教育局"], ["县财政局"])]
+    assert [c.text for c in draft if c.kind is ClauseKind.TASK] == [
+        "优化审批。", "强化监管。", "加强宣传。", "坚持党委领导、政府牵头，部门协同。", "完善机制。"]
+
+
+@pytest.mark.parametrize("lines", [
+    ["标题", "第一章 总则", "一、目的", "第一节 范围"],
+    ["第一篇 甲", "第一节 乙", "1.1 丙", "（一）丁", "第一条 戊", "① 己", "1.2 庚"],
+    ["1 总则", "第一条 甲", "第二条 乙", "1.1 目的", "一、丙", "附件1", "（1）丁"],
+    ["", "）", "、", "第条", "1.", "专栏", "附件", "|", "||", "目录", "1……3"],
+    ["第" + "一" * 200 + "章 x", "9" * 400, "（" * 50],
+])
+def test_any_combination_of_numbering_gives_a_tree_never_an_exception(lines):
+    draft = parse_lines(lines)
+    assert len({c.ref for c in draft}) == len(draft.clauses)
+    kept = "".join(c.text + c.heading + c.label for c in draft) + draft.title
+    for line in lines:
+        for word in re.findall(r"[甲乙丙丁戊己庚]", line):
+            assert word in kept
+
+
+def test_a_parser_failure_degrades_to_a_flat_list_with_a_warning(monkeypatch):
+    from feedback import outline
+
+    def broken(*args):
+        raise KeyError("chapter")
+
+    monkeypatch.setattr(outline, "_build_tree", broken)
+    draft = parse_lines(["标题", "第一章 总则", "一、目的", "正文。"])
+    assert [(c.label, c.level) for c in draft] == [("前言", 1), ("第一章", 1), ("一、", 1)]
+    assert draft.clauses[-1].text == "目的\n正文。"
+    assert any("平铺" in str(w) for w in draft.warnings)
+
+
+def test_a_tree_that_looks_wrong_says_so():
+    draft = parse_lines(["标题"] + ["这是没有编号的一段很长的正文内容，起草人用了别的编号方式。" * 3] * 20)
+    assert any("前言" in str(w) and "请检查" in str(w) for w in draft.warnings)
+    gaps = parse_lines(["标题", "1 总则", "1.1 目的", "1.3 范围", "2 职责", "2.1 指挥部", "2.2 办公室"])
+    assert "请检查：编号有1处不连续，可能有条款没有识别出来或被误认" in [str(w) for w in gaps.warnings]
+    huge = parse_lines(["标题", "一、总体要求", "短。", "二、重点任务"] + ["推进各项工作落实。" * 40] * 20)
+    assert any("条款“二”过长" in str(w) for w in huge.warnings)
+    assert not any("请检查" in str(w) for w in parse_lines(draft_shapes.special_plan()).warnings)
+
+
+# -- fixing the tree by hand (feedback/outline_commands.py) --------------------------------------
+
+
+def test_a_wrapped_line_taken_for_an_article_is_joined_back():
+    draft = parse_lines(["条例", "第一条 为了规范管理，根据《某某法》", "第十二条的规定，制定本办法。",
+                         "第二条 本办法适用于本市。", "第三条 本办法自发布之日起施行。"])
+    assert [c.ref for c in draft if c.kind is ClauseKind.ARTICLE] == ["第一条", "第二条", "第三条"]
+    assert draft.by_ref()["第一条第二款"].text == "第十二条的规定，制定本办法。"  # a citation, not an article
+    draft = parse_lines(["条例", "第一条 为了规范管理。", "第二条 本办法适用于本市。", "第三条 本办法自发布之日起施行。"])
+    joined = join_with_previous(draft.clauses, "第二条")
+    assert [c.ref for c in joined.clauses] == ["第一条", "第三条"]
+    assert joined.clauses[0].text == "为了规范管理。\n第二条本办法适用于本市。"
+    assert joined.ref_map == {"第二条": "第一条"}
+
+
+def test_level_changes_move_the_subtree_and_refuse_what_cannot_be():
+    draft = parse_lines(draft_shapes.parts_plan())
+    lowered = change_level(draft.clauses, "第二部分", +1)
+    assert [(c.ref, c.level) for c in lowered.clauses][:7] == [
+        ("第一部分", 1), ("第一部分一", 2), ("第一部分二", 2), ("第二部分", 2), ("第二部分一", 3),
+        ("第二部分一（一）", 4), ("第二部分一（二）", 4)]
+    assert lowered.clauses[3].parent_ref == "第一部分" and lowered.ref_map == {}
+    with pytest.raises(LedgerError, match="最高一级"):
+        change_level(draft.clauses, "第一部分", -1)
+    with pytest.raises(LedgerError, match="没有同级条款"):
+        change_level(draft.clauses, "第一部分一", +1)
+    raised = change_level(draft.clauses, "第二部分一（一）", -1)
+    assert raised.ref_map == {"第二部分一（一）": "第二部分（一）", "第二部分一（二）": "第二部分（一）（二）"}
+
+
+def test_split_at_a_line_with_a_number_gives_that_clause():
+    draft = parse_lines(["方案", "一、任务", "1.推进工作。内容。", "5落实责任。内容。"])  # not the next number
+    lines = draft.by_ref()["一1"].text.split("\n")
+    assert lines == ["推进工作。内容。", "5落实责任。内容。"]
+    split = split_at_line(draft.clauses, "一1", 1)
+    assert [(c.ref, c.label, c.heading) for c in split.clauses] == [
+        ("一", "一、", "任务"), ("一1", "1.", "推进工作"), ("一5", "5.", "落实责任")]
+    with pytest.raises(LedgerError, match="不能在第3行"):
+        split_at_line(draft.clauses, "一1", 2)
+
+
+def test_reshaping_a_stored_version_moves_its_comments_and_undoes(tmp_path):
+    from storage.project import Project
+
+    draft = parse_lines(["方案", "一、任务", "1.推进工作。", "第二段正文。", "2.落实责任。", "二、保障"])
+    with Project.create(tmp_path / "p.yjt", draft) as project:
+        unit = project.add_unit("市公安局", "市级部门").ids[0]
+        project.add_round()
+        project.add_comments([dict(round_number=1, unit_id=unit, clause_ref="一2", body="建议细化。"),
+                              dict(round_number=1, unit_id=unit, clause_ref="一1", body="改一下。",
+                                   quoted_text="第二段正文")])
+        talk = ScriptedInteraction()
+        join = ReshapeOutline(project, 1, lambda clauses: join_with_previous(clauses, "一2"))
+        assert execute(join, talk).message == "已将“2.落实责任”并入“1.推进工作”"
+        assert [c.ref for c in project.clauses()] == ["一", "一1", "二"]
+        assert [c.clause_ref for c in project.comments()] == ["一1", "一1"]
+        assert project.search("落实责任")  # the index follows
+        join.undo()
+        assert [c.ref for c in project.clauses()] == ["一", "一1", "一2", "二"]
+        assert [c.clause_ref for c in project.comments()] == ["一2", "一1"]
+        split = ReshapeOutline(project, 1, lambda clauses: split_at_line(clauses, "一1", 1))
+        execute(split, talk)
+        assert [c.ref for c in project.clauses()] == ["一", "一1", "一1（续）", "一2", "二"]
+        assert [c.clause_ref for c in project.comments()] == ["一2", "一1（续）"]  # the quote went along
+        refused = ReshapeOutline(project, 1, lambda clauses: change_level(clauses, "一", -1))
+        assert execute(refused, talk) is None and "最高一级" in talk.messages[-1]
+
+
+def test_wrapped_lines_starting_with_numbers_continue_their_sentence():
+    draft = parse_lines(draft_shapes.wrapped_numbers())
+    assert [c.ref for c in draft] == ["第五条", "第六条", "第七条"]
+    refs = draft.by_ref()
+    assert "并按照本条例第十二条的规定予以处罚" in refs["第五条"].text
+    assert "累计超过人民币3.5万元的，应当报市人民政府批准。" in refs["第六条"].text
+    assert refs["第七条"].text.endswith("且自处罚决定作出之日起一、二年内不得承担政府投资的城市绿化工程。")
+
+
+def test_articles_with_bracketed_headings_and_inserted_articles():
+    draft = parse_lines(["某条例", "第一条（目的）为了规范管理，制定本条例。", "第二条（定义）本条例所称绿地，是指……",
+                         "第二条之一 绿地分为公园绿地和防护绿地。", "第三条（适用）依照本条例第二条之一的规定执行。"])
+    assert [(c.ref, c.heading) for c in draft] == [("第一条", "目的"), ("第二条", "定义"), ("第二条之一", ""),
+                                                  ("第三条", "适用")]
+    assert draft.by_ref()["第二条之一"].text == "绿地分为公园绿地和防护绿地。"

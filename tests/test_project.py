@@ -30,9 +30,10 @@ def small_project(path):
     return project
 
 
-def test_file_settings_wal_and_foreign_keys(tmp_path):
+def test_file_settings_no_side_journal_and_foreign_keys(tmp_path):
     project = small_project(tmp_path / "p.yjt")
-    assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert project.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: every commit on disk
     assert project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert schema_version(project.db.conn) == SCHEMA_VERSION
     project.close()

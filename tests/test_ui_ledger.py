@@ -17,6 +17,7 @@ from storage.project import Project  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.models import COLUMN_INDEX  # noqa: E402
 from ui.settings import AppSettings  # noqa: E402
+from storage.numbering import NUMBER_ORDER  # noqa: E402
 from tests.conftest import type_text  # noqa: E402
 
 
@@ -81,7 +82,7 @@ def test_search_box_uses_the_index(window, qtbot):
     window.find_action.trigger()
     assert ledger.search.hasFocus()
     type_text(ledger.search, "校园")
-    expected = window.project.comment_ids(query="校园")
+    expected = window.project.comment_ids(query="校园", order=NUMBER_ORDER)
     assert expected
     qtbot.waitUntil(lambda: shown_ids(ledger) == expected, timeout=2000)
 
@@ -205,20 +206,24 @@ def test_ctrl_enter_saves_and_moves_to_the_next_pending(window, demo_file, qtbot
 def test_leaving_an_edited_comment_saves_it_or_asks(window, demo_file, talk):
     ledger = window.ledger
     editor = ledger.panel.editor
-    select(ledger, 1)
+    order = ledger.model.ids  # the ledger's order: the comments' one numbering
+    first, second, third = order[0], order[1], order[2]
+    select(ledger, first)
     editor.reason.setPlainText("与上位文件表述一致。")
     ledger.move(1)
-    assert stored(demo_file, 1).reason == "与上位文件表述一致。"  # saved on the way out
-    assert ledger.current_comment().id == 2
-    editor.set_disposition(Disposition.REJECTED)
+    assert stored(demo_file, first).reason == "与上位文件表述一致。"  # saved on the way out
+    assert ledger.current_comment().id == second
+    disposition = stored(demo_file, second).disposition
+    other = Disposition.REJECTED if disposition is not Disposition.REJECTED else Disposition.PARTLY_ADOPTED
+    editor.set_disposition(other)
     editor.reason.clear()
     talk.choices.append("继续填写")
     ledger.move(1)
-    assert ledger.current_comment().id == 2 and editor.is_dirty()
+    assert ledger.current_comment().id == second and editor.is_dirty()
     talk.choices.append("放弃修改")
     ledger.move(1)
-    assert ledger.current_comment().id == 3
-    assert stored(demo_file, 2).disposition is Disposition.ADOPTED
+    assert ledger.current_comment().id == third
+    assert stored(demo_file, second).disposition is disposition
 
 
 def test_delete_and_undo(window, demo_file, talk):
@@ -268,7 +273,7 @@ def test_a_large_ledger_is_loaded_page_by_page(qtbot, tmp_path):
     qtbot.wait(50)
     assert model.fetches <= 4 and len(model._cache) <= 4 * model.PAGE
     window.ledger.select_comment(20000)
-    assert window.ledger.panel.header.text().startswith("第20000条")
+    assert window.ledger.panel.header.text().startswith(f"第{model.numbers[20000]}条")  # its number, not its id
     window.close_project()
 
 

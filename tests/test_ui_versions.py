@@ -166,13 +166,13 @@ def test_the_comparison_table_is_exported_and_read_back(window, qtbot, revised_d
     document = docx.Document(target)
     table = document.tables[0]
     header = [cell.text for cell in table.rows[0].cells]
-    assert header == ["序号", "原条款", "修改后条款", "修改说明/依据意见"]
-    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert header == ["序号", "条款", "原条款", "修改后条款", "修改说明/依据意见"]
+    rows = [[cell.text for i, cell in enumerate(row.cells) if i != 1] for row in table.rows[1:]]
     changed = [row for row in rows if "统筹安排资金" in row[2]]
     assert len(changed) == 1 and "每年划拨专门资金" in changed[0][1]
     assert "市财政局（采纳）" in changed[0][3]
     assert len(rows) == 7  # 2 modified, 1 new, 1 deleted, 1 merged, 1 reworded, 1 split; renumbering not listed
-    struck = [run.text for cell in table.columns[1].cells for p in cell.paragraphs for run in p.runs
+    struck = [run.text for cell in table.columns[2].cells for p in cell.paragraphs for run in p.runs
               if run.font.strike]
     assert "每年划拨专门" in "".join(struck)
     # a wrong suffix is refused in a sentence, nothing written

@@ -10,14 +10,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui.settings import APPLICATION, DISPLAY_NAME, ORGANIZATION, AppSettings, data_dir
 
 QUIT_WHEN_SHOWN = "YIJIANTONG_QUIT_WHEN_SHOWN"
+ICON = Path(__file__).resolve().parent.parent / "assets" / "yijiantong.png"
+DESKTOP_ENTRY = "yijiantong"  # the installed yijiantong.desktop: the taskbar's icon and grouping
 SCREENSHOT_SIZE = (1440, 900)
 
 
@@ -79,17 +81,68 @@ def _application() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(DISPLAY_NAME)
+    app.setDesktopFileName(DESKTOP_ENTRY)
+    if ICON.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(ICON)))
     return app
 
 
-def _translate_qt(app: QApplication) -> None:
-    """Qt's own buttons and dialogs in Chinese."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+def translation_folders() -> list[str]:
+    """Where Qt's own translations may be: Qt's configured folder, then the one bundled in PySide6."""
+    from pathlib import Path
 
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    import PySide6
+    from PySide6.QtCore import QLibraryInfo
+
+    bundled = Path(PySide6.__file__).parent
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+               str(bundled / "Qt" / "translations"), str(bundled / "translations")]
+    return list(dict.fromkeys(f for f in folders if f and Path(f).is_dir()))
+
+
+# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added).
+QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+
+
+def _gap_translator(app: QApplication):
+    """A translator for ``QT_GAPS``, consulted after Qt's own."""
+    from PySide6.QtCore import QTranslator
+
+    class Gaps(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):
+            return QT_GAPS.get((context, source))  # None: not ours, the source text stands
+
+        def isEmpty(self) -> bool:
+            return False
+
+    return Gaps(app)
+
+
+def translate_qt(app: QApplication) -> bool:
+    """Qt's own buttons, menus and dialogs in Chinese (qtbase_zh_CN.qm); dates and calendars too.
+
+    Where the system's own file dialogs would speak another language, Qt's (translated) dialogs are
+    used instead. True when the translation was found.
+    """
+    from PySide6.QtCore import QLocale, QTranslator, Qt
+
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(chinese)
+    if QLocale.system().language() != QLocale.Language.Chinese:
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
+    if getattr(app, "_qt_translator", None) is not None:
+        return True
+    for folder in translation_folders():
+        translator = QTranslator(app)
+        if translator.load("qtbase_zh_CN", folder):
+            gaps = _gap_translator(app)
+            app.installTranslator(gaps)
+            app.installTranslator(translator)  # the last installed is asked first
+            app._qt_translator = (translator, gaps)
+            return True
+    return False
 
 
 def _dress(app: QApplication) -> None:
@@ -100,11 +153,12 @@ def _dress(app: QApplication) -> None:
 
 
 def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: str | None,
-        read_only: bool = False) -> int:
+        read_only: bool = False, size: tuple[int, int] | None = None) -> int:
     """Open the app on the start page, on ``project_path``, or on the demo; return the exit status.
 
     With ``screenshot`` the window (on ``page``: one of ``ui.main_window.PAGES``
-    or start) is saved as PNG once its layout has settled, and the app exits 0.
+    or start) is saved as PNG once its layout has settled, and the app exits 0;
+    ``size`` is the window's size in the picture (1440 × 900 when not given).
     """
     started = time.perf_counter()
     if page is not None:
@@ -142,7 +196,7 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
                 DialogInteraction(window).warn(message)
 
         install_excepthook(show_error, data_dir())
-        _translate_qt(app)
+        translate_qt(app)
         window.build()
         if demo:
             window.open_demo(read_only=read_only)
@@ -163,8 +217,11 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
         return status
     if screenshot:
         finish()
-        return _screenshot(app, window, screenshot)
-    window.show()
+        return _screenshot(app, window, screenshot, size)
+    if window.opens_maximised:
+        window.showMaximized()
+    else:
+        window.show()
     timing = bool(os.environ.get(QUIT_WHEN_SHOWN))
 
     def first_turn() -> None:
@@ -183,9 +240,9 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
     return app.exec()
 
 
-def _screenshot(app: QApplication, window, path: str) -> int:
+def _screenshot(app: QApplication, window, path: str, size: tuple[int, int] | None = None) -> int:
     """Show the window at a fixed size, let layout and painting settle, save it as PNG."""
-    window.resize(*SCREENSHOT_SIZE)
+    window.resize(*(size or SCREENSHOT_SIZE))
     window.show()
     result = {"status": 1}
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -14,7 +13,7 @@ from feedback.ledger import Comment, Round, Unit
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
 from ui.style import set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons
+from ui.widgets import DateBox, dialog_buttons, fit_to_screen
 
 
 def letters_module():
@@ -40,11 +39,11 @@ class ClausePicker(QComboBox):
     def __init__(self, clauses: list[Clause], parent=None):
         super().__init__(parent)
         self.set_clauses(clauses)
-        self.setMaxVisibleItems(20)
         _searchable(self)
         self.setMinimumContentsLength(24)
 
     def set_clauses(self, clauses: list[Clause]) -> None:
+        """The clauses of the draft to choose from (another round's draft when the round changes)."""
         self.clear()
         self.addItem(tr("总体意见（针对草案整体）"), GENERAL_CLAUSE_REF)
         self.addItem(tr("待定位（暂不确定条款）"), UNPLACED_CLAUSE_REF)
@@ -52,6 +51,7 @@ class ClausePicker(QComboBox):
             indent = "　" * (clause.level - 1)
             self.addItem(f"{indent}{clause.display}", clause.ref)
             self.setItemData(self.count() - 1, clause.ref, Qt.ItemDataRole.ToolTipRole)
+        self.setMaxVisibleItems(20)
 
     def ref(self) -> str:
         index = self.findText(self.currentText(), Qt.MatchFlag.MatchExactly)
@@ -86,11 +86,7 @@ class UnitPicker(QComboBox):
 
 
 def _date_edit(value: date | None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(QDate(value) if value else QDate.currentDate())
-    return edit
+    return DateBox(value)
 
 
 def _text_box(lines: int) -> QPlainTextEdit:
@@ -131,7 +127,7 @@ class CommentEditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        fit_to_screen(self, 620, 520)
 
     def changed_fields(self) -> dict:
         """The fields that differ from the comment, ready for ``EditComment``."""
@@ -154,9 +150,12 @@ class LetterSplitDialog(QDialog):
         self.draft = draft
         self.split = None
         self.letter = QPlainTextEdit()
-        self.letter.setPlaceholderText(tr("把单位的反馈意见函全文粘贴到这里，然后点“拆分”。"))
-        split_button = QPushButton(tr("拆分"))
-        split_button.clicked.connect(self.run_split)
+        self.letter.setPlaceholderText(tr("把单位的反馈意见函全文粘贴到这里，随即拆分为逐条意见。"))
+        self._split_timer = QTimer(self)  # split as soon as the letter is pasted, and again after edits
+        self._split_timer.setSingleShot(True)
+        self._split_timer.setInterval(200)
+        self._split_timer.timeout.connect(self.run_split)
+        self.letter.textChanged.connect(self._split_timer.start)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.warnings = QLabel()
@@ -175,10 +174,7 @@ class LetterSplitDialog(QDialog):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.letter)
-        row = QHBoxLayout()
-        row.addWidget(self.summary, 1)
-        row.addWidget(split_button)
-        top_layout.addLayout(row)
+        top_layout.addWidget(self.summary)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -191,10 +187,16 @@ class LetterSplitDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         layout.addWidget(buttons)
-        self.resize(860, 640)
+        fit_to_screen(self, 860, 640)
 
     def run_split(self) -> None:
+        self._split_timer.stop()
         letters = letters_module()
+        if not self.letter.toPlainText().strip():
+            self.split = None
+            self.summary.setText("")
+            self.table.setRowCount(0)
+            return
         self.split = letters.split_letter(self.letter.toPlainText(), self.draft)
         split = self.split
         unit = split.unit_name_guess or tr("（未能识别）")
@@ -227,29 +229,45 @@ class CommentEntryDialog(QDialog):
     """Enter one unit's comments for a round: type them one by one, or paste its letter."""
 
     def __init__(self, rounds: list[Round], units: list[Unit], draft: Draft, *, round_number: int | None = None,
-                 unit_id: int | None = None, find_units=None, draft_for_round=None, parent=None):
+                 unit_id: int | None = None, clause_ref: str | None = None, find_units=None, replies=None,
+                 localities=(), draft_for=None, parent=None):
+        """``replies`` (every round's recipients) let the round follow the unit it was sent to;
+        ``draft_for(round number)`` gives the draft a round was on, so clauses are that draft's."""
         super().__init__(parent)
         self.setWindowTitle(tr("录入意见"))
         self.draft = draft
-        self.draft_for_round = draft_for_round  # round number → the draft it consulted on
         self.find_units = find_units
+        self.units = list(units)
+        self.replies = list(replies or [])
+        self.localities = tuple(localities)
+        self.draft_for = draft_for
         self.no_comments_letter = False
+        self.unit_confirmed = True
+        self.change = None  # what taking the entries changed, once accepted
         self.round = QComboBox()
         for rnd in rounds:
-            self.round.addItem(tr(rnd.title), rnd.number)
+            self.round.addItem(rnd.label, rnd.number)
         if round_number is not None:
             self.round.setCurrentIndex(max(0, self.round.findData(round_number)))
+        elif len(rounds) == 1:
+            self.round.setCurrentIndex(0)
         else:
-            self.round.setCurrentIndex(self.round.count() - 1)
+            self.round.setCurrentIndex(-1)  # the round follows the unit: never the newest by default
         self.unit = UnitPicker(units)
         self.unit.set_unit(unit_id)
+        if unit_id is None:  # no unit is assumed: the first of the registry is not who wrote
+            self.unit.setCurrentIndex(-1)
+            self.unit.lineEdit().setPlaceholderText(tr("选择或输入提出意见的单位"))
+        self.cue = QLabel()  # what is still to choose (unit, round) and what reading a letter found
+        set_role(self.cue, "cue")
+        self.cue.setWordWrap(True)
+        self.cue.hide()
         self.received = _date_edit(None)
         self.source = QLineEdit(tr("书面反馈"))
 
         self.clause = ClausePicker(draft.clauses)
-        if draft_for_round is not None:
-            self._round_chosen()
-            self.round.currentIndexChanged.connect(self._round_chosen)
+        if clause_ref:
+            self.clause.set_ref(clause_ref)
         self.body = _text_box(4)
         self.quoted = QLineEdit()
         self.quoted.setPlaceholderText(tr("意见针对的原文词句（可不填）"))
@@ -261,10 +279,26 @@ class CommentEntryDialog(QDialog):
             self.letter_button.setEnabled(False)
             self.letter_button.setToolTip(tr("来函拆分功能在此版本中不可用"))
         self.letter_button.clicked.connect(self.paste_letter)
+        self.file_button = QPushButton(tr("读取来函文件…"))
+        self.file_button.setToolTip(tr("Word、WPS、PDF、文本格式的来函，退回的修订稿，Word 反馈表"))
+        self.file_button.clicked.connect(self.choose_file)
 
+        self.unit_cue = QLabel()  # a sender read from a letter that is not exactly a registered unit
+        set_role(self.unit_cue, "cue")
+        self.unit_cue.setWordWrap(True)
+        self.unit_cue.hide()
+        self.unit_confirm = QPushButton(tr("确认单位"))
+        self.unit_confirm.clicked.connect(self.confirm_unit)
+        self.unit_confirm.hide()
+        self.unit.activated.connect(lambda *_: self.confirm_unit())
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.unit, 1)
+        unit_row.addWidget(self.unit_confirm)
         head = QFormLayout()
         head.addRow(tr("轮次"), self.round)
-        head.addRow(tr("单位"), self.unit)
+        head.addRow(tr("单位"), unit_row)
+        head.addRow("", self.unit_cue)
+        head.addRow(self.cue)
         dates = QHBoxLayout()
         dates.addWidget(self.received)
         dates.addWidget(QLabel(tr("来源")))
@@ -279,6 +313,7 @@ class CommentEntryDialog(QDialog):
         one_form.addRow(tr("建议修改为"), self.proposed)
         actions = QHBoxLayout()
         actions.addWidget(self.letter_button)
+        actions.addWidget(self.file_button)
         actions.addStretch(1)
         actions.addWidget(add_button)
         one_form.addRow(actions)
@@ -303,20 +338,68 @@ class CommentEntryDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(list_row)
         layout.addWidget(self.buttons)
-        self.resize(760, 720)
+        fit_to_screen(self, 760, 640)
         self._update_count()
+        self.unit.currentIndexChanged.connect(self._unit_changed)
+        self.round.currentIndexChanged.connect(self._round_changed)
+        if unit_id is not None and round_number is None:
+            self._unit_changed()
+        self._round_changed()
 
+    def _unit_changed(self, *args) -> None:
+        """The round the unit was sent (asked when it was sent several, or none)."""
+        from feedback.matching import reply_round
+
+        unit_id = self.unit.unit_id()
+        if unit_id is None or not self.replies:
+            return
+        numbers = [self.round.itemData(i) for i in range(self.round.count())]
+        current = self.round.currentData()
+        choice = reply_round(numbers, self.replies, unit_id)
+        if choice.number is not None and current not in choice.candidates:
+            self.round.setCurrentIndex(self.round.findData(choice.number))
+        elif choice.number is None and current not in choice.candidates:
+            self.round.setCurrentIndex(-1)
+        self._round_changed()
+
+    def _round_changed(self, *args) -> None:
+        from feedback.matching import reply_round
+
+        number = self.round.currentData()
+        if number is not None and self.draft_for is not None:
+            draft = self.draft_for(number)
+            if draft is not self.draft and [c.ref for c in draft.clauses] != [c.ref for c in self.draft.clauses]:
+                self.draft = draft
+                self.clause.set_clauses(draft.clauses)
+        unit_id = self.unit.unit_id()
+        notes = []
+        if number is None:
+            notes.append(tr("请选择这份反馈属于哪一轮。"))
+        elif unit_id is not None and self.replies and not reply_round([number], self.replies, unit_id, number).sent:
+            notes.append(tr("注意：{0}没有征求“{1}”的意见。").format(self.round.currentText(), self.unit.currentText()))
+        if self.unit.unit_id() is None:
+            notes.insert(0, self._sender_note or tr("请选择提出意见的单位。"))
+        notes += self.letter_notes
+        self.cue.setText("\n".join(notes))
+        self.cue.setVisible(bool(notes))
+
+    _sender_note = ""
+    letter_notes: list[str] = []  # what reading the letter found worth telling
     def _update_count(self) -> None:
         count = self.table.rowCount()
         self.count_label.setText(tr("待录入{0}条").format(count))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
             tr("录入{0}条意见").format(count) if count else tr("录入"))
 
-    def add_row(self, clause_ref: str, body: str, quoted: str = "", proposed: str = "") -> None:
+    def add_row(self, clause_ref: str, body: str, quoted: str = "", proposed: str = "", note: str = "") -> None:
+        """One comment into the list; ``note`` (where in the clause, who wrote it) goes with its source."""
         row = self.table.rowCount()
         self.table.insertRow(row)
         for column, value in enumerate((clause_ref, body, quoted, proposed)):
             self.table.setItem(row, column, QTableWidgetItem(value))
+        if note:
+            self.table.item(row, 1).setData(Qt.ItemDataRole.UserRole, note)
+            self.table.item(row, 1).setToolTip(note)
         self._update_count()
 
     def add_current(self) -> bool:
@@ -335,6 +418,31 @@ class CommentEntryDialog(QDialog):
             self.table.removeRow(row)
         self._update_count()
 
+    def choose_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, tr("选择来函文件"), "", tr(
+            "来函 (*.docx *.doc *.wps *.pdf *.txt);;所有文件 (*)"))
+        if path:
+            self.read_file(path)
+
+    def read_file(self, path) -> bool:
+        """A reply file read against this round's draft into the list (its unit, date and comments)."""
+        from exports.draft_files import DraftFileError
+        from exports.reply_files import read_reply
+
+        try:
+            reply = read_reply(path, self.draft)
+        except DraftFileError as error:
+            self.letter_notes = [str(error)]
+            self._round_changed()
+            return False
+        self.source.setText(f"{reply.kind}“{reply.file}”")
+        self.take_split(reply.letter, reply_rows(reply.letter))
+        self.letter_notes = list(reply.letter.warnings)
+        self._round_changed()
+        return True
+
     def paste_letter(self) -> None:
         dialog = LetterSplitDialog(self.draft, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.split is None:
@@ -342,25 +450,72 @@ class CommentEntryDialog(QDialog):
         self.take_split(dialog.split, dialog.comments())
 
     def take_split(self, split, comments: list[dict]) -> None:
-        """Use a split letter: its unit when it is known, its comments into the list."""
-        if split.unit_name_guess and self.find_units:
-            found = self.find_units(split.unit_name_guess)
-            if found:
-                self.unit.set_unit(found[0].id)
+        """Use a split letter: its unit when the registry says so for certain, its date, its comments.
+
+        A sender matching no unit (or only loosely) leaves the unit box empty with a cue: the
+        drafter chooses; the unit already in the box is not kept silently. A sender that is not
+        exactly a unit's name or alias waits for the drafter's confirmation.
+        """
+        from feedback.matching import UnitIndex
+
+        guess = split.unit_name_guess
+        if guess:
+            match = UnitIndex(self.units, self.localities).match(guess)
+            if match.status in ("exact", "alias", "equivalent", "place"):
+                self._sender_note = ""
+                self.unit.set_unit(match.unit_id)
+                self.ask_unit_confirmation(guess, next(u for u in self.units if u.id == match.unit_id))
+            else:
+                self.unit.setCurrentIndex(-1)
+                self.unit.setEditText("")
+                names = [u.name for u in self.units if u.id in {i for i, _ in match.candidates}]
+                self._sender_note = (tr("来函单位“{0}”可能是：{1}，请选择单位。").format(guess, "、".join(names[:5]))
+                                     if names else tr("来函单位“{0}”不在单位名单中，请选择单位。").format(guess))
+        if getattr(split, "dated", None):
+            self.received.setDate(QDate(split.dated))
+        self._unit_changed()
+        self._round_changed()
         self.no_comments_letter = split.no_comments and not comments
         for item in comments:
             self.add_row(item["clause_ref"], item["body"], item.get("quoted_text", ""),
-                         item.get("proposed_wording", ""))
+                         item.get("proposed_wording", ""), item.get("note", ""))
 
-    def _round_chosen(self, *args) -> None:
-        """The clauses to choose from and to resolve a letter's references in: those of the round's draft."""
-        number = self.round.currentData()
-        if number is None:
+    def ask_unit_confirmation(self, sender: str, unit: Unit | None) -> None:
+        """A letter signed ``sender``: unless that is the unit's exact name (or alias), it waits for the user's word."""
+        if unit is not None and sender.strip() in (unit.name, *unit.aliases):
+            self.confirm_unit()
             return
-        self.draft = self.draft_for_round(number)
-        self.clause.set_clauses(self.draft.clauses)
+        unit_name = unit.name if unit is not None else None
+        self.unit_confirmed = False
+        self.unit_cue.setText(tr("来函落款为“{0}”，与单位名录中的“{1}”不完全一致，请核对单位后点“确认单位”。").format(
+            sender, unit_name) if unit_name else tr("来函落款为“{0}”，单位名录中没有这个单位，请选择单位。").format(sender))
+        self.unit_cue.show()
+        self.unit_confirm.show()
+        self.unit.setProperty("missing", "true")
+        self.unit.style().unpolish(self.unit)
+        self.unit.style().polish(self.unit)
+
+    def confirm_unit(self) -> None:
+        self.unit_confirmed = True
+        self.unit_cue.hide()
+        self.unit_confirm.hide()
+        self.unit.setProperty("missing", "false")
+        self.unit.style().unpolish(self.unit)
+        self.unit.style().polish(self.unit)
 
     def accept(self) -> None:
+        typed = self.table.rowCount() or self.body.toPlainText().strip() or self.no_comments_letter
+        if typed and (self.unit.unit_id() is None or self.round.currentData() is None):
+            self._round_changed()  # the cue lists what is still to choose
+            missing = tr("单位") if self.unit.unit_id() is None else tr("轮次")
+            self.cue.setText(tr("请先选择{0}。").format(missing) + ("\n" + self.cue.text() if self.cue.text() else ""))
+            self.cue.show()
+            (self.unit if self.unit.unit_id() is None else self.round).setFocus()
+            return  # nothing is filed under a unit or round nobody chose, and nothing typed is lost
+        if not self.unit_confirmed:  # a sender read from a letter, not yet confirmed
+            self.unit_cue.show()
+            self.unit.setFocus()
+            return
         self.add_current()
         super().accept()
 
@@ -374,7 +529,124 @@ class CommentEntryDialog(QDialog):
         for row in range(self.table.rowCount()):
             cells = [(self.table.item(row, c).text() if self.table.item(row, c) else "").strip() for c in range(4)]
             if cells[1]:
+                note = self.table.item(row, 1).data(Qt.ItemDataRole.UserRole)
                 result.append(dict(round_number=round_number, unit_id=unit_id,
                                    clause_ref=cells[0] or UNPLACED_CLAUSE_REF, body=cells[1], quoted_text=cells[2],
-                                   proposed_wording=cells[3], received_on=received, source=source))
+                                   proposed_wording=cells[3], received_on=received,
+                                   source=f"{source}（{note}）" if note else source))
         return result
+
+
+# -- one unit's reply, typed, pasted or from a file, into the ledger through the undoable commands ------
+
+
+def entry_dialog(project, *, round_number: int | None = None, unit_id: int | None = None,
+                 clause_ref: str | None = None, parent=None) -> CommentEntryDialog:
+    """The entry dialog on ``project``: the round follows the unit, clauses are the round's draft."""
+    draft = project.draft_for_round(round_number) if round_number is not None else project.draft()
+    return CommentEntryDialog(project.rounds(), project.units(), draft, round_number=round_number, unit_id=unit_id,
+                              clause_ref=clause_ref, find_units=project.find_units, replies=project.replies(),
+                              localities=project.localities(), draft_for=project.draft_for_round, parent=parent)
+
+
+def file_entry(window, dialog: CommentEntryDialog) -> None:
+    """Log what an accepted entry dialog holds as one action: its comments (``AddComments``) or a 无意见
+    (``RecordReply``); ``dialog.change`` tells what changed."""
+    from feedback.commands import AddComments, RecordReply
+    from feedback.vocabulary import ReplyState
+
+    items = dialog.items()
+    if items:
+        dialog.change = window.bridge.run(AddComments(window.project, items))
+    elif dialog.no_comments_letter and dialog.unit.unit_id() is not None:
+        dialog.change = window.bridge.run(RecordReply(window.project, dialog.round.currentData(), dialog.unit.unit_id(),
+                                                      ReplyState.NO_COMMENTS,
+                                                      replied_on=dialog.received.date().toPython()))
+
+
+def reply_rows(letter) -> list[dict]:
+    """The comments of a read reply as rows of the entry dialog, note and author kept."""
+    return [dict(clause_ref=c.clause_ref, body=c.text, quoted_text=c.quoted_text, proposed_wording=c.proposed_wording,
+                 note="，".join(x for x in (c.note, f"作者：{c.author}" if c.author else "") if x))
+            for c in letter.comments]
+
+
+def reply_dialog(window, path) -> CommentEntryDialog | None:
+    """The entry dialog filled from a reply file (letter, returned draft, Word form) for the drafter to check.
+
+    The file is read against the draft of the round its unit was sent, when unit and round
+    are certain; a file that cannot be read is told in one sentence and gives None.
+    """
+    from exports.draft_files import DraftFileError
+    from exports.reply_files import read_reply
+    from feedback.matching import ACCEPTED, UnitIndex, reply_round, unit_from_authors
+
+    project = window.project
+    try:
+        reply = read_reply(path, project.draft())
+        unit_id = round_number = None
+        guess = reply.letter.unit_name_guess
+        index = UnitIndex(project.units(), project.localities())
+        if guess:
+            match = index.match(guess)
+            if match.status in ACCEPTED:
+                unit_id = match.unit_id
+        elif reply.letter.authors:  # a returned draft: Word's user name is often the unit's
+            unit_id = unit_from_authors(index, reply.letter.authors)[0]
+        if unit_id is not None:
+            round_number = reply_round([r.number for r in project.rounds()], project.replies(), unit_id).number
+        versions = {r.number: r.version_number for r in project.rounds()}
+        if round_number is not None and versions[round_number] != project.versions()[-1].number:
+            reply = read_reply(path, project.draft(versions[round_number]))
+    except DraftFileError as error:
+        window.interaction.inform(str(error))
+        return None
+    dialog = entry_dialog(project, round_number=round_number, unit_id=unit_id, parent=window)
+    dialog.source.setText(f"{reply.kind}“{reply.file}”")
+    dialog.take_split(reply.letter, reply_rows(reply.letter))
+    dialog.letter_notes = list(reply.letter.warnings)
+    dialog._round_changed()
+    return dialog
+
+
+def import_comment_table(window, path, mapping: dict[str, str], round_number: int | None) -> bool:
+    """An existing comment table (with 单位, 是否采纳, 采纳理由 columns) into the ledger through ``AddComments``.
+
+    Ambiguous units and disposition wordings are asked; anything unreadable is told in one sentence.
+    """
+    from exports.draft_files import DraftFileError
+    from exports.public_comments import read_comment_table
+    from exports.xlsx_safety import SheetFileError
+    from feedback.commands import AddComments
+    from feedback.ledger import LedgerError
+
+    if round_number is None:
+        window.interaction.inform(tr("请选择这张意见表记入哪一轮征求意见。"))
+        return False
+    try:
+        intake = read_comment_table(window.project, path, mapping, round_number=round_number,
+                                    choose=window.interaction.choose)
+    except (LedgerError, SheetFileError, DraftFileError) as error:
+        window.interaction.inform(str(error))
+        return False
+    if window.bridge.run(AddComments(window.project, intake.items)) is None:
+        return False
+    decided = sum(1 for item in intake.items if item["disposition"].value != "pending")
+    text = tr("“{0}”：已导入{1}条意见，其中{2}条带有原表的处理结果，记入第{3}轮。").format(
+        intake.file, len(intake.items), decided, round_number)
+    window.interaction.inform("\n".join([text, *intake.notes]))
+    return True
+
+
+def open_entry(window, parent, *, round_number: int | None = None, unit_id: int | None = None,
+               clause_ref: str | None = None) -> CommentEntryDialog | None:
+    """Open 录入意见 over ``parent`` (not blocking); what it takes goes into the project as one action."""
+    if not window.project.rounds():
+        window.interaction.inform(tr("请先在“征求轮次”中建立一轮征求意见。"))
+        return None
+    dialog = entry_dialog(window.project, round_number=round_number, unit_id=unit_id, clause_ref=clause_ref,
+                          parent=parent)
+    dialog.accepted.connect(lambda: file_entry(window, dialog))
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog

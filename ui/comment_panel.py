@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import html
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSizePolicy, QTabWidget, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from feedback.draft import Clause
 from feedback.ledger import Comment, HistoryEntry, LedgerError, check_disposition
+from feedback.vocabulary import COMMENT_FIELD_LABELS as FIELD_NAMES
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition
 from ui.style import set_role
 from ui.text import tr
@@ -24,25 +25,61 @@ DISPOSITION_KEYS = {
     Disposition.PENDING: "0",
 }
 
-FIELD_NAMES = {
-    "disposition": "处理", "reason": "理由或说明", "work_item": "落实工作", "handler": "经办人",
-    "decided_on": "处理日期", "clause_ref": "条款", "body": "意见内容", "quoted_text": "引用原文",
-    "proposed_wording": "建议修改为", "received_on": "收到日期", "source": "来源", "unit_id": "单位",
-}
 
 
-def highlight(text: str, quoted: str) -> str:
-    """``text`` as HTML with the first occurrence of ``quoted`` marked.
+QUOTE_COLOUR = "#ffe08a"
+HIT_COLOUR = "#ffc98f"
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The words of a search, as the clause text and the table mark them.
+
+    >>> search_terms(' 专门资金  "校园" ')
+    ['专门资金', '校园']
+    """
+    return [t for t in (w.strip('"“”') for w in (query or "").split()) if t]
+
+
+def marked_spans(text: str, quoted: str = "", terms: list[str] = ()) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the quoted words (first place, kind ``quote``) and every search hit (``hit``).
+
+    >>> marked_spans("专门资金和专门人员", "专门人员", ["专门"])
+    [(0, 2, 'hit'), (5, 9, 'quote')]
+    """
+    kinds = [""] * len(text)
+    for term in terms:
+        at = text.find(term)
+        while term and at >= 0:
+            kinds[at:at + len(term)] = ["hit"] * len(term)
+            at = text.find(term, at + len(term))
+    quoted = quoted.strip()
+    at = text.find(quoted) if quoted else -1
+    if at >= 0:
+        kinds[at:at + len(quoted)] = ["quote"] * len(quoted)
+    spans, start = [], 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or kinds[i] != kinds[start]:
+            if kinds[start]:
+                spans.append((start, i, kinds[start]))
+            start = i
+    return spans
+
+
+def highlight(text: str, quoted: str, terms: list[str] = ()) -> str:
+    """``text`` as HTML with the first occurrence of ``quoted`` marked, search hits too.
 
     >>> highlight('推进<5G>应用。', '5G')
     '推进&lt;<span style="background:#ffe08a">5G</span>&gt;应用。'
     """
-    quoted = quoted.strip()
-    at = text.find(quoted) if quoted else -1
-    if at < 0:
-        return html.escape(text, quote=False)
-    return (html.escape(text[:at], quote=False) + '<span style="background:#ffe08a">'
-            + html.escape(quoted, quote=False) + "</span>" + html.escape(text[at + len(quoted):], quote=False))
+    parts, at = [], 0
+    for start, end, kind in marked_spans(text, quoted, list(terms)):
+        parts.append(html.escape(text[at:start], quote=False))
+        colour = QUOTE_COLOUR if kind == "quote" else HIT_COLOUR
+        span = f'<span style="background:{colour}">{html.escape(text[start:end], quote=False)}</span>'
+        parts.append(span)
+        at = end
+    parts.append(html.escape(text[at:], quote=False))
+    return "".join(parts)
 
 
 class ClauseView(QTextBrowser):
@@ -63,7 +100,17 @@ class ClauseView(QTextBrowser):
             self.children.setdefault(clause.parent_ref, []).append(clause)
         self.clear()
 
-    def show_clause(self, ref: str | None, quoted: str = "") -> None:
+    def show_clause(self, ref: str | None, quoted: str = "", terms: list[str] = ()) -> None:
+        """Show the clause; scrolled to the quoted words when they are in it; search hits marked."""
+        self._show_clause(ref, quoted, terms)
+        self.verticalScrollBar().setValue(0)
+        found = self.document().find(quoted.strip()) if quoted.strip() else None
+        if found is not None and not found.isNull():
+            place = self.cursorRect(found)
+            if place.bottom() > self.viewport().height() - 8:  # below the fold: bring it to the upper third
+                self.verticalScrollBar().setValue(place.top() - self.viewport().height() // 3)
+
+    def _show_clause(self, ref: str | None, quoted: str = "", terms: list[str] = ()) -> None:
         if not ref:
             self.setHtml(f'<p style="color:#6b7280">{html.escape(tr("选择一条意见或一个条款，这里显示条款原文。"))}</p>')
             return
@@ -82,7 +129,7 @@ class ClauseView(QTextBrowser):
             rest = body[len(clause.heading):].lstrip("。.．:： ")
             body = rest if quoted.strip() not in clause.heading or not quoted.strip() else body
         if body:
-            parts.append(f'<p style="line-height:150%">{highlight(body, quoted)}</p>')
+            parts.append(f'<p style="line-height:150%">{highlight(body, quoted, terms)}</p>')
         for child in self.children.get(clause.ref, []):
             parts.append(f'<p style="color:#374151; margin:2px 0">{html.escape(child.display)}</p>')
         if clause.lead_units or clause.responsible_units:
@@ -126,7 +173,7 @@ class DecisionEditor(QWidget):
         self.reason.setProperty("missing", "false")
         self.reason.setPlaceholderText(tr("未采纳、部分采纳、在工作中落实须说明理由"))
         self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 14)
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.reason.textChanged.connect(self._changed)
         self.work_item = QLineEdit()
         self.work_item.setProperty("missing", "false")
@@ -136,6 +183,9 @@ class DecisionEditor(QWidget):
         self.handler = QLineEdit()
         self.handler.setPlaceholderText(tr("经办人姓名"))
         self.handler.textChanged.connect(self._changed)
+
+        for field in (self.reason, self.work_item, self.handler):
+            field.installEventFilter(self)
 
         self.cue = QLabel()
         set_role(self.cue, "cue")
@@ -154,17 +204,32 @@ class DecisionEditor(QWidget):
         form.addRow(tr("处理"), row)
         form.addRow(tr("理由或说明"), self.reason)
         form.addRow(self.work_item_label, self.work_item)
-        form.addRow(tr("经办人"), self.handler)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
+        last = QHBoxLayout()  # the handler beside the buttons: one row less on a laptop's screen
+        last.addWidget(self.handler, 1)
+        last.addSpacing(12)
+        last.addWidget(self.revert_button)
+        last.addWidget(self.save_button)
+        form.addRow(tr("经办人"), last)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.cue)
-        layout.addLayout(buttons)
         self.load(None)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Ctrl+Z in a field with nothing of its own to undo is the window's 撤销 (the last save, say)."""
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
+            document = watched.document() if isinstance(watched, QPlainTextEdit) else None
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            if document is not None:
+                own = document.isUndoAvailable() if undo else document.isRedoAvailable()
+            else:
+                own = watched.isUndoAvailable() if undo else watched.isRedoAvailable()
+            if not own:
+                event.ignore()
+                return True  # not the field's: the shortcut goes to the window
+        return super().eventFilter(watched, event)
 
     # -- the values ------------------------------------------------------------------
 
@@ -283,11 +348,15 @@ class CommentPanel(QWidget):
         self.body.document().setDocumentMargin(8)
         self.editor = DecisionEditor()
         self.history = QTreeWidget()
-        self.history.setHeaderLabels([tr("时间"), tr("内容"), tr("原为"), tr("改为"), tr("经办人")])
+        self.history.setHeaderLabels([tr("时间"), tr("修改（原为 → 改为）"), tr("经办人")])
         self.history.setRootIsDecorated(False)
         self.history.setAlternatingRowColors(True)
-        self.history.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history.header().setStretchLastSection(True)
+        self.history.setWordWrap(True)
+        self.history.setUniformRowHeights(False)
+        self.history.header().setStretchLastSection(False)
+        self.history.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.history.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
         decision = QWidget()
         decision_layout = QVBoxLayout(decision)
@@ -309,7 +378,8 @@ class CommentPanel(QWidget):
         self.show_comment(None, [], "")
 
     def show_comment(self, comment: Comment | None, history: list[HistoryEntry], default_handler: str,
-                     unit_names: dict[int, str] | None = None) -> None:
+                     unit_names: dict[int, str] | None = None, terms: list[str] = (),
+                     number: int | None = None) -> None:
         if comment is None:
             self.header.setText(tr("未选择意见"))
             self.meta.setText(tr("在中间的台账中选择一条意见，在这里填写处理意见。"))
@@ -318,12 +388,12 @@ class CommentPanel(QWidget):
             self.history.clear()
             self.tabs.setTabText(1, tr("修改记录"))
             return
-        self.header.setText(tr("第{0}条　{1}").format(comment.id, comment.unit_name))
+        self.header.setText(tr("第{0}条　{1}").format(number or comment.id, comment.unit_name))
         received = comment.received_on.isoformat() if comment.received_on else tr("未记录")
         self.meta.setText(tr("{0} · 第{1}轮 · 条款 {2} · 收到 {3}{4}").format(
             comment.category, comment.round_number, comment.clause_ref, received,
             f" · {comment.source}" if comment.source else ""))
-        parts = [f'<p style="line-height:150%">{html.escape(comment.body)}</p>']
+        parts = [f'<p style="line-height:150%">{highlight(comment.body, "", terms)}</p>']
         if comment.quoted_text:
             parts.append(f'<p style="color:#6b7280">{html.escape(tr("针对原文："))}'
                          f'<span style="background:#ffe08a">{html.escape(comment.quoted_text)}</span></p>')
@@ -334,25 +404,43 @@ class CommentPanel(QWidget):
         self._show_history(history, unit_names or {})
 
     def _show_history(self, history: list[HistoryEntry], unit_names: dict[int, str]) -> None:
+        """One row per action, newest first: each field it changed as old → new."""
         self.history.clear()
-
-        def shown(field: str, value: str | None) -> str:
-            if value is None or value == "":
-                return "—"
-            if field == "disposition":
-                try:
-                    return Disposition(value).label
-                except ValueError:
-                    return value
-            if field == "unit_id" and value.isdigit():
-                return unit_names.get(int(value), value)
-            return " ".join(value.split())
-
-        for entry in reversed(history):
-            item = QTreeWidgetItem([entry.at.replace("T", " ")[:16], tr(FIELD_NAMES.get(entry.field, entry.field)),
-                                    shown(entry.field, entry.old_value), shown(entry.field, entry.new_value),
-                                    entry.who])
-            for column in (2, 3):
-                item.setToolTip(column, entry.old_value if column == 2 else entry.new_value)
+        actions = self._group_actions(history)
+        for entries in reversed(actions):
+            lines = [history_line(e, unit_names) for e in entries]
+            item = QTreeWidgetItem([entries[0].at.replace("T", " ")[:16], "\n".join(lines), entries[0].who])
+            item.setToolTip(1, "\n".join(lines))
             self.history.addTopLevelItem(item)
-        self.tabs.setTabText(1, tr("修改记录（{0}）").format(len(history)) if history else tr("修改记录"))
+        self.tabs.setTabText(1, tr("修改记录（{0}）").format(len(actions)) if actions else tr("修改记录"))
+
+    @staticmethod
+    def _group_actions(history: list[HistoryEntry]) -> list[list[HistoryEntry]]:
+        """The entries of each action together (files from before kept a row per field, one moment per save)."""
+        groups: list[list[HistoryEntry]] = []
+        for entry in history:
+            last = groups[-1] if groups else None
+            if last and (last[-1].action == entry.action or (
+                    (last[-1].at, last[-1].who) == (entry.at, entry.who)
+                    and entry.field not in {e.field for e in last})):
+                last.append(entry)
+            else:
+                groups.append([entry])
+        return groups
+
+
+def history_line(entry: HistoryEntry, unit_names: dict[int, str]) -> str:
+    """``处理：待处理 → 未采纳``."""
+    def shown(value: str | None) -> str:
+        if value is None or value == "":
+            return "—"
+        if entry.field == "disposition":
+            try:
+                return Disposition(value).label
+            except ValueError:
+                return value
+        if entry.field == "unit_id" and value.isdigit():
+            return unit_names.get(int(value), value)
+        return " ".join(value.split())
+
+    return f"{tr(FIELD_NAMES.get(entry.field, entry.field))}：{shown(entry.old_value)} → {shown(entry.new_value)}"

@@ -13,7 +13,6 @@ import html
 from datetime import date
 from pathlib import Path
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -188,7 +187,7 @@ class DocumentDialog(QDialog):
     """Where to save a document, the bureau's own template if any, and (for some) which round."""
 
     def __init__(self, title: str, path: Path, template: str = "", rounds: list[tuple[str, object]] | None = None,
-                 parent=None):
+                 parent=None, *, landscape: bool | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.path = QLineEdit(str(path))
@@ -219,6 +218,10 @@ class DocumentDialog(QDialog):
         if rounds:
             grid.addWidget(QLabel(tr("征求意见轮次")), 2, 0)
             grid.addWidget(self.round, 2, 1)
+        self.landscape = QCheckBox(tr("表格横向排版（A4 横向，适合列多、文字长的表格）"))
+        self.landscape.setChecked(bool(landscape))
+        if landscape is not None:
+            grid.addWidget(self.landscape, 3, 1)
         grid.setColumnStretch(1, 1)
         buttons = dialog_buttons(self, tr("生成"))
         layout = QVBoxLayout(self)
@@ -304,6 +307,7 @@ class ExplanationPage(QWidget):
         self._dirty_fields: set[str] = set()
         self._loading = False
         self._templates: dict[str, str] = {}
+        self.landscape: dict[str, bool] = {}  # document kind → its table landscape, as last chosen
         self._folder: Path | None = None
 
         self._save_timer = QTimer(self)
@@ -432,6 +436,9 @@ class ExplanationPage(QWidget):
         self.table_button.clicked.connect(self.generate_table)
         self.letter_button = QPushButton(tr("生成征求意见函…"))
         self.letter_button.clicked.connect(self.generate_letter)
+        self.answers_button = QPushButton(tr("各单位采纳情况反馈…"))
+        self.answers_button.setToolTip(tr("为每个提出意见的单位生成一份意见采纳情况反馈（每单位一个 Word 文件）"))
+        self.answers_button.clicked.connect(self.generate_answers)
         self.generate_action = QAction(tr("生成起草说明…"), self)
         self.generate_action.setShortcut(QKeySequence("Ctrl+G"))
         self.generate_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # only while the page shows
@@ -448,6 +455,7 @@ class ExplanationPage(QWidget):
         top.addWidget(self.read_only_note)
         top.addStretch(1)
         top.addWidget(self.letter_button)
+        top.addWidget(self.answers_button)
         top.addWidget(self.table_button)
         top.addWidget(self.generate_button)
 
@@ -481,7 +489,7 @@ class ExplanationPage(QWidget):
             widget.setEnabled(not self.read_only)
         self.editor.setReadOnly(self.read_only)
         self.read_only_note.setVisible(project is not None and project.read_only)
-        for button in (self.generate_button, self.table_button, self.letter_button):
+        for button in (self.generate_button, self.table_button, self.letter_button, self.answers_button):
             button.setEnabled(project is not None)
         self.generate_action.setEnabled(project is not None)
         if project is None:
@@ -796,12 +804,18 @@ class ExplanationPage(QWidget):
     # -- the documents -------------------------------------------------------------------------------------
 
     def _suggested(self, name: str) -> Path:
-        folder = self._folder or self.project.path.parent
-        return folder / f"{name}.docx"
+        from exports.saving import safe_file_name
 
-    def _ask(self, kind: str, title: str, name: str, rounds=None):
-        """The dialog: (path, template, round) or None when the user cancelled."""
-        dialog = DocumentDialog(title, self._suggested(name), self._templates.get(kind, ""), rounds, self)
+        folder = self._folder or self.project.path.parent
+        return folder / safe_file_name(name, ".docx", folder=folder)
+
+    def _ask(self, kind: str, title: str, name: str, rounds=None, *, landscape: bool | None = None):
+        """The dialog: (path, template, round) or None when the user cancelled; with ``landscape``
+        (the default) the choice of a landscape table, kept in ``self.landscape[kind]``."""
+        if landscape is not None:
+            landscape = self.landscape.get(kind, landscape)
+        dialog = DocumentDialog(title, self._suggested(name), self._templates.get(kind, ""), rounds, self,
+                                landscape=landscape)
         if not dialog.exec():
             return None
         problem = dialog.problem()
@@ -809,6 +823,8 @@ class ExplanationPage(QWidget):
             self.window.interaction.inform(problem)
             return None
         path, template, round_number = dialog.values()
+        if landscape is not None:
+            self.landscape[kind] = dialog.landscape.isChecked()
         self._folder = path.parent
         self._templates[kind] = str(template) if template else ""
         return path, template, round_number
@@ -816,9 +832,20 @@ class ExplanationPage(QWidget):
     def _round_choices(self, everything: bool) -> list[tuple[str, object]]:
         choices = [(tr("全部轮次"), None)] if everything else []
         for rnd in reversed(self.project.rounds()):  # the newest first: the usual choice
-            when = f"，{rnd.sent_on.year}年{rnd.sent_on.month}月{rnd.sent_on.day}日" if rnd.sent_on else ""
-            choices.append((f"{rnd.title}（{rnd.method.label}{when}）", rnd.number))
+            choices.append((rnd.label, rnd.number))
         return choices
+
+    def _checked(self, document: str, round_number=None) -> bool:
+        """The check before generating: what it finds is listed, and the drafter decides."""
+        from exports.explanation import document_findings
+
+        findings = document_findings(self.project, document, round_number=round_number)
+        if not findings:
+            return True
+        lines = "\n".join(f"{i}. {f.message}" for i, f in enumerate(findings, 1))
+        answer = self.window.interaction.choose(
+            tr("生成前发现{0}处问题：").format(len(findings)) + "\n" + lines, [tr("返回修改"), tr("仍然生成")])
+        return answer == tr("仍然生成")
 
     def generate_explanation(self):
         """Ask where to save (and a template), then write the explanation off the UI thread."""
@@ -826,16 +853,19 @@ class ExplanationPage(QWidget):
             return None
         self.flush()
         title = plain_title(self.project.plan().title) or self.project.path.stem
-        chosen = self._ask("explanation", tr("生成起草说明"), f"{title}起草情况说明")
+        chosen = self._ask("explanation", tr("生成起草说明"), f"{title}起草情况说明", landscape=False)
         if chosen is None:
             return None
         path, template, _ = chosen
-        group_by = self._grouping
+        if not self._checked("explanation"):
+            return None
+        group_by, landscape = self._grouping, self.landscape.get("explanation", False)
 
         def write(project, target, report):
             from exports.explanation import write_explanation
 
-            return write_explanation(project, target, group_by=group_by, template=template, progress=report)
+            return write_explanation(project, target, group_by=group_by, template=template, progress=report,
+                                     landscape=landscape)
 
         return self._start(tr("正在生成起草说明…"), path, write)
 
@@ -845,17 +875,20 @@ class ExplanationPage(QWidget):
         self.flush()
         title = plain_title(self.project.plan().title) or self.project.path.stem
         rounds = self._round_choices(everything=True) if len(self.project.rounds()) > 1 else None
-        chosen = self._ask("adoption_table", tr("生成意见采纳情况表"), f"{title}意见采纳情况表", rounds)
+        chosen = self._ask("adoption_table", tr("生成意见采纳情况表"), f"{title}意见采纳情况表", rounds,
+                           landscape=True)
         if chosen is None:
             return None
         path, template, round_number = chosen
-        group_by = self._grouping
+        if not self._checked("table", round_number):
+            return None
+        group_by, landscape = self._grouping, self.landscape.get("adoption_table", True)
 
         def write(project, target, report):
             from exports.adoption_table import write_adoption_table
 
             return write_adoption_table(project, target, group_by=group_by, round_number=round_number,
-                                        template=template, progress=report)
+                                        template=template, progress=report, landscape=landscape)
 
         return self._start(tr("正在生成意见采纳情况表…"), path, write)
 
@@ -872,6 +905,8 @@ class ExplanationPage(QWidget):
         if chosen is None:
             return None
         path, template, round_number = chosen
+        if not self._checked("letter", round_number):
+            return None
 
         def write(project, target, report):
             from exports.letter import write_letter
@@ -880,10 +915,57 @@ class ExplanationPage(QWidget):
 
         return self._start(tr("正在生成征求意见函…"), path, write)
 
+    def choose_answers_folder(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = self._folder or self.project.path.parent
+        chosen = QFileDialog.getExistingDirectory(self, tr("各单位采纳情况反馈保存到"), str(folder))
+        return Path(chosen) if chosen else None
+
+    def generate_answers(self):
+        """A reply to every unit that commented, one Word file each, into a chosen folder."""
+        if self.project is None:
+            return None
+        self.flush()
+        folder = self.choose_answers_folder()
+        if folder is None:
+            return None
+        self._folder = folder
+        if not self._checked("answers"):
+            return None
+        thank = self.window.interaction.choose(
+            tr("表示无修改意见的单位："), [tr("不单独反馈"), tr("也致函感谢")]) == tr("也致函感谢")
+
+        def write(project, target, report):
+            from exports.answers import write_answers
+
+            write_answers(project, target, thank_no_comments=thank,
+                          progress=lambda done, total: report(done / total, tr("正在生成各单位反馈")))
+            return target
+
+        return self._start(tr("正在生成各单位采纳情况反馈…"), folder, write)
+
+    def _pdf_copy(self, document: Path):
+        """A PDF beside the document, made by LibreOffice off the UI thread."""
+        from exports.pdf_copy import pdf_copy
+        from ui.jobs import run_job
+
+        def done(pdf: Path) -> None:
+            self.last_pdf = pdf
+            self.status.emit(tr("已生成 PDF 副本：{0}").format(pdf))
+
+        job = run_job(self.window, tr("正在生成 PDF 副本…"), lambda progress: pdf_copy(document), on_done=done,
+                      on_error=lambda error: self.window.interaction.inform(str(error)))
+        self.window.jobs.append(job)
+        self.last_job = job
+        return job
+
     def _start(self, title: str, path: Path, write):
         """Run ``write(project, path, report)`` as a job on a read-only handle of the file."""
+        from storage.numbering import fix_numbers
         from ui.jobs import fraction_progress, run_job
 
+        fix_numbers(self.project)  # the document goes out: its numbers are the comments' for good
         project_path = self.project.path
 
         def work(progress):
@@ -893,11 +975,17 @@ class ExplanationPage(QWidget):
                 return Path(write(project, path, fraction_progress(progress)))
 
         def done(result: Path) -> None:
+            from exports.pdf_copy import converter
+
             self.last_output = result
             self.status.emit(tr("已生成：{0}").format(result))
-            answer = self.window.interaction.choose(tr("已生成“{0}”。").format(result.name),
-                                                    [tr("打开"), tr("打开所在文件夹")])
-            if answer == tr("打开"):
+            options = [tr("打开"), tr("打开所在文件夹")]
+            if result.is_file() and converter():
+                options.append(tr("另存 PDF 副本"))
+            answer = self.window.interaction.choose(tr("已生成“{0}”。").format(result.name), options)
+            if answer == tr("另存 PDF 副本"):
+                self._pdf_copy(result)
+            elif answer == tr("打开"):
                 open_url(QUrl.fromLocalFile(str(result)))
             elif answer == tr("打开所在文件夹"):
                 open_url(QUrl.fromLocalFile(str(result.parent)))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from ui.text import tr

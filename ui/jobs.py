@@ -16,10 +16,10 @@ import threading
 import traceback
 from typing import Any, Callable
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from feedback.errors import Cancelled
 from ui.text import tr
 
 log = logging.getLogger("yijiantong")
@@ -27,8 +27,7 @@ Progress = Callable[[int, int], bool]
 _RUNNING: set["Job"] = set()  # a job without a parent widget lives until it finishes
 
 
-class JobCancelled(Exception):
-    """Raised by a job that stops because its progress callback returned False."""
+JobCancelled = Cancelled  # a job stops because its progress callback returned False: the one ``Cancelled``
 
 
 def fraction_progress(progress: Progress) -> Callable[[float, str], None]:

@@ -1,15 +1,16 @@
 """The ledger page: clause tree, comment table and the selected comment's editor."""
 from __future__ import annotations
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QSplitter, QTableView, QToolButton, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMenu, QSplitter, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+                               QTableView, QToolButton, QTreeView, QVBoxLayout, QWidget)
 
 from feedback.commands import DeleteComment, EditComment, SetDisposition, SetDispositions
 from feedback.ledger import Change, Comment
 from feedback.vocabulary import Disposition
-from ui.comment_panel import DISPOSITION_KEYS, ClauseView, CommentPanel
+from ui.comment_panel import DISPOSITION_KEYS, HIT_COLOUR, ClauseView, CommentPanel, marked_spans, search_terms
 from ui.models import COLUMN_INDEX, COLUMNS, ClauseTreeModel, CommentTableModel, clause_counts
 from ui.style import set_role
 from ui.text import tr
@@ -17,10 +18,22 @@ from ui.text import tr
 _KEY_DISPOSITIONS = {getattr(Qt.Key, f"Key_{key}"): disposition for disposition, key in DISPOSITION_KEYS.items()}
 
 
+# Columns shown only while the comment itself keeps this many pixels: its text comes first.
+_OPTIONAL_COLUMNS = ("reason", "category", "handler")
+_BODY_ROOM = 380
+# The three panes' shares of the page's width when no layout was saved: tree, table, clause and decision.
+_PANE_SHARES = (0.18, 0.47, 0.35)
+
+
 class LedgerTable(QTableView):
     """The comment table; bare number keys set the disposition of the selected rows."""
 
     disposition_key = Signal(object)
+    resized = Signal()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def keyPressEvent(self, event) -> None:
         disposition = _KEY_DISPOSITIONS.get(event.key())
@@ -29,6 +42,47 @@ class LedgerTable(QTableView):
             self.disposition_key.emit(disposition)
             return
         super().keyPressEvent(event)
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Table cells with the words searched for marked, as the clause text marks them."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.terms: list[str] = []
+
+    def paint(self, painter, option, index) -> None:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        spans = marked_spans(text, "", self.terms) if self.terms and isinstance(text, str) else []
+        if not spans:
+            super().paint(painter, option, index)
+            return
+        option = QStyleOptionViewItem(option)
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, option.widget).adjusted(2, 0, -2, 0)
+        metrics = option.fontMetrics
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        painter.save()
+        painter.setClipRect(rect)
+        baseline = rect.top() + (rect.height() + metrics.ascent() - metrics.descent()) // 2
+        for start, end, _ in spans:
+            if start >= len(shown):
+                break
+            left = rect.left() + metrics.horizontalAdvance(shown[:start])
+            width = metrics.horizontalAdvance(shown[start:min(end, len(shown))])
+            painter.fillRect(left, rect.top() + 3, width, rect.height() - 6, QColor(HIT_COLOUR))
+        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText))
+        elif foreground is not None:
+            painter.setPen(QColor(foreground.color() if hasattr(foreground, "color") else foreground))
+        else:
+            painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        painter.drawText(rect.left(), baseline, shown)
+        painter.restore()
 
 
 class LedgerPage(QWidget):
@@ -60,14 +114,16 @@ class LedgerPage(QWidget):
         self.round_filter = QComboBox()
         self.category_filter = QComboBox()
         self.unit_filter = QComboBox()
-        self.unit_filter.setMinimumContentsLength(12)
         self.unit_filter.setMaxVisibleItems(25)
         self.disposition_filter = QComboBox()
         self.disposition_filter.addItem(tr("全部处理状态"), None)
         for disposition in Disposition:
             self.disposition_filter.addItem(disposition.label, disposition)
-        for combo in (self.round_filter, self.category_filter, self.unit_filter, self.disposition_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # fixed widths: the bar does not shift whenever a filter changes; the lists open as wide as they need
+        for combo, characters in ((self.round_filter, 8), (self.category_filter, 6), (self.unit_filter, 10),
+                                  (self.disposition_filter, 8)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(characters)
             combo.currentIndexChanged.connect(self.apply_filters)
         self.category_filter.currentIndexChanged.connect(self._fill_unit_filter)
         self.clause_chip = QToolButton()
@@ -77,6 +133,9 @@ class LedgerPage(QWidget):
         self.clause_chip.hide()
         self.count_label = QLabel()
         set_role(self.count_label, "muted")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.count_label.setMinimumWidth(  # as wide as its widest wording: the filters do not move with the count
+            self.count_label.fontMetrics().horizontalAdvance(tr("筛选出 {0} 条（共 {1} 条）").format(99999, 99999)))
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 6)
         bar.setSpacing(6)
@@ -96,6 +155,9 @@ class LedgerPage(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setIndentation(14)
+        from ui import outline_menu  # 升一级 / 降一级 / 并入上一条 / 拆分 on a clause
+
+        outline_menu.install(self)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -120,9 +182,16 @@ class LedgerPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.table.horizontalHeader().setHighlightSections(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         for i, column in enumerate(COLUMNS):
             self.table.setColumnWidth(i, column.width)
+        # the comment's text takes the width the other columns leave
+        self.table.horizontalHeader().setSectionResizeMode(COLUMN_INDEX["body"], QHeaderView.ResizeMode.Stretch)
+        self.table.resized.connect(self._fit_columns)
+        self.hits = HitDelegate(self.table)
+        for key in ("body", "reason"):
+            self.table.setItemDelegateForColumn(COLUMN_INDEX[key], self.hits)
+        self._sized = False  # the panes get their shares of the width when first shown, unless restored
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -148,7 +217,7 @@ class LedgerPage(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([320, 700, 440])
+        self.splitter.setSizes([int(1440 * share) for share in _PANE_SHARES])
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -160,6 +229,27 @@ class LedgerPage(QWidget):
         line.setStyleSheet("color: #d6dbe1;")
         layout.addWidget(line)
         layout.addWidget(self.splitter, 1)
+        self.setAcceptDrops(True)  # reply files dropped onto the ledger
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized and self.width() > 0:
+            self._sized = True
+            self.splitter.setSizes([int(self.width() * share) for share in _PANE_SHARES])
+            self.right_splitter.setSizes([self.height() * 9 // 20, self.height() * 11 // 20])
+
+    def _fit_columns(self) -> None:
+        """Show the optional columns, in order, only while the comment's text keeps its room."""
+        header = self.table.horizontalHeader()
+        spare = self.table.viewport().width() - _BODY_ROOM - sum(
+            header.sectionSize(i) for i, column in enumerate(COLUMNS)
+            if column.key != "body" and column.key not in _OPTIONAL_COLUMNS and not header.isSectionHidden(i))
+        for key in _OPTIONAL_COLUMNS:
+            width = header.sectionSize(COLUMN_INDEX[key]) or COLUMNS[COLUMN_INDEX[key]].width
+            fits = spare >= width
+            self.table.setColumnHidden(COLUMN_INDEX[key], not fits)
+            if fits:
+                spare -= width
 
     @staticmethod
     def _framed(widget: QWidget, title: str) -> QWidget:
@@ -173,6 +263,41 @@ class LedgerPage(QWidget):
         layout.addWidget(label)
         layout.addWidget(widget, 1)
         return box
+
+    # -- reply files dropped onto the ledger ----------------------------------------------------
+
+    def _dropped_files(self, mime) -> list:
+        from pathlib import Path
+
+        if self.project is None or self.project.read_only or not mime.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = self._dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.take_reply_files(paths))  # the drag ends before any dialog
+
+    def take_reply_files(self, paths) -> None:
+        """Each file through the reply reader into the entry dialog; returned .xlsx forms to 收集反馈表."""
+        from ui.comment_dialog import file_entry, reply_dialog
+
+        forms = [p for p in paths if p.suffix.lower() in (".xlsx", ".xlsm")]
+        if forms:
+            self.window.sheets.collect_paths(forms)
+        for path in paths:
+            if path in forms:
+                continue
+            dialog = reply_dialog(self.window, path)
+            if dialog is not None and dialog.exec():
+                file_entry(self.window, dialog)
 
     # -- a project comes and goes ------------------------------------------------------------
 
@@ -209,7 +334,7 @@ class LedgerPage(QWidget):
             self.round_filter.clear()
             self.round_filter.addItem(tr("全部轮次"), None)
             for rnd in (project.rounds() if project else []):
-                self.round_filter.addItem(tr("第{0}轮").format(rnd.number), rnd.number)
+                self.round_filter.addItem(rnd.label, rnd.number)
             self.round_filter.setCurrentIndex(max(0, self.round_filter.findData(chosen)))
             chosen = self.category_filter.currentData()
             self.category_filter.clear()
@@ -218,9 +343,19 @@ class LedgerPage(QWidget):
                 self.category_filter.addItem(name, name)
             self.category_filter.setCurrentIndex(max(0, self.category_filter.findData(chosen)))
             self._fill_unit_filter()
+            for combo in combos:
+                self._widen_list(combo)
         finally:
             for combo in combos + (self.unit_filter,):
                 combo.blockSignals(False)
+
+    @staticmethod
+    def _widen_list(combo: QComboBox) -> None:
+        """The open list as wide as its longest entry, the box itself staying as it is."""
+        view = combo.view()
+        metrics = view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+        view.setMinimumWidth(widest + 40)
 
     def _fill_unit_filter(self) -> None:
         chosen = self.unit_filter.currentData()
@@ -233,6 +368,7 @@ class LedgerPage(QWidget):
                 self.unit_filter.addItem(unit.name, unit.id)
         self.unit_filter.setCurrentIndex(max(0, self.unit_filter.findData(chosen)))
         self.unit_filter.blockSignals(False)
+        self._widen_list(self.unit_filter)
 
     # -- filtering ---------------------------------------------------------------------------
 
@@ -267,6 +403,7 @@ class LedgerPage(QWidget):
             return
         keep = self._current_id
         self.model.set_filters(**self.filters())
+        self.hits.terms = search_terms(self.search.text())
         ref = self.tree_model.ref_at(self.tree.currentIndex())
         self.clause_chip.setText(tr("条款：{0}  ✕").format(ref) if ref else "")
         self.clause_chip.setVisible(bool(ref))
@@ -310,6 +447,17 @@ class LedgerPage(QWidget):
         ref = self.tree_model.ref_at(current)
         if ref and self.model.rowCount() == 0:
             self.clause_view.show_clause(ref)
+
+    def current_clause_ref(self) -> str | None:
+        """The clause being read: the selected comment's, else the one chosen in the tree."""
+        comment = self.current_comment()
+        return comment.clause_ref if comment is not None else self.tree_model.ref_at(self.tree.currentIndex())
+
+    def show_entered(self, change: Change | None) -> None:
+        """After 录入意见: the first comment entered selected (when the filters show it), the table in focus."""
+        if change is not None and change.what == "comments" and change.ids:
+            self.select_comment(min(change.ids))
+        self.table.setFocus()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -355,7 +503,9 @@ class LedgerPage(QWidget):
     def _show(self, comment: Comment | None) -> None:
         self._current_id = comment.id if comment else None
         history = self.project.history(comment.id) if comment and self.project else []
-        self.panel.show_comment(comment, history, self.window.settings.handler, self.units)
+        terms = search_terms(self.search.text())
+        self.panel.show_comment(comment, history, self.window.settings.handler, self.units, terms,
+                                number=self.model.numbers.get(comment.id) if comment else None)
         if comment is not None and comment.submissions > 1:  # one decision for the whole group
             self.panel.header.setText(self.panel.header.text() + tr("　共{0}人次提出").format(comment.submissions))
         # a comment of an earlier round is read beside the clause it was made on, in that draft
@@ -365,9 +515,9 @@ class LedgerPage(QWidget):
             self._view_version = wanted
             self.clause_view.set_clauses(self.project.clauses(wanted))
         if comment is not None:
-            self.clause_view.show_clause(comment.clause_ref, comment.quoted_text)
+            self.clause_view.show_clause(comment.clause_ref, comment.quoted_text, terms)
         else:
-            self.clause_view.show_clause(self.tree_model.ref_at(self.tree.currentIndex()))
+            self.clause_view.show_clause(self.tree_model.ref_at(self.tree.currentIndex()), "", terms)
 
     def leave_comment(self) -> bool:
         """Before another comment is shown: save the editor if it was edited; False keeps the user here."""
@@ -377,7 +527,8 @@ class LedgerPage(QWidget):
         if editor.problem() is None:
             return self.save()
         answer = self.window.interaction.choose(
-            tr("第{0}条意见的处理尚未保存：{1}").format(editor.comment.id, editor.problem()),
+            tr("第{0}条意见的处理尚未保存：{1}").format(self.model.numbers.get(editor.comment.id, editor.comment.id),
+                                                 editor.problem()),
             [tr("继续填写"), tr("放弃修改")])
         if answer == tr("放弃修改"):
             editor.revert()
@@ -537,6 +688,10 @@ class LedgerPage(QWidget):
                 self.places = comment_places(self.project)
             self.refresh_counts()
             self.apply_filters()
+        elif change.what == "clauses":  # the tree fixed by hand: clauses and comments moved
+            self._load_clauses()
+            self.refresh_counts()
+            self.apply_filters()
         elif change.what in ("units", "rounds", "categories", "plan"):
             self.fill_filters()
             if change.what == "rounds" and self.places is not None:  # a round on the newest draft, say
@@ -554,7 +709,7 @@ class LedgerPage(QWidget):
 
     def restore_state(self, state: dict) -> None:
         if state.get("splitter") is not None:
-            self.splitter.restoreState(state["splitter"])
+            self._sized = self.splitter.restoreState(state["splitter"])
         if state.get("right") is not None:
             self.right_splitter.restoreState(state["right"])
         if state.get("table") is not None:

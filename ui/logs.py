@@ -33,6 +33,12 @@ def install_excepthook(show: Callable[[str], None], folder: Path) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
             return
+        from feedback.errors import UserError
+
+        if issubclass(kind, UserError):  # a refusal that no page caught: its own sentence, nothing more
+            log.info("refused: %s", value)
+            show(str(value))
+            return
         log_file = setup_logging(folder)
         log.error("未处理的错误\n%s", "".join(traceback.format_exception(kind, value, tb)))
         try:

@@ -11,11 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QMainWindow, QPushButton, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
 from ui.interaction import DialogInteraction
 from ui.settings import DISPLAY_NAME, AppSettings, data_dir
@@ -48,6 +47,21 @@ def _storage():
     return project
 
 
+PREFERRED_SIZE = (1440, 900)
+_FRAME = (16, 40)  # room left for the window's frame and title bar
+
+
+def fitted_size(width: int, height: int) -> tuple[int, int]:
+    """The window's first size on a screen whose free area is ``width`` × ``height``: most of a large
+    screen; on one smaller than ``PREFERRED_SIZE`` all of it (and the window opens maximised).
+
+    >>> fitted_size(1920, 1040), fitted_size(1366, 728)
+    ((1728, 936), (1350, 688))
+    """
+    return (min(width - _FRAME[0], max(PREFERRED_SIZE[0], width * 9 // 10)),
+            min(height - _FRAME[1], max(PREFERRED_SIZE[1], height * 9 // 10)))
+
+
 def demo_path() -> Path:
     return data_dir() / DEMO_FILE
 
@@ -60,16 +74,22 @@ def build_demo(path: Path) -> None:
     build_demo_project(path).close()
 
 
-def backup_label(path: Path, project_path: Path) -> str:
-    """``项目-20240501-102233-123456-恢复前.yjt`` → ``2024-05-01 10:22:33（恢复前）``."""
-    rest = path.stem[len(project_path.stem) + 1:]
-    parts = rest.split("-")
+def project_summary(path: Path) -> tuple[str, str] | None:
+    """(the project's title, ``64个单位、32条意见（待处理3条）``); None when the file cannot be read."""
+    storage = _storage()
+    if not path.is_file():
+        return None
     try:
-        when = datetime.strptime("-".join(parts[:2]), "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return path.name
-    label = "-".join(parts[3:])
-    return when + (f"（{label}）" if label else "")
+        with storage.Project.open(path, read_only=True, backup=False) as project:
+            from feedback.vocabulary import Disposition
+
+            title = project.plan().display_short_name
+            units, comments = len(project.units()), project.count_comments()
+            pending = project.count_comments(disposition=Disposition.PENDING)
+    except Exception:  # noqa: BLE001 - a file that cannot be read (locked, damaged, newer) shows no counts
+        return None
+    return title, (tr("{0}个单位、{1}条意见").format(units, comments)
+                   + (tr("（待处理{0}条）").format(pending) if pending else ""))
 
 
 class SettingsDialog(QDialog):
@@ -81,11 +101,10 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.handler = QLineEdit(settings.handler)
         self.handler.setPlaceholderText(tr("处理意见时记录的经办人"))
-        clear = QPushButton(tr("清空“最近打开”列表"))
-        clear.clicked.connect(settings.clear_recent)
+        self.clear_recent = QCheckBox(tr("清空“最近打开”列表"))  # done on 保存, so 取消 leaves everything as it was
         form = QFormLayout()
         form.addRow(tr("经办人姓名"), self.handler)
-        form.addRow("", clear)
+        form.addRow("", self.clear_recent)
         buttons = dialog_buttons(self, tr("保存"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -95,6 +114,8 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self.settings.handler = self.handler.text()
         self.settings.handler_asked = True
+        if self.clear_recent.isChecked():
+            self.settings.clear_recent()
         super().accept()
 
 
@@ -110,9 +131,7 @@ class MainWindow(QMainWindow):
         self.project = None
         self.built = False
         self.setWindowTitle(DISPLAY_NAME)
-        self.resize(1440, 900)
-        if self.remember_layout and self.settings.layout("geometry") is not None:
-            self.restoreGeometry(self.settings.layout("geometry"))
+        self.opens_maximised = self._fit_to_screen()
         # centred by stretches: the frame touches no Qt enum, whose first use costs start-up time
         label = QLabel(tr("正在启动…"))
         label.setStyleSheet("color: #6b7280; font-size: 12pt;")
@@ -128,6 +147,27 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(waiting)
         if not defer:
             self.build()
+
+    def _screen_key(self, key: str) -> str:
+        """``key`` for the screen the window is on: a layout made on a large monitor does not land on a laptop."""
+        screen = self.screen()
+        size = screen.size() if screen is not None else None
+        return f"{key}@{size.width()}x{size.height()}" if size is not None else key
+
+    def _fit_to_screen(self) -> bool:
+        """Size the window as it was last on this screen, or to the screen's free area; True: open maximised."""
+        screen = self.screen()
+        area = screen.availableGeometry() if screen is not None else None
+        saved = self.settings.layout(self._screen_key("geometry")) if self.remember_layout else None
+        if saved is not None and self.restoreGeometry(saved) and (area is None or area.contains(self.geometry())):
+            return self.isMaximized()
+        if area is None:
+            self.resize(*PREFERRED_SIZE)
+            return False
+        width, height = fitted_size(area.width(), area.height())
+        self.setGeometry(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2,
+                         width, height)
+        return width < PREFERRED_SIZE[0] or height < PREFERRED_SIZE[1]
 
     def build(self) -> None:
         """Everything but the frame: pages, actions, menus, the undo stack."""
@@ -192,6 +232,8 @@ class MainWindow(QMainWindow):
         self.open_action = self._action(tr("打开项目…"), self.open_dialog, QKeySequence.StandardKey.Open)
         self.demo_action = self._action(tr("打开演示项目"), self.open_demo)
         self.restore_action = self._action(tr("恢复备份…"), self.restore_backup)
+        self.save_copy_action = self._action(tr("另存副本…"), self.save_copy, "Ctrl+Shift+S",
+                                             tip=tr("把项目的完整副本另存为一个文件（例如备份到U盘或发给同事）"))
         self.close_action = self._action(tr("关闭项目"), self.close_project_to_start, "Ctrl+W")
         self.quit_action = self._action(tr("退出"), self.close, "Ctrl+Q")
         self.undo_action = self.bridge.stack.createUndoAction(self, tr("撤销"))
@@ -225,6 +267,7 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(tr("设置…"), self.edit_settings)
         self.log_action = self._action(tr("打开日志文件夹"), self.open_log_folder)
         self.about_action = self._action(tr("关于意见通"), self.about)
+        self.help_action = self._action(tr("快捷键与工作流程"), self.show_help, QKeySequence.StandardKey.HelpContents)
         self.page_actions = {}
         group = QActionGroup(self)
         labels = [("ledger", tr("意见台账"))] + [(name, tr(label)) for name, (_, _, label) in LAZY_PAGES.items()]
@@ -233,8 +276,8 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             group.addAction(action)
             self.page_actions[name] = action
-        self.project_actions = [self.restore_action, self.close_action, self.find_action, self.save_next_action,
-                                self.next_action, self.previous_action, self.enter_action,
+        self.project_actions = [self.restore_action, self.save_copy_action, self.close_action, self.find_action,
+                                self.save_next_action, self.next_action, self.previous_action, self.enter_action,
                                 self.edit_comment_action, self.delete_comment_action, *self.disposition_actions,
                                 *self.page_actions.values()]
         self.edit_actions = [self.restore_action, self.save_next_action, self.enter_action,
@@ -254,6 +297,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.save_copy_action)
         file_menu.addAction(self.restore_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
@@ -281,6 +325,8 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.settings_action)
         tools_menu.addAction(self.log_action)
         help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _make_toolbar(self) -> None:
@@ -315,10 +361,24 @@ class MainWindow(QMainWindow):
 
     def show_start(self) -> None:
         self.start_page.set_recent(self.settings.recent_files())
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._summarise_start)  # after the page is drawn, and only if it still is
         self.central.setCurrentWidget(self.start_page)
         self.toolbar.setVisible(False)  # its pages and undo belong to an open project
         self._update_state()
         self.project_label.setVisible(False)
+
+    def _summarise_start(self) -> None:
+        """The start page's counts, read from the files as they are now."""
+        if self.current_page() != "start":
+            return
+        paths = self.settings.recent_files()
+        summaries = {p: summary for p in paths if (summary := project_summary(Path(p)))}
+        self.start_page.set_recent(paths, summaries)
+        demo = project_summary(demo_path())
+        if demo:
+            self.start_page.set_demo_summary(demo[1])
 
     def page(self, name: str) -> QWidget:
         """The page, built on first use (the statistics page is not built until shown)."""
@@ -344,6 +404,9 @@ class MainWindow(QMainWindow):
             self.show_start()
             return
         if name != "ledger" and not self.ledger.leave_comment():
+            current = self.current_page()  # the tab clicked stays unchecked: the page in view keeps its tab
+            if current in self.page_actions:
+                self.page_actions[current].setChecked(True)
             return
         widget = self.page(name)
         if name in self._stale:
@@ -374,7 +437,7 @@ class MainWindow(QMainWindow):
         try:
             try:
                 project = storage.Project.open(path, read_only=read_only)
-            except storage.ProjectLockedError as error:
+            except (storage.ProjectLockedError, storage.ProjectReadOnlyError) as error:
                 answer = self.interaction.choose(
                     tr("{0}\n\n以只读方式打开可以查看和统计，但不能修改。").format(error),
                     [tr("以只读方式打开"), tr("取消")])
@@ -388,7 +451,14 @@ class MainWindow(QMainWindow):
                 self.settings.remove_recent(path)
                 self.start_page.set_recent(self.settings.recent_files())
             return False
+        if project.damage:  # a damaged file: restoring a backup is the way out
+            project.close()
+            if self.interaction.choose(project.damage, [tr("恢复备份"), tr("取消")]) == tr("恢复备份"):
+                self.restore_backup(path)
+            return self.project is not None
         self._set_project(project)
+        for message in project.notices:
+            self.interaction.inform(message)
         return True
 
     def _set_project(self, project) -> None:
@@ -469,12 +539,15 @@ class MainWindow(QMainWindow):
         """Choose a draft, read it off the UI thread, save it as a new project."""
         folder = str(self.project.path.parent) if self.project else str(Path.home())
         source, _ = QFileDialog.getOpenFileName(self, tr("选择征求意见稿"), folder,
-                                                tr("草案 (*.docx *.txt *.doc *.wps);;所有文件 (*)"))
+                                                tr("草案 (*.docx *.txt *.pdf *.doc *.wps);;所有文件 (*)"))
         if source:
             self.import_draft(source)
 
-    def import_draft(self, source, target=None):
-        """Read ``source`` as a draft (in the background) and create a project from it at ``target``."""
+    def import_draft(self, source, target=None, review=None):
+        """Read ``source`` as a draft (in the background) and create a project from it at ``target``.
+
+        The tree is shown to check and fix first (``review``; by default when no target was given).
+        """
         from ui.jobs import run_job
 
         source = Path(source)
@@ -486,6 +559,12 @@ class MainWindow(QMainWindow):
             return load_draft(source, simplified=False)
 
         def done(draft):
+            if review if review is not None else target is None:
+                from ui.draft_preview import review_draft
+
+                draft = review_draft(self, draft, source.name)
+                if draft is None:
+                    return
             chosen = target
             if chosen is None:
                 suggestion = str(source.with_suffix(".yjt"))
@@ -509,30 +588,64 @@ class MainWindow(QMainWindow):
                 self.interaction.inform(tr("草案已导入，读取时做了以下处理：\n{0}{1}").format(shown, more))
 
         def failed(error):
-            self.interaction.inform(str(error) if type(error).__name__ == "DraftFileError"
+            from feedback.errors import UserError
+
+            self.interaction.inform(str(error) if isinstance(error, UserError)
                                     else tr("无法读取“{0}”：{1}").format(source.name, error))
 
         job = run_job(self, tr("正在读取草案“{0}”…").format(source.name), read, on_done=done, on_error=failed)
         self.jobs.append(job)
         return job
 
-    def restore_backup(self) -> None:
-        from storage.backups import list_backups, restore_backup
+    def save_copy(self, target=None) -> bool:
+        """文件 → 另存副本: a complete copy of the project, written while it stays open here."""
+        if self.project is None:
+            return False
+        if target is None:
+            suggestion = self.project.path.with_name(
+                f"{self.project.path.stem}-副本-{datetime.now():%Y%m%d-%H%M}{self.project.path.suffix}")
+            target, _ = QFileDialog.getSaveFileName(self, tr("另存副本"), str(suggestion), tr("意见通项目 (*.yjt)"))
+            if not target:
+                return False
+        target = Path(target if str(target).lower().endswith(".yjt") else f"{target}.yjt")
+        if not self.ledger.leave_comment():
+            return False
+        try:
+            self.project.save_copy(target)
+        except _storage().ProjectError as error:
+            self.interaction.inform(str(error))
+            return False
+        self.show_message(tr("已另存副本：{0}").format(target))
+        return True
 
-        if self.project is None or self.project.read_only:
-            return
-        path = self.project.path
-        backups = list_backups(path)
-        if not backups:
+    def show_help(self) -> None:
+        from ui.help_dialog import HelpDialog
+
+        HelpDialog(self).exec()
+
+    def restore_backup(self, path: Path | None = None) -> None:
+        """Choose one of the project's backups (time, size, counts) and put it in place."""
+        from storage.backups import backup_infos, restore_backup
+
+        if path is None:
+            if self.project is None or self.project.read_only:
+                return
+            path = self.project.path
+        infos = backup_infos(path)
+        if not infos:
             self.interaction.inform(tr("这个项目还没有备份。"))
             return
-        labels = [backup_label(b, path) for b in backups]
-        choice = self.interaction.choose(tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份）："), labels)
+        listing = "\n".join(f"{n}. {info.describe()}" for n, info in enumerate(infos, 1))
+        labels = [tr("第{0}份").format(n) for n in range(1, len(infos) + 1)]
+        choice = self.interaction.choose(
+            tr("选择要恢复的备份（每次打开项目时自动备份，保留最近10份，第1份最新）：\n\n{0}").format(listing), labels)
         if choice is None:
             return
-        backup = backups[labels.index(choice)]
+        info = infos[labels.index(choice)]
+        backup = info.path
         if not self.interaction.confirm(
-                tr("用 {0} 的备份替换当前内容吗？\n当前内容会先另存一份备份，可再恢复。").format(choice)):
+                tr("用 {0} 的备份替换当前内容吗？\n这一步不能撤销，撤销记录将清空；当前内容会先另存一份备份，"
+                   "可再恢复。").format(info.describe())):
             return
         if not self.close_project():
             return
@@ -542,7 +655,7 @@ class MainWindow(QMainWindow):
             log.exception("restore failed")
             self.interaction.inform(tr("恢复备份失败：{0}").format(error))
         if self.open_project(path):
-            self.show_message(tr("已恢复 {0} 的备份。").format(choice))
+            self.show_message(tr("已恢复 {0} 的备份；此前的撤销记录已清空。").format(info.when))
 
     # -- editing helpers ------------------------------------------------------------------------------
 
@@ -557,11 +670,19 @@ class MainWindow(QMainWindow):
                 self.settings.handler = name.strip()
         return self.settings.handler
 
-    def enter_comments(self) -> None:
+    def enter_comments(self):
+        """Ctrl+I: 录入意见 over the page in view; from the ledger on its clause, back on the comments entered."""
         if self.project is None or self.project.read_only:
-            return
-        self.show_page("units")
-        self.page("units").enter_comments()
+            return None
+        if self.current_page() == "units":
+            return self.page("units").enter_comments()
+        from ui.comment_dialog import open_entry
+
+        self.show_page("ledger")
+        dialog = open_entry(self, self, clause_ref=self.ledger.current_clause_ref())
+        if dialog is not None:
+            dialog.accepted.connect(lambda: self.ledger.show_entered(dialog.change))
+        return dialog
 
     def focus_search(self) -> None:
         if self.project is None:
@@ -578,8 +699,10 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir() / "logs")))
 
     def about(self) -> None:
-        self.interaction.inform(tr("意见通\n征求意见稿的意见收集、逐条处理与起草说明生成。\n\n"
-                                   "每一处修改都即时写入项目文件；每次打开项目时自动备份。"))
+        from feedback import __version__
+
+        self.interaction.inform(tr("意见通 {version}\n征求意见稿的意见收集、逐条处理与起草说明生成。\n\n"
+                                   "每一处修改都即时写入项目文件；每次打开项目时自动备份。").format(version=__version__))
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
@@ -610,20 +733,20 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         if not self.remember_layout:
             return
-        state = self.settings.layout("state")
+        state = self.settings.layout(self._screen_key("state"))
         if state is not None:
             self.restoreState(state)
-        self.ledger.restore_state({key: self.settings.layout(f"ledger_{key}")
+        self.ledger.restore_state({key: self.settings.layout(self._screen_key(f"ledger_{key}"))
                                    for key in ("splitter", "right", "table")})
 
     def save_layout(self) -> None:
         if not self.remember_layout:
             return
-        self.settings.set_layout("geometry", self.saveGeometry())
+        self.settings.set_layout(self._screen_key("geometry"), self.saveGeometry())
         if self.built:
-            self.settings.set_layout("state", self.saveState())
+            self.settings.set_layout(self._screen_key("state"), self.saveState())
             for key, value in self.ledger.state().items():
-                self.settings.set_layout(f"ledger_{key}", value)
+                self.settings.set_layout(self._screen_key(f"ledger_{key}"), value)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

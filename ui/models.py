@@ -10,13 +10,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 
 from feedback.draft import Clause
 from feedback.ledger import Comment
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition
+from storage.numbering import comment_numbers
 from ui.style import DISPOSITION_BACKGROUNDS, DISPOSITION_COLOURS, ERROR, MUTED, WARNING
 from ui.text import tr
 
@@ -40,10 +40,10 @@ class Column:
 
 
 COLUMNS = (
-    Column("id", "序号", ("c.id",), 52),
-    Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 132),
+    Column("id", "序号", ("c.id",), 52),  # shown and sorted by the one numbering of every document
+    Column("unit", "单位", (_CATEGORY_POSITION, "u.id"), 124),
     Column("clause", "条款", (_CLAUSE_POSITION,), 86),
-    Column("disposition", "处理", (_DISPOSITION_ORDER,), 100),
+    Column("disposition", "处理", (_DISPOSITION_ORDER,), 92),
     Column("body", "意见内容", ("c.body",), 360),
     Column("reason", "理由或说明", ("c.reason",), 220),
     Column("category", "类别", (_CATEGORY_POSITION,), 76),
@@ -83,6 +83,8 @@ class CommentTableModel(QAbstractTableModel):
         self._cache: OrderedDict[int, Comment] = OrderedDict()
         self._sort_column = COLUMN_INDEX["id"]
         self._sort_order = Qt.SortOrder.AscendingOrder
+        self.numbers: dict[int, int] = {}
+        self._numbers_of: tuple | None = None
         self.fetches = 0  # how many pages were read; the tests watch it stay small
         self._earlier: dict[int, int] = {}  # round → its draft, for rounds on a draft older than the newest
 
@@ -112,9 +114,23 @@ class CommentTableModel(QAbstractTableModel):
         rounds = self.project.rounds() if self.project else []
         newest = max((v.number for v in self.project.versions()), default=0) if self.project else 0
         self._earlier = {r.number: r.version_number for r in rounds if r.version_number < newest}
+        self._load_numbers()
+        if COLUMNS[self._sort_column].key == "id":  # 序号 is the comments' number, not their id
+            self.ids.sort(key=lambda i: self.numbers.get(i, 0),
+                          reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
         self._rows = None
         self._cache.clear()
         self.endResetModel()
+
+    def _load_numbers(self) -> None:
+        """The comments' numbers (``storage.numbering``), read again for another project or
+        when comments were added or removed."""
+        if self.project is None:
+            self.numbers, self._numbers_of = {}, None
+            return
+        key = (id(self.project), self.project.count_comments())
+        if key != self._numbers_of:
+            self.numbers, self._numbers_of = comment_numbers(self.project), key
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -204,6 +220,8 @@ class CommentTableModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()].key
         if role == Qt.ItemDataRole.DisplayRole:
+            if key == "id":
+                return str(self.numbers.get(comment.id, ""))
             if key == "clause" and comment.round_number in self._earlier:
                 return f"{comment.clause_ref}〔第{self._earlier[comment.round_number]}稿〕"
             return self._display(comment, key)

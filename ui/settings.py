@@ -3,21 +3,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.paths import data_dir  # noqa: F401 - the window's data folder is the command line's
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
+from storage.paths import data_dir, portable_data_dir  # noqa: F401 - the window's data folder is the command line's
 from PySide6.QtCore import QByteArray, QSettings
 
 ORGANIZATION = "YiJianTong"
 APPLICATION = "YiJianTong"
 DISPLAY_NAME = "意见通"
 MAX_RECENT = 10
+PORTABLE_SETTINGS = "设置.ini"
+
+
+def default_qsettings() -> QSettings:
+    """The platform's settings store; in portable use an INI file in the data folder beside the program."""
+    if portable_data_dir() is None:
+        return QSettings()
+    return QSettings(str(data_dir() / PORTABLE_SETTINGS), QSettings.Format.IniFormat)
 
 
 class AppSettings:
     """Typed access to the QSettings of the app."""
 
     def __init__(self, settings: QSettings | None = None):
-        self.qsettings = settings or QSettings()
+        self.qsettings = settings or default_qsettings()
 
     # -- recent projects -------------------------------------------------------
 

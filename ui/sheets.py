@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 from typing import Callable, Sequence
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
@@ -257,7 +256,7 @@ class PublicMappingDialog(QDialog):
     """Which column holds what (意见内容, 提交人, 条款, 日期), with the first rows to see it by, and the round."""
 
     def __init__(self, table, guesses: dict[str, str], rounds: Sequence, parent: QWidget | None = None):
-        from exports.public_comments import ROLES
+        from exports.public_comments import TABLE_ROLES as ROLES  # a table of decisions maps three more
         from feedback.vocabulary import RoundMethod
 
         super().__init__(parent)
@@ -347,7 +346,7 @@ class PublicMappingDialog(QDialog):
         return None
 
     def _update(self) -> None:
-        from exports.public_comments import ROLES
+        from exports.public_comments import TABLE_ROLES as ROLES
 
         problem = self.problem()
         self.cue.setText(problem or "")
@@ -480,11 +479,10 @@ class SheetActions(QObject):
 
     def _failed(self, what: str) -> Callable[[BaseException], None]:
         """A job's error as one sentence naming the file (the project is unchanged)."""
-        from exports.xlsx_safety import SheetFileError
-        from feedback.ledger import LedgerError
+        from feedback.errors import UserError
 
         def report(error: BaseException) -> None:
-            if isinstance(error, (SheetFileError, LedgerError)) or type(error).__name__ == "ProjectError":
+            if isinstance(error, UserError):
                 text = str(error)
             elif isinstance(error, OSError):
                 text = tr("无法写入“{0}”：{1}").format(what, error.strerror or error)
@@ -671,18 +669,27 @@ class SheetActions(QObject):
 
         def work(progress):
             from exports.forms import collect_forms
+            from feedback.commands import RecordedAction
+            from storage.journal import Journal
 
+            def collect(handle):
+                return collect_forms(handle, found, round_number=number, confirm=confirm, choose=choose,
+                                     progress=progress)
+
+            command = RecordedAction(project, tr("收集{0}个反馈表文件").format(len(found)), collect, Journal)
             handle = project.second_handle()
             try:
                 before = set(handle.comment_ids())
-                reports = collect_forms(handle, found, round_number=number, confirm=confirm, choose=choose,
-                                        progress=progress)
-                return reports, before, set(handle.comment_ids())
+                change = command.run_on(handle)
+                return command, change, before, set(handle.comment_ids())
             finally:
                 handle.close()
 
         def done(result):
-            reports, before, after = result
+            command, change, before, after = result
+            reports = command.result
+            if command.record.changes:
+                self.window.bridge.push_done(command)  # the pages are told below
             taken = [r for r in reports if r.taken]
             added = sum(r.comments for r in taken if r.status in ("imported", "replaced"))
             message = tr("已收取{0}个反馈表文件，导入意见{1}条；{2}个未收取。").format(
@@ -724,8 +731,10 @@ class SheetActions(QObject):
             if choice == everything:
                 filters, order = {}, "c.id"
         title = project.plan().title
-        suggestion = self._start_folder() / f"{title}征求意见汇总处理表.xlsx" if title else \
-            self._start_folder() / "征求意见汇总处理表.xlsx"
+        from exports.saving import safe_file_name
+
+        suggestion = self._start_folder() / safe_file_name(f"{title}征求意见汇总处理表", ".xlsx",
+                                                           folder=self._start_folder())
         out = self.files.save_file(tr("导出汇总表"), suggestion, tr("Excel 工作簿 (*.xlsx)"))
         if out is None:
             return
@@ -786,24 +795,37 @@ class SheetActions(QObject):
         """Import with the chosen mapping; ``table`` (the one previewed) spares reading the file again."""
         if not self._can_write():
             return
+        if {"unit", "disposition", "reason"} & set(mapping):
+            from ui.comment_dialog import import_comment_table  # an existing table of comments and decisions
+
+            import_comment_table(self.window, path, mapping, round_number)
+            return
         project = self.project
         rounds_before = len(project.rounds())
 
         def work(progress):
             from exports.public_comments import import_public_comments
+            from feedback.commands import RecordedAction
+            from storage.journal import Journal
 
+            def read(handle):
+                return import_public_comments(handle, path if table is None else table, mapping,
+                                              round_number=round_number, create_round=new_round, progress=progress)
+
+            command = RecordedAction(project, tr("导入公众意见“{0}”").format(path.name), read, Journal)
             handle = project.second_handle()
             try:
                 before = set(handle.comment_ids())
-                report = import_public_comments(handle, path if table is None else table, mapping,
-                                                round_number=round_number, create_round=new_round,
-                                                progress=progress)
-                return report, before, set(handle.comment_ids())
+                command.run_on(handle)
+                return command, before, set(handle.comment_ids())
             finally:
                 handle.close()
 
         def done(result):
-            report, before, after = result
+            command, before, after = result
+            report = command.result
+            if command.record.changes:
+                self.window.bridge.push_done(command)  # the pages are told below
             if report.status == "unchanged":
                 self.interaction.inform(tr("{0}。").format(report.message))
                 return

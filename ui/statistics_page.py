@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget)
 
+from feedback.clause_order import busiest_clauses, clause_positions
 from feedback.statistics import Statistics
 from feedback.vocabulary import Disposition, ReplyState
 from ui.charts import Bar, BarChart
@@ -160,7 +160,7 @@ class StatisticsPage(QWidget):
         self.round.clear()
         self.round.addItem(tr("全部轮次"), None)
         for rnd in (project.rounds() if project else []):
-            self.round.addItem(tr(rnd.title), rnd.number)
+            self.round.addItem(rnd.label, rnd.number)
         self.round.blockSignals(False)
         self.refresh()
 
@@ -189,8 +189,9 @@ class StatisticsPage(QWidget):
         categories += [c for c in stats.by_category if c not in categories]
         self.charts["categories"].set_data([Bar(c, (stats.by_category[c],)) for c in categories],
                                            empty_text=tr("还没有意见"))
-        clauses = {c.ref: c for c in self.project.clauses()}
-        busiest = list(stats.by_clause.items())[:TOP_CLAUSES]
+        draft = self.project.clauses()
+        clauses = {c.ref: c for c in draft}
+        busiest = busiest_clauses(stats.by_clause, clause_positions(draft), TOP_CLAUSES)
         self.charts["clauses"].set_data(
             [Bar(self._clause_label(ref, clauses), (count,)) for ref, count in busiest],
             empty_text=tr("还没有意见"))

@@ -1,7 +1,6 @@
 """Colours, fonts and the style sheet, in one place so every page looks alike."""
 from __future__ import annotations
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -52,7 +51,7 @@ QToolBar#pages QToolButton:checked { background: #dbe7f5; color: #123e73; font-w
 QLabel[role="heading"] { font-size: 11pt; font-weight: bold; color: #1f2937; }
 QLabel[role="muted"] { color: #6b7280; }
 QLabel[role="cue"] { color: #c62828; }
-QPlainTextEdit[missing="true"], QLineEdit[missing="true"] { border: 2px solid #c62828; border-radius: 3px; }
+QPlainTextEdit[missing="true"], QLineEdit[missing="true"], QComboBox[missing="true"] { border: 2px solid #c62828; border-radius: 3px; }
 QPushButton[disposition] { padding: 4px 10px; }
 QPushButton[disposition]:checked { background: #1f5fa8; color: white; border: 1px solid #174a85; border-radius: 3px; }
 QTableView, QTreeView { gridline-color: #e5e7eb; selection-background-color: #cfe0f5; selection-color: #111827; }

@@ -1,7 +1,6 @@
 """Translatable text: every string a user sees goes through ``tr``."""
 from __future__ import annotations
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QCoreApplication
 
 CONTEXT = "YiJianTong"

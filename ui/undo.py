@@ -8,17 +8,15 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from feedback.commands import Command, Interaction
-from feedback.ledger import Change, LedgerError
-from storage.project import ProjectError
+from feedback.commands import Command, Interaction, execute
+from feedback.errors import UserError
+from feedback.ledger import Change
 from ui.text import tr
 
 log = logging.getLogger("yijiantong")
-_REFUSALS = (LedgerError, ProjectError, sqlite3.Error)
 
 
 class _Adapter(QUndoCommand):
@@ -41,7 +39,8 @@ class _Adapter(QUndoCommand):
 
 
 class UndoBridge(QObject):
-    """Runs commands, keeps them on the one ``QUndoStack`` and announces each ``Change``."""
+    """Runs commands through the one executor (``feedback.commands.execute``), keeps them on the one
+    ``QUndoStack`` and announces each ``Change``."""
 
     changed = Signal(object)  # feedback.ledger.Change
 
@@ -52,28 +51,33 @@ class UndoBridge(QObject):
 
     def run(self, command: Command) -> Change | None:
         """Check and do ``command``; on success push it and announce its change."""
-        try:
-            if not command.check(self.interaction):
-                return None
-            change = command.do()
-        except _REFUSALS as error:
-            log.info("refused %s: %s", type(command).__name__, error)
-            self.interaction.inform(str(error))
-            return None
-        self.stack.push(_Adapter(command, self))
-        self.changed.emit(change)
+        change = execute(command, self.interaction)
+        if change is not None:
+            self.push_done(command, change)
         return change
+
+    def push_done(self, command: Command, change: Change | None = None) -> None:
+        """Put a command already done (a background job's import) on the stack; announce ``change`` if given."""
+        self.stack.push(_Adapter(command, self))
+        if change is not None:
+            self._announce(change)
+
+    def _announce(self, change: Change) -> None:
+        for kind in change.kinds[1:]:
+            self.changed.emit(Change(kind))
+        self.changed.emit(change)
 
     def _replay(self, action, verb: str) -> None:
         try:
             change = action()
-        except _REFUSALS as error:
+        except (UserError, sqlite3.Error) as error:
             # the file no longer matches the stack (e.g. changed elsewhere): start afresh
-            log.warning("%s failed: %s", verb, error)
-            self.interaction.inform(tr("无法{verb}：{error}\n撤销记录已清空。").format(verb=verb, error=error))
+            log.warning("%s failed: %r", verb, error)
+            reason = str(error) if isinstance(error, UserError) else tr("项目文件已在别处改动")
+            self.interaction.inform(tr("无法{verb}：{error}\n撤销记录已清空。").format(verb=verb, error=reason))
             QTimer.singleShot(0, self.stack.clear)
             return
-        self.changed.emit(change)
+        self._announce(change)
 
     def clear(self) -> None:
         self.stack.clear()

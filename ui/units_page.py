@@ -3,20 +3,19 @@ from __future__ import annotations
 
 from datetime import date
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from feedback.commands import AddCategory, AddComments, AddRound, AddUnits, RecordReply, RemoveUnit, UpdateUnit
-from feedback.ledger import Change, Unit
+from feedback.commands import AddCategory, AddRound, AddUnits, EditRound, RecordReply, RemoveUnit, UpdateUnit
+from feedback.ledger import Change, Round, Unit
 from feedback.vocabulary import ReplyState, RoundMethod
 from ui.style import REPLY_COLOURS, REPLY_SHORT, set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons, list_table
+from ui.widgets import DateBox, dialog_buttons, fit_to_screen, list_table
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -76,24 +75,24 @@ class UnitDialog(QDialog):
 class RoundDialog(QDialog):
     """A new round: how, when, by when, and to whom (the registry plus the units the draft names)."""
 
-    def __init__(self, units: list[Unit], proposed: list[tuple[str, str]], parent=None):
+    def __init__(self, units: list[Unit], proposed: list[tuple[str, str]], parent=None, *,
+                 current: Round | None = None, recipients: set[int] | None = None):
+        """A new round; with ``current``, that round to correct (its recipients checked)."""
         super().__init__(parent)
-        self.setWindowTitle(tr("新建一轮征求意见"))
+        self.setWindowTitle(tr("修改第{0}轮").format(current.number) if current else tr("新建一轮征求意见"))
         self.method = QComboBox()
         for method in RoundMethod:
             self.method.addItem(method.label, method)
-        self.sent = QDateEdit(QDate.currentDate())
-        self.deadline = QDateEdit(QDate.currentDate().addDays(10))
-        for edit in (self.sent, self.deadline):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.sent = DateBox()
+        self.deadline = DateBox(QDate.currentDate().addDays(10).toPython())
         self.note = QLineEdit()
         self.recipients = QListWidget()
         for unit in units:
             item = QListWidgetItem(f"{unit.name}　〔{unit.category}〕")
             item.setData(_ID_ROLE, ("unit", unit.id))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            checked = recipients is None or unit.id in recipients
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.recipients.addItem(item)
         for name, category in proposed:
             item = QListWidgetItem(tr("{0}　〔{1}，草案中提到，将登记〕").format(name, category))
@@ -114,13 +113,19 @@ class RoundDialog(QDialog):
         row.addWidget(QLabel(tr("发送单位")), 1)
         row.addWidget(all_button)
         row.addWidget(none_button)
-        buttons = dialog_buttons(self, tr("建立"))
+        if current is not None:
+            self.method.setCurrentIndex(max(0, self.method.findData(current.method)))
+            for edit, day in ((self.sent, current.sent_on), (self.deadline, current.deadline)):
+                if day is not None:
+                    edit.setDate(QDate(day.year, day.month, day.day))
+            self.note.setText(current.note)
+        buttons = dialog_buttons(self, tr("保存") if current else tr("建立"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(row)
         layout.addWidget(self.recipients, 1)
         layout.addWidget(buttons)
-        self.resize(520, 600)
+        fit_to_screen(self, 520, 600)
 
     def _check_all(self, checked: bool) -> None:
         for i in range(self.recipients.count()):
@@ -180,9 +185,14 @@ class UnitsPage(QWidget):
             self.rounds_table.setColumnWidth(column, width)
         add_round = QPushButton(tr("新建一轮…"))
         add_round.clicked.connect(self.add_round)
-        self.round_buttons = [add_round]
+        edit_round = QPushButton(tr("修改所选一轮…"))
+        edit_round.setToolTip(tr("更正方式、发出日期、反馈截止日期、备注或发送单位（截止日期决定逾期的统计）"))
+        edit_round.clicked.connect(lambda: self.edit_round())
+        self.rounds_table.doubleClicked.connect(lambda: self.edit_round())
+        self.round_buttons = [add_round, edit_round]
         rounds_bar = QHBoxLayout()
         rounds_bar.addWidget(add_round)
+        rounds_bar.addWidget(edit_round)
         rounds_bar.addStretch(1)
         rounds = QWidget()
         layout = QVBoxLayout(rounds)
@@ -290,7 +300,7 @@ class UnitsPage(QWidget):
         self.summary_round.clear()
         self.summary_round.addItem(tr("全部轮次"), None)
         for rnd in rounds:
-            self.summary_round.addItem(tr(rnd.title), rnd.number)
+            self.summary_round.addItem(rnd.label, rnd.number)
         self.summary_round.setCurrentIndex(max(0, self.summary_round.findData(chosen)))
         self.summary_round.blockSignals(False)
 
@@ -304,7 +314,7 @@ class UnitsPage(QWidget):
         table = self.matrix
         selected = (table.currentRow(), table.currentColumn())
         table.clear()
-        headers = [tr("单位"), tr("类别"), tr("意见数")] + [tr(rnd.title) for rnd in rounds]
+        headers = [tr("单位"), tr("类别"), tr("意见数")] + [rnd.label for rnd in rounds]
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.setRowCount(len(units))
@@ -451,6 +461,24 @@ class UnitsPage(QWidget):
                               deadline=deadline, note=note)) and new:
             self.window.announce(Change("units", (), tr("已登记{0}个单位").format(len(new))))
 
+    def edit_round(self, number: int | None = None) -> RoundDialog | None:
+        """Correct the chosen round (dates, method, note, recipients) in the round dialog; undoable."""
+        if number is None:
+            item = self.rounds_table.item(self.rounds_table.currentRow(), 0)
+            number = item.data(_ID_ROLE) if item is not None else None
+        current = next((r for r in self.project.rounds() if r.number == number), None) if self.project else None
+        if current is None or self.project.read_only:
+            return None
+        recipients = {r.unit_id for r in self.project.replies(number)}
+        dialog = RoundDialog(self.project.units(), [], self, current=current, recipients=recipients)
+        dialog.accepted.connect(lambda: self._run(EditRound(
+            self.project, number, recipients=dialog.chosen()[0], method=dialog.method.currentData(),
+            sent_on=dialog.sent.date().toPython(), deadline=dialog.deadline.date().toPython(),
+            note=dialog.note.text().strip())))
+        self.round_dialog = dialog
+        dialog.open()
+        return dialog
+
     def selected_cell(self) -> tuple[int, int] | None:
         """(round number, unit id) of the chosen matrix cell (the last round when a unit column is chosen)."""
         row, column = self.matrix.currentRow(), self.matrix.currentColumn()
@@ -478,28 +506,12 @@ class UnitsPage(QWidget):
         replied_on = self.today if state is ReplyState.NO_COMMENTS else None
         self.window.bridge.run(RecordReply(self.project, round_number, unit_id, state, replied_on=replied_on))
 
-    def enter_comments(self) -> None:
-        from ui.comment_dialog import CommentEntryDialog
+    def enter_comments(self):
+        """录入意见 for the selected unit and round of the matrix."""
+        from ui.comment_dialog import open_entry
 
         if self.project is None or self.project.read_only:
-            return
-        rounds = self.project.rounds()
-        if not rounds:
-            self.window.interaction.inform(tr("请先在“征求轮次”中建立一轮征求意见。"))
-            return
+            return None
         cell = self.selected_cell()
-        round_number, unit_id = cell if cell else (rounds[-1].number, None)
-        dialog = CommentEntryDialog(rounds, self.project.units(), self.project.draft(), round_number=round_number,
-                                    unit_id=unit_id, find_units=self.project.find_units,
-                                    draft_for_round=self.project.draft_for_round, parent=self)
-        if not dialog.exec():
-            return
-        items = dialog.items()
-        if items and items[0]["unit_id"] is None:
-            self.window.interaction.inform(tr("请选择提出意见的单位。"))
-            return
-        if items:
-            self.window.bridge.run(AddComments(self.project, items))
-        elif dialog.no_comments_letter and dialog.unit.unit_id() is not None:
-            self.window.bridge.run(RecordReply(self.project, dialog.round.currentData(), dialog.unit.unit_id(),
-                                               ReplyState.NO_COMMENTS, replied_on=dialog.received.date().toPython()))
+        round_number, unit_id = cell if cell else (None, None)
+        return open_entry(self.window, self, round_number=round_number, unit_id=unit_id)

@@ -17,15 +17,15 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
                                QWidget)
 
+from feedback.errors import UserError
 from feedback.explanation_text import chinese_date
-from feedback.ledger import Change, LedgerError
+from feedback.ledger import Change
 from feedback.revision import (ChangeGroup, Relation, clause_body, comparison_key,
                                describe_change, group_similarity, new_pieces, old_pieces)
 from feedback.version_commands import (ConfirmAllMatches, ConfirmMatch, EditVersionNote, SetChangeNote, SetMatch,
@@ -246,6 +246,9 @@ class VersionsPage(QWidget):
         self.versions_table.itemChanged.connect(self._version_edited)
         self.import_button = QPushButton(tr("导入修订稿…"))
         self.import_button.clicked.connect(lambda: self.import_revision())
+        self.remove_button = QPushButton(tr("删除最新一稿"))
+        self.remove_button.setToolTip(tr("导入错了文件时删除最新一稿（可撤销）"))
+        self.remove_button.clicked.connect(lambda: self.remove_newest_version())
         self.export_button = QPushButton(tr("导出对照表…"))
         self.export_button.clicked.connect(lambda: self.export_comparison())
         self.redline_button = QPushButton(tr("导出修订稿…"))
@@ -257,6 +260,7 @@ class VersionsPage(QWidget):
         head.addWidget(_heading(tr("草案版本")))
         head.addSpacing(12)
         head.addWidget(self.import_button)
+        head.addWidget(self.remove_button)
         head.addWidget(self.export_button)
         head.addWidget(self.redline_button)
         head.addStretch(1)
@@ -381,6 +385,7 @@ class VersionsPage(QWidget):
     def refresh(self) -> None:
         """Everything again from the project file, keeping the chosen versions and change."""
         self.import_button.setEnabled(self.editable())
+        self.remove_button.setEnabled(self.editable() and len(self._numbers()) > 1)
         if self.project is None:
             for table in (self.versions_table, self.changes_table, self.flags_table):
                 table.setRowCount(0)
@@ -396,7 +401,10 @@ class VersionsPage(QWidget):
             return
         self.refresh()
         if self.review is not None and self.review.isVisible():
-            self.review.reload()
+            if self.review.to_version in self._numbers():
+                self.review.reload()
+            else:  # the version it reviews was taken away (an import undone)
+                self.review.close()
 
     def _store(self):
         from storage.versions import ProjectVersions
@@ -832,7 +840,7 @@ class VersionsPage(QWidget):
             self._store_revision(prepared, source.name, note)
 
         def failed(error) -> None:
-            known = type(error).__name__ in ("DraftFileError", "LedgerError")
+            known = isinstance(error, UserError)
             self.window.interaction.inform(str(error) if known else tr("无法读取“{0}”：{1}").format(source.name, error))
 
         job = run_job(self, tr("正在读取并比对“{0}”…").format(source.name), work, on_done=done, on_error=failed)
@@ -840,17 +848,27 @@ class VersionsPage(QWidget):
         self.window.jobs.append(job)
         return job
 
+    def remove_newest_version(self) -> Change | None:
+        """Take the newest version away (a wrong file imported), after asking; undoable."""
+        from feedback.version_commands import RemoveVersion
+
+        numbers = self._numbers()
+        if not self.editable() or len(numbers) < 2:
+            return None
+        change = self.window.bridge.run(RemoveVersion(self._store(), numbers[-1]))
+        if change is not None:
+            self.refresh()
+        return change
+
     def _store_revision(self, prepared, name: str, note: str) -> None:
-        from storage.versions import save_revision
+        from feedback.version_commands import ImportRevision
 
         if self.project is None or self.project.read_only:
             return
-        try:
-            result = save_revision(self.project, prepared, source_file=name, note=note)
-        except LedgerError as error:
-            self.window.interaction.inform(str(error))
+        command = ImportRevision(self._store(), prepared, source_file=name, note=note)
+        if self.window.bridge.run(command) is None:
             return
-        self.window.announce(result.change)
+        result = command.result
         self.refresh()
         if result.from_version is not None:
             self.show_pair(result.from_version, result.version_number)
@@ -894,7 +912,7 @@ class VersionsPage(QWidget):
             self.status.emit(tr("已导出修改对照表“{0}”。").format(Path(written).name))
 
         def failed(error) -> None:
-            known = type(error).__name__ in ("DocumentError", "LedgerError", "ProjectError")
+            known = isinstance(error, UserError)
             self.window.interaction.inform(str(error) if known else tr("无法写出“{0}”：{1}").format(target.name, error))
 
         job = run_job(self, tr("正在导出修改对照表…"), work, on_done=done, on_error=failed)
@@ -931,7 +949,7 @@ class VersionsPage(QWidget):
                 result.path.name, result.changed, result.comments, result.clean_path.name))
 
         def failed(error) -> None:
-            known = type(error).__name__ in ("DocumentError", "LedgerError", "ProjectError")
+            known = isinstance(error, UserError)
             self.window.interaction.inform(str(error) if known else tr("无法写出“{0}”：{1}").format(target.name, error))
 
         job = run_job(self, tr("正在导出修订稿…"), work, on_done=done, on_error=failed)

@@ -1,9 +1,12 @@
 """Small pieces the dialogs share."""
 from __future__ import annotations
 
-import ui.qt_fixes  # noqa: F401 - guards PySide6 6.12's reference leak before any Qt call
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QTableWidget
+import re
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QTableWidget
 
 from ui.text import tr
 
@@ -19,6 +22,23 @@ def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButton
     return box
 
 
+def close_button(dialog: QDialog) -> QDialogButtonBox:
+    """One button, 关闭, for a dialog that only shows something."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    box.button(QDialogButtonBox.StandardButton.Close).setText(tr("关闭"))
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def fit_to_screen(widget, width: int, height: int) -> None:
+    """Size a dialog ``width`` × ``height``, or smaller where the screen's free area is smaller."""
+    screen = widget.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width, height = min(width, area.width() - 40), min(height, area.height() - 60)
+    widget.resize(max(width, widget.minimumSizeHint().width()), max(height, widget.minimumSizeHint().height()))
+
+
 def list_table(headers: list[str]) -> QTableWidget:
     """A read-only table of rows chosen one at a time, as the pages list units, rounds and versions."""
     table = QTableWidget(0, len(headers))
@@ -32,3 +52,55 @@ def list_table(headers: list[str]) -> QTableWidget:
     table.horizontalHeader().setHighlightSections(False)
     table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return table
+
+
+_DATE = re.compile(r"(\d{4})\s*[-年./／]?\s*(\d{1,2})\s*[-月./／]?\s*(\d{1,2})\s*日?")
+
+
+def parse_date(text: str) -> date | None:
+    """A date as people write it: 2023-04-10, 2023年4月10日, 2023.4.10, 2023/4/10, 20230410.
+
+    >>> parse_date("2023年4月10日"), parse_date("20230410"), parse_date("4月10日")
+    (datetime.date(2023, 4, 10), datetime.date(2023, 4, 10), None)
+    """
+    found = _DATE.search(text.strip())
+    if not found:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+class DateBox(QDateEdit):
+    """A date box to type into: a click selects the year, month or day under it, so typed digits replace
+    it (a half-typed year is no longer refused); a pasted date may be written in any common way."""
+
+    def __init__(self, value: date | None = None, parent=None):
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(QDate(1900, 1, 1))
+        self.setDate(QDate(value) if value else QDate.currentDate())
+        self.lineEdit().installEventFilter(self)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self._select_section)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.lineEdit() and event.type() == QEvent.Type.MouseButtonRelease:
+            QTimer.singleShot(0, self._select_section)  # after the click has placed the cursor
+        return super().eventFilter(watched, event)
+
+    def _select_section(self) -> None:
+        if not self.lineEdit().hasSelectedText():
+            self.setSelectedSection(self.currentSection())
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            pasted = parse_date(QGuiApplication.clipboard().text())
+            if pasted is not None:
+                self.setDate(QDate(pasted))
+                return
+        super().keyPressEvent(event)

@@ -30,7 +30,6 @@ from bench_ledger import PHRASES, make_draft  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-import ui  # noqa: E402,F401  (the None-refcount guard)
 from feedback.commands import ScriptedInteraction  # noqa: E402
 from feedback.vocabulary import Disposition  # noqa: E402
 from storage.demo import build_demo_project  # noqa: E402

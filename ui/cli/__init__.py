@@ -12,7 +12,6 @@ import argparse
 import importlib
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -25,16 +24,23 @@ MODULES = {
     "ui.cli.sheets": ("forms", "collect", "ledger", "import-public"),
     "ui.cli.versions": ("revise", "compare", "matches"),
     "ui.cli.redline": ("redline",),
+    "ui.cli.reply": ("reply",),
+    "ui.cli.clauses": ("reshape",),
+    "ui.cli.consultation": ("plan", "round", "comment", "decide", "history"),
+    "ui.cli.backups": ("backups",),
+    "ui.cli.answers": ("answers",),
 }
 COMMAND_MODULES = {name: module for module, names in MODULES.items() for name in names}
+# the program's name in usage lines: the packaged app's executable, or main.py
+PROGRAM = "yijiantong" if getattr(sys, "frozen", False) else "main.py"
 
-__all__ = ["CommandError", "COMMAND_MODULES", "build_parser", "run"]
+__all__ = ["CommandError", "COMMAND_MODULES", "PROGRAM", "build_parser", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ui.cli.arguments import ChineseArgumentParser
+    from ui.cli.parsing import ArgumentParser
 
-    parser = ChineseArgumentParser(prog="main.py", description="意见通：征求意见稿的意见收集与处理")
+    parser = ArgumentParser(prog=PROGRAM, description="意见通：征求意见稿的意见收集与处理")
     commands = parser.add_subparsers(dest="command", metavar="命令")
     for module in MODULES:
         importlib.import_module(module).add_parsers(commands)
@@ -42,28 +48,53 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_command(args) -> int:
-    from exports.draft_files import DraftFileError
-    from exports.official_format import DocumentError
-    from exports.xlsx_safety import SheetFileError
-    from feedback.ledger import LedgerError
-    from storage.project import ProjectError
+    from feedback.errors import Cancelled, UserError
+    from storage.project import Project
 
+    Project.report = lambda message: print(f"提示：{message}", file=sys.stderr)
     try:
         return importlib.import_module(COMMAND_MODULES[args.command]).COMMANDS[args.command](args)
-    except (CommandError, DraftFileError, SheetFileError, DocumentError, LedgerError, ProjectError) as error:
+    except UserError as error:
         print(f"错误：{error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
         print("已取消", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into head and the like
         sys.stdout = open(os.devnull, "w")
         return 0
     except Exception as error:  # noqa: BLE001 - the user gets one line, the log the details
-        log = Path(tempfile.gettempdir()) / "yijiantong-error.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        print(f"错误：处理时发生意外（{type(error).__name__}），详情已写入 {log}", file=sys.stderr)
+        where = _log_error(args)
+        print(f"错误：{_fault_sentence(error, args)}{where}", file=sys.stderr)
         return 2
+
+
+def _fault_sentence(error: Exception, args) -> str:
+    """The machine's faults (full disk, read-only place, damaged file) in one Chinese phrase."""
+    import sqlite3
+
+    from storage.faults import os_reason, sqlite_reason
+
+    if isinstance(error, sqlite3.DatabaseError):
+        name = Path(getattr(args, "project", "") or "").name
+        return f"读写项目文件{f'“{name}”' if name else ''}时出错：{sqlite_reason(error)}。"
+    if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+        name = Path(error.filename).name if getattr(error, "filename", None) else ""
+        return f"{f'“{name}”' if name else '文件'}无法读写：{os_reason(error)}。"
+    return f"处理时发生意外（{type(error).__name__}）。"
+
+
+def _log_error(args) -> str:
+    """Write the traceback to the user's own log (data folder, rotated); say where, or ''."""
+    try:
+        from storage.paths import data_dir
+        from ui.logs import log, setup_logging
+
+        path = setup_logging(data_dir())
+        log.error("命令 %s 出错\n%s", getattr(args, "command", ""), traceback.format_exc())
+    except Exception:  # noqa: BLE001 - no writable data folder: the one line is all there is
+        return ""
+    return f"详情已写入 {path}"
 
 
 def run(argv: list[str]) -> int:

@@ -43,6 +43,17 @@ def _ask_choice(question: str, options: list[str]) -> int | None:
     return int(answer) - 1 if answer.isdigit() and 1 <= int(answer) <= len(options) else None
 
 
+def _recorded(project, text: str, action):
+    """Run an import as the window does, through the one executor (``RecordedAction``); its result."""
+    from feedback.commands import RecordedAction
+    from storage.journal import Journal
+    from ui.cli.running import run_command
+
+    command = RecordedAction(project, text, action, Journal)
+    run_command(command)
+    return command.result
+
+
 def run_forms(args) -> int:
     from exports.forms import write_forms
 
@@ -83,7 +94,8 @@ def run_collect(args) -> int:
 
     project = _open(args.project)
     try:
-        reports = collect_forms(project, args.paths, round_number=args.round, confirm=confirm, choose=choose)
+        reports = _recorded(project, "收集反馈表", lambda handle: collect_forms(
+            handle, args.paths, round_number=args.round, confirm=confirm, choose=choose))
     finally:
         project.close()
     if not reports:
@@ -144,10 +156,15 @@ def run_import_public(args) -> int:
         if "text" not in mapping:
             raise LedgerError(f"无法从表头判断意见内容所在的列，请用 --map text=列名 指定（表头：{'、'.join(table.headers)}）")
         print("按表头推测的列对应：" + "，".join(f"{k}={v}" for k, v in mapping.items()), file=sys.stderr)
+    table_roles = set(mapping) if args.map else set(mapping) & {"disposition"}
+    if table_roles & {"unit", "disposition", "reason"}:
+        from ui.cli.reply import run_comment_table  # an existing comment table, with its decisions
+
+        return run_comment_table(args, mapping)
     project = _open(args.project)
     try:
-        report = import_public_comments(project, source, mapping, round_number=args.round,
-                                        create_round=args.new_round, sheet=args.sheet)
+        report = _recorded(project, "导入公众意见", lambda handle: import_public_comments(
+            handle, source, mapping, round_number=args.round, create_round=args.new_round, sheet=args.sheet))
     finally:
         project.close()
     print(report.message)

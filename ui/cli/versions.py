@@ -83,12 +83,20 @@ def _print_unconfirmed(matches: list[ClauseMatch]) -> None:
 def run_revise(args) -> int:
     """Import a revised draft as the next version; print the matches to confirm and the flags."""
     from exports.draft_files import load_draft
-    from storage.versions import import_revision
+    from feedback.version_commands import ImportRevision
+    from storage.versions import ProjectVersions, prepare_revision
+    from ui.cli.running import run_command
 
     draft = load_draft(args.draft, simplified=getattr(args, "simplified", False))
+    name = Path(args.draft).name
     with _open(args.project) as project:
-        result = import_revision(project, draft, source_file=Path(args.draft).name, note=args.note or "",
+        numbers = [v.number for v in project.versions()]
+        previous = numbers[-1] if numbers else None
+        prepared = prepare_revision(draft, previous, project.clauses(previous) if previous else [], source_file=name)
+        command = ImportRevision(ProjectVersions(project), prepared, source_file=name, note=args.note or "",
                                  formed_on=_date(getattr(args, "date", None)))
+        run_command(command)
+        result = command.result
     print(f"已导入第{result.version_number}稿“{Path(args.draft).name}”。")
     print(result.summary)
     for group in result.groups:
@@ -117,6 +125,10 @@ def run_compare(args) -> int:
     with _open(args.project, read_only=True) as project:
         from_version, to_version = _pair(project, args.from_version, args.to_version)
         include = getattr(args, "include_renumbered", False)
+        from ui.cli.documents import checked
+
+        if not checked(project, "comparison", args):
+            return 1
         try:
             write_comparison(project, from_version, to_version, args.out, include_renumbered=include)
         except DocumentError as error:
@@ -125,6 +137,9 @@ def run_compare(args) -> int:
         count = len(comparison_rows(project, from_version, to_version, include_renumbered=include))
         print(f"已写出第{from_version}稿与第{to_version}稿的修改对照表“{args.out}”，共{count}处修改。")
         print_findings(project, from_version, to_version)
+    from ui.cli.documents import pdf_copies
+
+    pdf_copies(args, [args.out])
     return 0
 
 
@@ -192,6 +207,8 @@ def add_parsers(commands) -> None:
     compare.add_argument("--to", dest="to_version", type=int, help="修改稿是第几稿（默认最新一稿）")
     compare.add_argument("--out", required=True, help="输出文件（.docx 或 .xlsx）")
     compare.add_argument("--include-renumbered", action="store_true", help="也列出仅序号调整的条款")
+    compare.add_argument("--force", action="store_true", help="生成前检查发现问题时仍照此生成")
+    compare.add_argument("--pdf", action="store_true", help="同时生成 PDF 副本（需安装 LibreOffice）")
 
     matches = commands.add_parser("matches", help="查看、确认或更正两稿之间的条款对应关系")
     matches.add_argument("project", help="项目文件（.yjt）")

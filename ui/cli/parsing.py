@@ -1,0 +1,114 @@
+"""Argument parsing in Chinese: headings, usage, help and every error argparse can give.
+
+Every parser of the command line (and the window's, in ``main.py``) is an
+``ArgumentParser`` from here; a wrong argument ends in one Chinese line on stderr
+and exit status 2, never in English or a traceback.
+
+>>> parser = ArgumentParser(prog='main.py stats')
+>>> _ = parser.add_argument('--round', type=int)
+>>> translate("argument --round: invalid int value: 'x'")
+'参数 --round：“x”不是整数'
+>>> translate("the following arguments are required: project, --out")
+'缺少必需的参数：project、--out'
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+
+_TYPE_NAMES = {"int": "整数", "float": "数值", "date_value": "日期"}
+
+
+def _names(text: str) -> str:
+    """``'a', 'b'`` or ``a, b`` as ``a、b``."""
+    return "、".join(part.strip().strip("'\"") for part in text.split(","))
+
+
+def _invalid_value(match: re.Match) -> str:
+    return f"“{match[2]}”不是{_TYPE_NAMES.get(match[1], '有效的取值')}"
+
+
+_MESSAGES: list[tuple[re.Pattern, object]] = [(re.compile(p), r) for p, r in [
+    (r"^argument 命令: invalid choice: '(.*?)' \(choose from (.*)\)$",
+     lambda m: f"未知的命令“{m[1]}”；可用的命令：{_names(m[2])}"),
+    (r"^argument (.+?): (.*)$", lambda m: f"参数 {m[1]}：{translate(m[2])}"),
+    (r"^the following arguments are required: (.*)$", lambda m: f"缺少必需的参数：{_names(m[1])}"),
+    (r"^unrecognized arguments: (.*)$", lambda m: f"无法识别的参数：{m[1]}"),
+    (r"^invalid choice: '(.*?)' \(choose from (.*)\)$", lambda m: f"“{m[1]}”不是可选的值（可选：{_names(m[2])}）"),
+    (r"^invalid (\w+) value: '(.*)'$", _invalid_value),
+    (r"^expected one argument$", lambda m: "须给出一个值"),
+    (r"^expected at most one argument$", lambda m: "最多给出一个值"),
+    (r"^expected at least one argument$", lambda m: "至少给出一个值"),
+    (r"^expected (\d+) arguments?$", lambda m: f"须给出{m[1]}个值"),
+    (r"^ambiguous option: (\S+) could match (.*)$", lambda m: f"选项 {m[1]} 有歧义，可能是：{_names(m[2])}"),
+    (r"^not allowed with argument (.*)$", lambda m: f"不能与 {m[1]} 同时使用"),
+    (r"^one of the arguments (.*) is required$", lambda m: f"须给出以下参数之一：{_names(m[1])}"),
+    (r"^ignored explicit argument '(.*)'$", lambda m: f"多余的值“{m[1]}”"),
+    (r"^can't open '(.*?)': (.*)$", lambda m: f"无法打开“{m[1]}”"),
+]]
+
+
+def translate(message: str) -> str:
+    """argparse's English error message in Chinese (an unknown one is kept as it is)."""
+    for pattern, replacement in _MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return replacement(match)
+    return message
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """``用法：`` instead of ``usage:``."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class RawDescriptionHelpFormatter(HelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """The Chinese formatter, keeping the description's and epilog's line breaks."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An argparse parser speaking Chinese; its subcommands' parsers are of the same class."""
+
+    def __init__(self, *args, formatter_class=HelpFormatter, add_help: bool = True, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本说明后退出")
+
+    def error(self, message: str):
+        self.exit(2, f"错误：{translate(message)}。用“{self.prog} --help”查看用法。\n")
+
+
+def date_value(text: str) -> date:
+    """A day typed as 2023-04-10, 2023/4/10 or 2023年4月10日; anything else one Chinese line."""
+    from exports.public_comments import parse_date
+
+    value = parse_date(text)
+    if value is None or not re.fullmatch(r"\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*", text):
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期（应为 2023-04-10 这样的格式）")
+    return date.fromisoformat(value)
+
+
+def positive_int(text: str) -> int:
+    """A number from 1 up: a round, a version, a comment's number."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"“{text}”不是正整数")
+    return int(text)
+
+
+def unknown_command(word: str) -> bool:
+    """True (after saying so on stderr) when ``word`` is neither a command nor a project file."""
+    from pathlib import Path
+
+    from ui.cli import COMMAND_MODULES
+
+    if word.startswith("-") or word in COMMAND_MODULES or Path(word).exists() or Path(word).suffix:
+        return False
+    print(f"错误：未知的命令“{word}”；可用的命令：{'、'.join(COMMAND_MODULES)}。"
+          "用“main.py --help”查看用法。", file=sys.stderr)
+    return True
