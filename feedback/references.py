@@ -297,6 +297,9 @@ class ReferenceResolver:
         for clause in draft.clauses:
             if clause.heading:
                 self._by_heading.setdefault(_searchable(clause.heading), []).append(clause.ref)
+        # （三）工业项目不高于20%。: a short last item read as its own heading is the draft's wording too
+        self._wording_headings = {_searchable(c.heading) for c in draft.clauses
+                                  if c.heading and _searchable(c.text) == _searchable(c.heading)}
         self._step_re = _compile_steps([normalise(c.heading) for c in draft.clauses if len(c.heading) >= 2])
 
     # ---- public -----------------------------------------------------------
@@ -359,7 +362,8 @@ class ReferenceResolver:
 
     def is_heading(self, phrase: str) -> bool:
         """Whether ``phrase`` is the heading of a clause (a quoted item title, not the draft's wording)."""
-        return _searchable(phrase) in self._by_heading
+        key = _searchable(phrase)
+        return key in self._by_heading and key not in self._wording_headings
 
     def cited_documents(self, text: str) -> list[str]:
         """The other documents whose articles ``text`` cites: ``《某某条例》第十二条`` → ['某某条例']."""
