@@ -72,6 +72,10 @@ _NUMBERINGS = (
 )
 _NUMBER_SKIP_TOLERATED = 2  # 一、二、四、: a lost item number must not merge two comments
 _TITLE_RE = re.compile(r"^(?P<unit>.*?)关于.*(?:意见|建议|函|反馈|说明)[^。]{0,6}$")
+# 市发展改革委对《…（征求意见稿）》的意见: a title without 关于; its unit is often abbreviated, so the
+# signature names the unit
+_TITLE_TO_RE = re.compile(r"^(?P<unit>[^《》,。;:]{0,30}?)对《[^《》]+》(?:\([^()]*\))?(?:提出)?的?(?:修改|反馈)?"
+                          r"(?:意见|建议|复函|函)(?:和建议|建议)?$")
 _SALUTATION_RE = re.compile(r"^[^,。;:]{2,20}:$")
 # An opening sentence; 经研究 alone is not one, since 经研究，第4条… is a comment.
 _INTRO_RE = re.compile(r"如下|以下|收悉")
@@ -200,7 +204,12 @@ def _title_length(lines: list[_Line]) -> int:
 
 
 def _is_title(line: _Line) -> bool:
-    return bool(_TITLE_RE.match(line.key)) and "。" not in line.key and len(line.key) <= 80
+    if "。" in line.key or len(line.key) > 80:
+        return False
+    if _TITLE_RE.match(line.key):
+        return True
+    to = _TITLE_TO_RE.match(line.key)
+    return bool(to) and (not to.group("unit") or _looks_like_unit(_Line.of(to.group("unit"))))
 
 
 def _without_seal(line: _Line) -> str:
@@ -369,7 +378,9 @@ def _points(text: str) -> list[str]:
     if len(parts) < 2 or not all(len(p) >= _POINT_MIN and _PROPOSING_RE.search(normalise(p)) for p in parts):
         return [text]
     parts[-1] += newline + rest
-    return parts
+    # 一、…；二、…；三、…: the numbers of the points written in one paragraph are not their text
+    return [parts[0]] + [numbered[2] if (numbered := _numbering(_Line.of(p))) and numbered[2] else p
+                         for p in parts[1:]]
 
 
 def _merge_reasons(paragraphs: list[str]) -> list[str]:

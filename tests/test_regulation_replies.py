@@ -27,3 +27,11 @@ def test_a_quoted_item_that_is_the_whole_item_is_the_drafts_wording(draft):
     first = letter.comments[0]
     assert first.clause_ref == "第五条第（三）项"
     assert first.quoted_text == "工业项目不高于20%" and first.proposed_wording == "工业项目不得超过20%"
+
+
+def test_a_title_without_guanyu_is_the_title_and_points_after_semicolons_lose_their_numbers(draft):
+    letter = split_letter(fixture.DEVELOPMENT_LETTER, draft)
+    assert [c.clause_ref for c in letter.comments] == ["第四条", "第五条第（一）项", "第十条"]
+    assert [c.text[:2] for c in letter.comments] == ["建议", "建议", "建议"]
+    assert letter.comments[1].quoted_text == "30%" and letter.comments[1].proposed_wording == "35%"
+    assert letter.unit_name_guess == "汉中市发展和改革委员会"
