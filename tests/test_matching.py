@@ -131,3 +131,11 @@ def test_another_levels_office_is_only_a_suggestion(index):
 def test_a_place_like_word_inside_a_name_is_not_a_prefix():
     match = UnitIndex([Entry(1, "管理局")]).match("城市管理局")
     assert match.status != "place" and (match.status == "none" or match.needs_confirmation)
+
+
+@pytest.mark.parametrize("typed, registered", [
+    ("南郑区政府", "南郑区人民政府"), ("汉中市南郑区人民政府", "南郑区政府"), ("城固县政府", "城固县人民政府")])
+def test_zhengfu_is_renmin_zhengfu(typed, registered):
+    """区政府 is how tables and signatures shorten 区人民政府."""
+    match = UnitIndex([Entry(1, registered), Entry(2, "南郑区政府办公室")], ["汉中"]).match(typed)
+    assert (match.unit_id, match.needs_confirmation) == (1, False)
