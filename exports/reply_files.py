@@ -85,7 +85,14 @@ def read_reply(path, draft: Draft) -> Reply:
                           "已有的意见处理表请用 import-public --map … 导入")
     try:
         if head.startswith(b"%PDF") or suffix == ".pdf":
-            return Reply(name, "来函", split_letter(_pdf_text(path, name), draft))
+            text = _pdf_text(path, name)
+            form = _pdf_form(path)
+            if form is not None:
+                return Reply(name, "反馈表", _form_split(*form, draft))
+            if any(is_form_header(line.split()) for line in text.splitlines()):
+                raise _fail(name, "PDF 中的反馈表没有表格线，无法可靠地逐行读出；"
+                                  "请向填报单位索要 Word 或 Excel 版，或对照原件手工录入")
+            return Reply(name, "来函", split_letter(text, draft))
         if head.startswith(b"PK\x03\x04") or suffix in WORD_SUFFIXES:
             return _read_word(path, name, draft)
         if head.startswith(b"\xd0\xcf\x11\xe0") or suffix in LEGACY_SUFFIXES:
@@ -139,6 +146,33 @@ def _pdf_text(path: Path, name: str) -> str:
         raise _fail(name, "PDF 中没有文字层（可能是扫描件或图片），无法读取文字；"
                           "请向来函单位索要 Word 版，或对照原件手工录入")
     return text
+
+
+def _pdf_form(path: Path) -> tuple[list[list[str]], int, list[str]] | None:
+    """A feedback form printed to PDF: the rows of its first ruled table with a form's header row,
+    that header's index and the lines printed above the table; None when there is none.
+
+    A cell's printed lines are one text: a Chinese line wraps without a space.
+    """
+    import pdfplumber
+
+    rows: list[list[str]] = []
+    header_index, above = None, []
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages[:MAX_PDF_PAGES]:
+            for table in page.find_tables():
+                cells = [[re.sub(r"\s*\n\s*", "", cell or "").strip() for cell in row] for row in table.extract()]
+                if header_index is None:
+                    header_index = next((i for i, row in enumerate(cells[:3]) if is_form_header(row)), None)
+                    if header_index is None:
+                        continue
+                    top = page.crop((0, 0, page.width, table.bbox[1])).extract_text() or ""
+                    lines = [line for line in top.splitlines() if not is_form_header(line.split())]
+                    above = ["".join(lines)] + lines  # 填报时间：2024年5月13 / 日: a wrapped line joined
+                    rows = cells
+                elif cells and len(cells[0]) == len(rows[0]):
+                    rows += cells[1:] if is_form_header(cells[0]) else cells  # the table goes on over the page
+    return None if header_index is None else (rows, header_index, above)
 
 
 def _page_lines(page) -> str:
@@ -335,19 +369,23 @@ def _form_table(body):
 
 def _form_letter(body, table, draft: Draft) -> LetterSplit:
     tbl, header_index = table
-    rows = _table_rows(tbl)
-    columns = form_columns(rows[header_index])
-    answers = [{role: row[column] if column < len(row) else "" for role, column in columns.items()}
-               for row in rows[header_index + 1:]]
-    comments, warnings, said_none = comments_from_form_rows(answers, draft)
-    # 填报单位 and the date: in a line above the table, or in the cells of the rows above the header
     above = []
     for element in body:
         if element is tbl:
             break
         if _local(element) == "p":
             above.append("".join(t.text or "" for t in element.iter(f"{{{_W}}}t")))
-    above += ["  ".join(row) for row in rows[:header_index]]
+    return _form_split(_table_rows(tbl), header_index, above, draft)
+
+
+def _form_split(rows: list[list[str]], header_index: int, above: list[str], draft: Draft) -> LetterSplit:
+    """A feedback form's rows read as comments; ``above`` the lines printed above the table."""
+    columns = form_columns(rows[header_index])
+    answers = [{role: row[column] if column < len(row) else "" for role, column in columns.items()}
+               for row in rows[header_index + 1:]]
+    comments, warnings, said_none = comments_from_form_rows(answers, draft)
+    # 填报单位 and the date: in a line above the table, or in the cells of the rows above the header
+    above = list(above) + ["  ".join(row) for row in rows[:header_index]]
     unit = None
     for line in above:
         found = _UNIT_LINE_RE.search(line.replace("\u3000", " "))

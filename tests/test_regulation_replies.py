@@ -35,3 +35,34 @@ def test_a_title_without_guanyu_is_the_title_and_points_after_semicolons_lose_th
     assert [c.text[:2] for c in letter.comments] == ["建议", "建议", "建议"]
     assert letter.comments[1].quoted_text == "30%" and letter.comments[1].proposed_wording == "35%"
     assert letter.unit_name_guess == "汉中市发展和改革委员会"
+
+
+def _pdf(tmp_path, **kwargs):
+    from tests.fixtures.replies import convert
+
+    source = fixture.feedback_form_docx(tmp_path / "住建局反馈表.docx", **kwargs)
+    pdf = convert(source, "pdf")
+    if pdf is None:
+        pytest.skip("LibreOffice 未安装")
+    return pdf
+
+
+def test_a_feedback_form_printed_to_pdf_comes_in_row_by_row(project_file, tmp_path, capsys):
+    pdf = _pdf(tmp_path)
+    assert run(["reply", str(project_file), str(pdf)]) == 0
+    with Project.open(project_file, read_only=True) as project:
+        logged = project.comments()
+    assert [(c.unit_name, c.clause_ref) for c in logged] == [
+        ("市住房和城乡建设局", "第五条第（二）项"), ("市住房和城乡建设局", "第六条"), ("市住房和城乡建设局", "第八条")]
+    assert logged[0].quoted_text == "学校、医院不低于35%" and logged[0].proposed_wording == "学校、医院不低于40%"
+    assert logged[1].body.startswith("建议将“十五日内”改为“三十日内”")
+    assert all(str(c.received_on) == "2024-05-13" for c in logged)
+
+
+def test_a_borderless_form_in_a_pdf_is_refused_rather_than_read_as_a_letter(project_file, tmp_path, capsys):
+    pdf = _pdf(tmp_path, borders=False)
+    assert run(["reply", str(project_file), str(pdf)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "住建局反馈表.pdf" in err and "表格" in err and len(err.splitlines()) == 1
+    with Project.open(project_file, read_only=True) as project:
+        assert project.comments() == []
