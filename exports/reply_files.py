@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from lxml import etree
@@ -264,7 +265,13 @@ def _read_word(path: Path, name: str, draft: Draft) -> Reply:
     if revised or any(key in comments for key in anchors):
         word_comments = [WordComment(anchors[key][0], anchors[key][1], text, author)
                          for key, (text, author) in comments.items() if key in anchors]
-        return Reply(name, "修订稿", comments_from_revisions(paragraphs, word_comments, draft))
+        letter = comments_from_revisions(paragraphs, word_comments, draft)
+        if letter.dated is None:
+            letter.dated = _last_revision_date(body, etree.fromstring(comments_xml, parser) if comments_xml else None)
+            if letter.dated is not None:
+                letter.warnings.append(f"修订稿没有成文日期，收到日期取最后一处修订或批注的日期"
+                                       f"（{letter.dated.isoformat()}）")
+        return Reply(name, "修订稿", letter)
     table = _form_table(body)
     if table is not None:
         return Reply(name, "反馈表", _form_letter(body, table, draft))
@@ -337,6 +344,19 @@ def _revised_paragraphs(body) -> tuple[list[RevisedParagraph], dict[str, tuple[i
     for key, pieces in open_ranges.items():
         anchors[key] = (starts[key], "".join(pieces))
     return paragraphs, anchors
+
+
+def _last_revision_date(*roots) -> date | None:
+    """The day of the newest w:date on a revision or a comment (2024-05-12T16:30:00Z → 2024-05-12)."""
+    days = []
+    for root in roots:
+        for element in root.iter() if root is not None else ():
+            stamp = element.get(f"{{{_W}}}date") or ""
+            try:
+                days.append(date.fromisoformat(stamp[:10]))
+            except ValueError:
+                continue
+    return max(days, default=None)
 
 
 def _word_comments(data: bytes, parser) -> dict[str, tuple[str, str]]:

@@ -66,3 +66,12 @@ def test_a_borderless_form_in_a_pdf_is_refused_rather_than_read_as_a_letter(proj
     assert "住建局反馈表.pdf" in err and "表格" in err and len(err.splitlines()) == 1
     with Project.open(project_file, read_only=True) as project:
         assert project.comments() == []
+
+
+def test_a_returned_draft_without_a_letter_is_dated_by_its_last_revision(project_file, tmp_path, capsys):
+    returned = fixture.returned_draft_docx(tmp_path / "绿化办法（南郑区修订）.docx")
+    assert run(["reply", str(project_file), str(returned)]) == 0
+    with Project.open(project_file, read_only=True) as project:
+        (comment,) = project.comments()
+    assert (comment.unit_name, comment.clause_ref, str(comment.received_on)) == ("南郑区人民政府", "第八条", "2024-05-12")
+    assert "修订" in capsys.readouterr().err
