@@ -3,6 +3,8 @@ import pytest
 
 from feedback.letters import split_letter
 from feedback.outline import parse_lines
+from feedback.vocabulary import UNPLACED_CLAUSE_REF
+from storage.intake import PUBLIC_UNIT_NAME
 from storage.project import Project
 from tests.fixtures import regulation_replies as fixture
 from ui.cli import run
@@ -75,3 +77,28 @@ def test_a_returned_draft_without_a_letter_is_dated_by_its_last_revision(project
         (comment,) = project.comments()
     assert (comment.unit_name, comment.clause_ref, str(comment.received_on)) == ("南郑区人民政府", "第八条", "2024-05-12")
     assert "修订" in capsys.readouterr().err
+
+
+def test_a_published_table_of_persons_comments_comes_in_with_its_decisions(project_file, tmp_path, capsys):
+    table = fixture.adoption_table_xlsx(tmp_path / "意见采纳情况.xlsx")
+    assert run(["import-public", str(project_file), str(table), "--round", "1",
+                "--map", "text=意见内容,submitter=反馈人,disposition=是否采纳,reason=采纳理由"]) == 0
+    with Project.open(project_file, read_only=True) as project:
+        logged = project.comments()
+    assert [c.disposition.label for c in logged] == ["未采纳", "采纳", "部分采纳", "在工作中落实"]
+    assert {c.unit_name for c in logged} == {PUBLIC_UNIT_NAME}
+    assert "朱**" in logged[0].source and logged[0].reason.startswith("根据《城市绿化条例》")
+    assert logged[0].clause_ref == UNPLACED_CLAUSE_REF  # the law cited in the reason is not the draft's
+    capsys.readouterr()
+    assert run(["stats", str(project_file), "--round", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "共收集意见建议4条" in out and "采纳1条、部分采纳1条、未采纳1条" in out
+
+
+def test_a_table_with_neither_unit_nor_person_is_refused_and_nothing_is_added(project_file, tmp_path, capsys):
+    table = fixture.adoption_table_xlsx(tmp_path / "意见采纳情况.xlsx")
+    assert run(["import-public", str(project_file), str(table), "--round", "1",
+                "--map", "text=意见内容,disposition=是否采纳"]) == 2
+    assert "submitter=" in capsys.readouterr().err
+    with Project.open(project_file, read_only=True) as project:
+        assert project.comments() == [] and all(u.name != "社会公众" for u in project.units())

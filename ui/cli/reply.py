@@ -190,6 +190,7 @@ def run_comment_table(args, mapping: dict[str, str]) -> int:
     with the published decisions, through ``AddComments``."""
     from exports.public_comments import read_comment_table
     from feedback.commands import AddComments, execute
+    from storage.intake import public_unit
     from storage.project import Project
 
     talk = _Terminal(_interactive())
@@ -202,10 +203,13 @@ def run_comment_table(args, mapping: dict[str, str]) -> int:
                 titles = "、".join(r.title for r in rounds) or "无"
                 raise CommandError(f"请用 --round 指定意见表记入哪一轮（现有：{titles}）")
             number = rounds[0].number
-        intake = read_comment_table(project, args.file, mapping, round_number=number, choose=talk.choose)
-        change = execute(AddComments(project, intake.items), talk)
-        if change is None:
-            raise CommandError(talk.messages[-1] if talk.messages else f"“{intake.file}”未导入")
+        with project.transaction():  # 社会公众, added for a table of persons' comments, only with them
+            public = public_unit(project) if "unit" not in mapping and "submitter" in mapping else None
+            intake = read_comment_table(project, args.file, mapping, round_number=number, choose=talk.choose,
+                                        public_unit_id=public)
+            change = execute(AddComments(project, intake.items), talk)
+            if change is None:
+                raise CommandError(talk.messages[-1] if talk.messages else f"“{intake.file}”未导入")
     finally:
         project.close()
     decided = sum(1 for item in intake.items if item["disposition"].value != "pending")
