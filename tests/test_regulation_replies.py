@@ -102,3 +102,17 @@ def test_a_table_with_neither_unit_nor_person_is_refused_and_nothing_is_added(pr
     assert "submitter=" in capsys.readouterr().err
     with Project.open(project_file, read_only=True) as project:
         assert project.comments() == [] and all(u.name != "社会公众" for u in project.units())
+
+
+@pytest.mark.parametrize("said", [
+    "经研究，同意。", "我委对此无意见建议。", "我局认真研读了征求意见稿，无其他修改意见，同意印发。", "我局同意该办法。",
+    "经研究，没有需要修改的地方。", "经研究，原则同意该规定，无修改意见。"])
+def test_no_comment_wordings_of_a_regulations_replies(draft, said):
+    letter = split_letter(f"关于《{fixture.TITLE}》的复函\n市城市管理局：\n    {said}\n汉中市财政局\n2024年5月9日", draft)
+    assert letter.no_comments and letter.comments == []
+
+
+def test_agreeing_with_a_proposal_is_still_a_comment(draft):
+    letter = split_letter(f"关于《{fixture.TITLE}》的复函\n市城市管理局：\n    同意该办法，建议第八条将“一年”改为“六个月”。\n"
+                          "汉中市财政局\n2024年5月9日", draft)
+    assert not letter.no_comments and [c.clause_ref for c in letter.comments] == ["第八条"]
