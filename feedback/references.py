@@ -428,6 +428,10 @@ class ReferenceResolver:
                 found += self._find_step(scope, step)
             if not found:
                 found, inferred = self._count_within(scopes, step, inferred)
+            if not found and step.kind == "paragraph" and step.number == 1 and None not in scopes:
+                # 第六条第一款 of an article of one paragraph: the article is its only paragraph
+                found = [scope for scope in scopes if not any(
+                    c.kind == ClauseKind.PARAGRAPH and c.parent_ref == scope for c in self.draft.clauses)]
             if not found:
                 where = "草案中" if scopes == [None] else f"{'、'.join(s for s in scopes if s)}中"
                 label = text[step.start:step.end].strip("“”\" ")
@@ -525,6 +529,8 @@ class ReferenceResolver:
         """Numbers and quote together: the quote picks the clause the numbers allow."""
         pairs = [(p, q) for p in primary.candidates for q in quote.candidates if self._related(p, q)]
         refs = list(dict.fromkeys(self._deeper(p, q) for p, q in pairs))
+        if len(refs) > 1 and primary.certain and all(self._related(primary.ref, r) for r in refs):
+            return primary  # 第七条中“移植”, in both its paragraphs: the article named
         if len(refs) == 1:
             return ReferenceMatch(refs[0], primary.how, refs, True, "", primary.text, primary.span)
         if refs:
