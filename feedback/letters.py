@@ -109,7 +109,7 @@ _GENERAL_RE = re.compile(
 _PROPOSED_RE = re.compile(
     r"(?:修改为|改为|调整为|表述为|修改成|改成|替换为|更改为)\s*:?\s*"
     r"(?:“(?P<q1>[^”]*)”|\"(?P<q2>[^\"]*)\"|「(?P<q3>[^」]*)」|(?P<plain>[^。;\n]+))"
-    r"|(?:增加|补充|增写|新增|加上|添加|加入)(?:表述|内容|一句)?\s*:?\s*“(?P<q4>[^”]*)”")
+    r"|(?:增加|补充|增写|新增|加上|添加|加入)(?:表述|内容|一句话|一句|一条|一款|一项|一段|如下内容|以下内容)?\s*:?\s*“(?P<q4>[^”]*)”")
 _REASON_AFTER_RE = re.compile(r",\s*(?:理由|原因)")
 
 
@@ -424,10 +424,12 @@ def _comment(text: str, context: str, resolver: ReferenceResolver) -> SplitComme
     if proposal:
         before = [q for q in quotes if 0 <= text.find(q) < proposal.start()]
         quotes = before[::-1] + [q for q in quotes if q not in before]
+    proposed = _proposed_wording(text)
+    quotes = [q for q in quotes if q != proposed]  # the new wording is not the draft's
     quoted = next((q for q in quotes if match.ref and resolver.holds(q, match.ref)), None) \
         or next((q for q in quotes if resolver.holds(q)), None) or (quotes[0] if quotes else "")
     return SplitComment(text=text, clause_ref=_clause_ref(text, match), quoted_text=quoted,
-                        proposed_wording=_proposed_wording(text), reference=match, note=_locator_note(text))
+                        proposed_wording=proposed, reference=match, note=_locator_note(text))
 
 
 def _locator_note(text: str) -> str:

@@ -116,3 +116,25 @@ def test_agreeing_with_a_proposal_is_still_a_comment(draft):
     letter = split_letter(f"关于《{fixture.TITLE}》的复函\n市城市管理局：\n    同意该办法，建议第八条将“一年”改为“六个月”。\n"
                           "汉中市财政局\n2024年5月9日", draft)
     assert not letter.no_comments and [c.clause_ref for c in letter.comments] == ["第八条"]
+
+
+def _one(draft, body):
+    letter = split_letter(f"关于《{fixture.TITLE}》的复函\n市城市管理局：\n    {body}\n汉中市财政局\n2024年5月9日", draft)
+    (comment,) = letter.comments
+    return comment
+
+
+def test_the_first_paragraph_of_an_article_of_one_paragraph_is_the_article(draft):
+    comment = _one(draft, "第六条第一款建议将“十五日内”改为“三十日内”。")
+    assert (comment.clause_ref, comment.quoted_text, comment.proposed_wording) == ("第六条", "十五日内", "三十日内")
+
+
+def test_a_quote_found_in_every_paragraph_of_the_named_article_stays_on_the_article(draft):
+    comment = _one(draft, "建议删除第七条中“移植”二字。")
+    assert (comment.clause_ref, comment.quoted_text) == ("第七条", "移植")
+
+
+def test_a_new_article_proposed_after_another_is_proposed_wording_not_the_drafts(draft):
+    comment = _one(draft, "建议在第八条之后增加一条：“临时占用期满后应当恢复原状。”")
+    assert (comment.clause_ref, comment.quoted_text, comment.proposed_wording) == (
+        "第八条", "", "临时占用期满后应当恢复原状。")
