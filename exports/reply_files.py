@@ -27,7 +27,7 @@ from feedback.letters import (LetterSplit, RevisedParagraph, WordComment, commen
 
 TEXT_SUFFIXES = (".txt", ".text")
 WORD_SUFFIXES = (".docx", ".docm")
-LEGACY_SUFFIXES = {".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）"}
+LEGACY_SUFFIXES = {".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）", ".odt": "OpenDocument 文本（.odt）"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".heic")
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls", ".et")
 REPLY_SUFFIXES = TEXT_SUFFIXES + WORD_SUFFIXES + tuple(LEGACY_SUFFIXES) + (".pdf",)
@@ -94,6 +94,8 @@ def read_reply(path, draft: Draft) -> Reply:
                 raise _fail(name, "PDF 中的反馈表没有表格线，无法可靠地逐行读出；"
                                   "请向填报单位索要 Word 或 Excel 版，或对照原件手工录入")
             return Reply(name, "来函", split_letter(text, draft))
+        if suffix == ".odt":  # a zip too, but not Word's
+            return _read_legacy(path, name, draft)
         if head.startswith(b"PK\x03\x04") or suffix in WORD_SUFFIXES:
             return _read_word(path, name, draft)
         if head.startswith(b"\xd0\xcf\x11\xe0") or suffix in LEGACY_SUFFIXES:

@@ -138,3 +138,14 @@ def test_a_new_article_proposed_after_another_is_proposed_wording_not_the_drafts
     comment = _one(draft, "建议在第八条之后增加一条：“临时占用期满后应当恢复原状。”")
     assert (comment.clause_ref, comment.quoted_text, comment.proposed_wording) == (
         "第八条", "", "临时占用期满后应当恢复原状。")
+
+
+def test_a_letter_saved_as_odt_goes_through_libreoffice(tmp_path):
+    from exports.reply_files import read_reply
+    from tests.fixtures.replies import convert, letter_docx
+
+    odt = convert(letter_docx(tmp_path / "发改委意见.docx", fixture.DEVELOPMENT_LETTER), "odt")
+    if odt is None:
+        pytest.skip("LibreOffice 未安装")
+    reply = read_reply(odt, parse_lines(fixture.draft_lines()))
+    assert [c.clause_ref for c in reply.letter.comments] == ["第四条", "第五条第（一）项", "第十条"]
