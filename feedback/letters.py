@@ -689,8 +689,8 @@ def comments_from_form_rows(rows: list[dict[str, str]], draft: Draft) -> tuple[l
         if not proposed and _says_no_comments(normalise(comment)):
             said_none = True
             continue
-        if not comment and is_comment_not_wording(proposed):
-            comment, proposed = proposed, _proposed_wording(proposed)
+        if is_comment_not_wording(proposed):  # a comment typed into 修改后表述, alone or beside another
+            comment, proposed = f"{comment}\n{proposed}" if comment else proposed, _proposed_wording(proposed)
         body = comment or f"建议修改为：{proposed}"
         if reason:
             body += f"\n理由：{reason}"

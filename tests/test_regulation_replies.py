@@ -149,3 +149,14 @@ def test_a_letter_saved_as_odt_goes_through_libreoffice(tmp_path):
         pytest.skip("LibreOffice 未安装")
     reply = read_reply(odt, parse_lines(fixture.draft_lines()))
     assert [c.clause_ref for c in reply.letter.comments] == ["第四条", "第五条第（一）项", "第十条"]
+
+
+def test_a_comment_typed_into_the_new_wording_column_beside_a_comment_is_not_the_new_wording(tmp_path, draft):
+    from exports.reply_files import read_reply
+    from tests.fixtures.replies import feedback_form_docx
+
+    rows = [["1", "第九条", "", "古树名木实行统一管理、分别养护", "建议明确养护责任", "", "建议将养护责任落实到具体部门"]]
+    reply = read_reply(feedback_form_docx(tmp_path / "反馈表.docx", unit="汉中市财政局", rows=rows), draft)
+    (comment,) = reply.letter.comments
+    assert comment.proposed_wording == "" and "建议将养护责任落实到具体部门" in comment.text
+    assert comment.text.startswith("建议明确养护责任") and comment.clause_ref == "第九条"
