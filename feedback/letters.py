@@ -27,7 +27,7 @@ from datetime import date
 
 from feedback.draft import Draft
 from feedback.numerals import CIRCLED, chinese_to_int
-from feedback.references import ReferenceMatch, ReferenceResolver, normalise, quoted_phrases
+from feedback.references import _LEADING_NUMBER_RE, ReferenceMatch, ReferenceResolver, normalise, quoted_phrases
 from feedback.text import clean_line
 from feedback.units import UNIT_ENDINGS
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
@@ -537,7 +537,11 @@ def changed_sentences(old: str, new: str) -> tuple[str, str]:
     ends = [old.find(mark, last[2]) for mark in _SENTENCE_END]
     end_old = min([e + 1 for e in ends if e >= 0] or [len(old)])
     end_new = len(new) - (len(old) - end_old) if end_old - last[2] <= tail else len(new)
-    return old[start:end_old].strip(), new[start:end_new].strip()
+    before, after = old[start:end_old].strip(), new[start:end_new].strip()
+    label = _LEADING_NUMBER_RE.match(before or after)
+    if label and before.startswith(label.group()) and after.startswith(label.group()):
+        before, after = before[label.end():], after[label.end():]  # 第八条 is the clause's number, not its words
+    return before, after
 
 
 def _change_wording(quoted: str, proposed: str) -> str:

@@ -160,3 +160,12 @@ def test_a_comment_typed_into_the_new_wording_column_beside_a_comment_is_not_the
     (comment,) = reply.letter.comments
     assert comment.proposed_wording == "" and "建议将养护责任落实到具体部门" in comment.text
     assert comment.text.startswith("建议明确养护责任") and comment.clause_ref == "第九条"
+
+
+def test_a_revision_in_the_first_sentence_of_an_article_quotes_it_without_the_article_number(tmp_path, draft):
+    from exports.reply_files import read_reply
+
+    reply = read_reply(fixture.returned_draft_docx(tmp_path / "退回.docx"), draft)
+    (comment,) = reply.letter.comments
+    assert comment.quoted_text == "因建设需要临时占用城市绿地的，占用期限不得超过一年。"
+    assert comment.proposed_wording == "因建设需要临时占用城市绿地的，占用期限不得超过六个月。"
