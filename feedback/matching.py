@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Hashable, Protocol, Sequence
+from datetime import date
+from typing import Hashable, Mapping, Protocol, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -198,11 +199,13 @@ _WAITING = ("none", "overdue")
 
 
 def reply_round(round_numbers: Sequence[int], replies: Sequence, unit_id: Hashable,
-                requested: int | None = None) -> RoundChoice:
+                requested: int | None = None, *, dated: date | None = None,
+                sent_on: Mapping[int, date | None] | None = None) -> RoundChoice:
     """The round a reply of ``unit_id`` belongs to: the one asked for, else the one the unit was sent.
 
     ``replies`` are the recipients of every round (``round_number``, ``unit_id``, ``state``).
-    Sent several rounds, the one still awaiting its answer is taken; anything else is the
+    Sent several rounds, a round sent after the letter's date (``dated``, against ``sent_on``)
+    is set aside, then the one still awaiting its answer is taken; anything else is the
     user's choice — never the newest round by default.
 
     >>> from types import SimpleNamespace as R
@@ -216,6 +219,8 @@ def reply_round(round_numbers: Sequence[int], replies: Sequence, unit_id: Hashab
     own = sorted({r.round_number for r in replies if r.unit_id == unit_id})
     if requested is not None:
         return RoundChoice(requested, [requested], requested in own)
+    if dated is not None and sent_on and len(own) > 1:  # a letter cannot answer a round not yet sent
+        own = [n for n in own if not (sent_on.get(n) and sent_on[n] > dated)] or own
     if len(own) == 1:
         return RoundChoice(own[0], own, True)
     if own:

@@ -169,3 +169,21 @@ def test_a_revision_in_the_first_sentence_of_an_article_quotes_it_without_the_ar
     (comment,) = reply.letter.comments
     assert comment.quoted_text == "因建设需要临时占用城市绿地的，占用期限不得超过一年。"
     assert comment.proposed_wording == "因建设需要临时占用城市绿地的，占用期限不得超过六个月。"
+
+
+def test_a_letter_dated_before_a_later_round_was_sent_belongs_to_the_earlier_one(tmp_path, capsys):
+    from datetime import date
+
+    path = tmp_path / "两轮.yjt"
+    with Project.create(path, parse_lines(fixture.draft_lines())) as project:
+        finance = project.add_unit("市财政局", "市级部门").ids[0]
+        project.add_round(sent_on=date(2024, 5, 6), recipients=[finance])
+        project.add_round(sent_on=date(2024, 7, 1), recipients=[finance])
+    letter = tmp_path / "财政局.txt"
+    letter.write_text(fixture.FINANCE_LETTER, encoding="utf-8")  # dated 2024年5月10日
+    assert run(["reply", str(path), str(letter)]) == 0
+    with Project.open(path, read_only=True) as project:
+        assert {c.round_number for c in project.comments()} == {1}
+    assert "第2轮" in capsys.readouterr().err  # said why round 2 was set aside
+    assert run(["reply", str(path), str(letter), "--round", "2"]) == 0
+    assert "早于第2轮" in capsys.readouterr().err

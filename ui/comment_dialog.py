@@ -544,7 +544,9 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
         elif reply.letter.authors:  # a returned draft: Word's user name is often the unit's
             unit_id = unit_from_authors(index, reply.letter.authors)[0]
         if unit_id is not None:
-            round_number = reply_round([r.number for r in project.rounds()], project.replies(), unit_id).number
+            rounds = project.rounds()  # a round sent after the letter's date is not the one it answers
+            round_number = reply_round([r.number for r in rounds], project.replies(), unit_id,
+                                       dated=reply.letter.dated, sent_on={r.number: r.sent_on for r in rounds}).number
         versions = {r.number: r.version_number for r in project.rounds()}
         if round_number is not None and versions[round_number] != project.versions()[-1].number:
             reply = read_reply(path, project.draft(versions[round_number]))

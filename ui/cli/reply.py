@@ -103,7 +103,8 @@ def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, au
     return unit, f"来函单位“{typed}”已按选择识别为“{unit.name}”"
 
 
-def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tuple[int, list[str]]:
+def _choose_round(project, unit, requested: int | None, talk: _Terminal,
+                  dated: date | None = None) -> tuple[int, list[str]]:
     from feedback.matching import reply_round
 
     rounds = {r.number: r for r in project.rounds()}
@@ -111,8 +112,18 @@ def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tupl
         raise CommandError("项目中还没有征求意见轮次，请先建立一轮征求意见")
     if requested is not None and requested not in rounds:
         raise CommandError(f"没有第{requested}轮征求意见（现有：{'、'.join(r.title for r in rounds.values())}）")
-    choice = reply_round(list(rounds), project.replies(), unit.id, requested)
+    sent_on = {n: r.sent_on for n, r in rounds.items()}
+    choice = reply_round(list(rounds), project.replies(), unit.id, requested, dated=dated, sent_on=sent_on)
     number = choice.number
+    later = [n for n in reply_round(list(rounds), project.replies(), unit.id).candidates
+             if dated and sent_on.get(n) and sent_on[n] > dated]
+    notes = []
+    if number is not None and requested is None and later:
+        notes.append(f"来函日期{dated.isoformat()}早于第{'、'.join(map(str, later))}轮的发出日期，"
+                     f"已记入第{number}轮")
+    if requested is not None and dated and sent_on.get(requested) and sent_on[requested] > dated:
+        notes.append(f"注意：来函日期{dated.isoformat()}早于第{requested}轮的发出日期"
+                     f"{sent_on[requested].isoformat()}，请核对轮次")
     if number is None:
         titles = [rounds[n].title for n in choice.candidates]
         picked = talk.choose(f"“{unit.name}”的反馈属于哪一轮？", titles)
@@ -120,7 +131,8 @@ def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tupl
             raise CommandError(f"无法确定“{unit.name}”的反馈属于哪一轮，请用 --round 指定（{'、'.join(titles)}）")
         number = choice.candidates[titles.index(picked)]
         choice = reply_round(list(rounds), project.replies(), unit.id, number)
-    notes = [] if choice.sent else [f"注意：第{number}轮征求意见没有发给“{unit.name}”，已按来函记入该轮"]
+    if not choice.sent:
+        notes.append(f"注意：第{number}轮征求意见没有发给“{unit.name}”，已按来函记入该轮")
     return number, notes
 
 
@@ -146,7 +158,7 @@ def run_reply(args) -> int:
         file_name = reply.file
         unit, unit_note = _choose_unit(project, args.unit or reply.letter.unit_name_guess, file_name, talk,
                                        reply.letter.authors)
-        number, notes = _choose_round(project, unit, args.round, talk)
+        number, notes = _choose_round(project, unit, args.round, talk, reply.letter.dated or received)
         version = next(r.version_number for r in project.rounds() if r.number == number)
         if version != max(v.number for v in project.versions()):
             reply = _read(project, source, project.draft(version))  # the draft this round was on
