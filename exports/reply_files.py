@@ -277,6 +277,9 @@ def _read_word(path: Path, name: str, draft: Draft) -> Reply:
     table = _form_table(body)
     if table is not None:
         return Reply(name, "反馈表", _form_letter(body, table, draft))
+    sheet = _feedback_sheet(body, draft)
+    if sheet is not None:
+        return Reply(name, "反馈单", sheet)
     texts = [p.new for p in paragraphs]
     copy = _edited_copy(path, draft)
     if copy is not None:
@@ -372,7 +375,12 @@ def _word_comments(data: bytes, parser) -> dict[str, tuple[str, str]]:
 
 
 def _cell_text(tc) -> str:
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{{{_W}}}t")) for p in tc.iter(f"{{{_W}}}p")).strip()
+    """A cell's text, a paragraph or a line break (Shift+Enter) a new line."""
+    def line(p) -> str:
+        return "".join((e.text or "") if _local(e) == "t" else "\n"
+                       for e in p.iter(f"{{{_W}}}t", f"{{{_W}}}br", f"{{{_W}}}cr"))
+
+    return "\n".join(line(p) for p in tc.iter(f"{{{_W}}}p")).strip()
 
 
 def _table_rows(tbl) -> list[list[str]]:
@@ -424,6 +432,41 @@ def _form_split(rows: list[list[str]], header_index: int, above: list[str], draf
     if unit is None:
         warnings.insert(0, "未能从反馈表中识别出填报单位")
     return LetterSplit(unit, said_none, comments, warnings, dated)
+
+
+# 征求意见反馈单: a table of labels and values (单位名称 | 汉中市财政局 | 联系人 | …; 意见建议 | …)
+_SHEET_UNIT_LABELS = ("单位名称", "反馈单位", "填报单位", "报送单位", "提出单位", "单位")
+_SHEET_OPINION_LABELS = ("意见建议", "意见和建议", "意见及建议", "修改意见和建议", "修改意见", "具体修改意见",
+                         "反馈意见", "具体意见", "意见", "建议")
+
+
+def _feedback_sheet(body, draft: Draft) -> LetterSplit | None:
+    """A 反馈单 read as a letter: the opinion cell split into comments (or 无意见), the unit from its
+    单位名称 cell, the date from any cell; None when no table has an opinion label beside a value."""
+    for tbl in body.iter(f"{{{_W}}}tbl"):
+        rows = _table_rows(tbl)
+        found: dict[str, str] = {}
+        for row in rows:
+            for label, value in zip(row, row[1:]):
+                key = re.sub(r"[\s:：（）()]", "", label)
+                if not value.strip() or value == label:
+                    continue
+                if key in _SHEET_UNIT_LABELS:
+                    found.setdefault("unit", value.strip())
+                elif key in _SHEET_OPINION_LABELS:
+                    found.setdefault("opinion", value.strip())
+        if "opinion" not in found or "unit" not in found:
+            continue
+        letter = split_letter(found["opinion"], draft)
+        letter.unit_name_guess = _SEAL_WORDS_RE.sub("", found["unit"]).strip() or letter.unit_name_guess
+        letter.warnings = [w for w in letter.warnings if "反馈单位" not in w]
+        days = [d for row in rows for cell in row for part in re.split(r"[\s:：]+", cell) if (d := letter_date(part))]
+        letter.dated = letter.dated or (max(days) if days else None)
+        return letter
+    return None
+
+
+_SEAL_WORDS_RE = re.compile(r"[（(]\s*(?:盖章|公章)\s*[)）]")
 
 
 def _edited_copy(path: Path, draft: Draft) -> LetterSplit | None:

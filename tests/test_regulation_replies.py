@@ -187,3 +187,22 @@ def test_a_letter_dated_before_a_later_round_was_sent_belongs_to_the_earlier_one
     assert "第2轮" in capsys.readouterr().err  # said why round 2 was set aside
     assert run(["reply", str(path), str(letter), "--round", "2"]) == 0
     assert "早于第2轮" in capsys.readouterr().err
+
+
+def test_a_feedback_sheet_saying_no_comments_is_no_comments(project_file, tmp_path, capsys):
+    sheet = fixture.feedback_sheet_docx(tmp_path / "反馈单.docx", "汉中市财政局", "无修改意见。")
+    assert run(["reply", str(project_file), str(sheet)]) == 0
+    with Project.open(project_file, read_only=True) as project:
+        assert project.comments() == []
+        state = {r.unit_name: (r.state.label, str(r.replied_on)) for r in project.replies(1)}
+    assert state["市财政局"][1] == "2024-05-14" and "无意见" in state["市财政局"][0]
+
+
+def test_a_feedback_sheet_with_numbered_comments(project_file, tmp_path, capsys):
+    opinion = "1.第六条建议将“十五日内”改为“三十日内”。\n2.第九条建议增加古树名木认定标准。"
+    sheet = fixture.feedback_sheet_docx(tmp_path / "反馈单.docx", "城固县人民政府", opinion)
+    assert run(["reply", str(project_file), str(sheet)]) == 0
+    with Project.open(project_file, read_only=True) as project:
+        logged = project.comments()
+    assert [(c.unit_name, c.clause_ref) for c in logged] == [("城固县人民政府", "第六条"), ("城固县人民政府", "第九条")]
+    assert logged[0].proposed_wording == "三十日内" and str(logged[0].received_on) == "2024-05-14"
