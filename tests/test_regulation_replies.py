@@ -206,3 +206,11 @@ def test_a_feedback_sheet_with_numbered_comments(project_file, tmp_path, capsys)
         logged = project.comments()
     assert [(c.unit_name, c.clause_ref) for c in logged] == [("城固县人民政府", "第六条"), ("城固县人民政府", "第九条")]
     assert logged[0].proposed_wording == "三十日内" and str(logged[0].received_on) == "2024-05-14"
+
+
+def test_a_unit_given_that_is_not_the_letters_signer_is_warned_about(project_file, tmp_path, capsys):
+    letter = tmp_path / "财政局.txt"
+    letter.write_text(fixture.FINANCE_LETTER, encoding="utf-8")
+    assert run(["reply", str(project_file), str(letter), "--unit", "市发展和改革委员会"]) == 0
+    err = capsys.readouterr().err
+    assert "汉中市财政局" in err and "市发展和改革委员会" in err and "未能从来函中识别出反馈单位" not in err

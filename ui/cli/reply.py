@@ -103,6 +103,16 @@ def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, au
     return unit, f"来函单位“{typed}”已按选择识别为“{unit.name}”"
 
 
+def _signer_differs(project, signer: str, unit) -> str:
+    """A note when the letter is signed by another registered unit than the one given with --unit."""
+    from feedback.matching import ACCEPTED, UnitIndex
+
+    match = UnitIndex(project.units(), project.localities()).match(signer)
+    if match.status in ACCEPTED and match.unit_id != unit.id:
+        return f"注意：来函署名为“{signer}”，已按 --unit 记为“{unit.name}”的反馈，请核对"
+    return ""
+
+
 def _choose_round(project, unit, requested: int | None, talk: _Terminal,
                   dated: date | None = None) -> tuple[int, list[str]]:
     from feedback.matching import reply_round
@@ -158,6 +168,8 @@ def run_reply(args) -> int:
         file_name = reply.file
         unit, unit_note = _choose_unit(project, args.unit or reply.letter.unit_name_guess, file_name, talk,
                                        reply.letter.authors)
+        if args.unit and reply.letter.unit_name_guess:
+            unit_note = _signer_differs(project, reply.letter.unit_name_guess, unit) or unit_note
         number, notes = _choose_round(project, unit, args.round, talk, reply.letter.dated or received)
         version = next(r.version_number for r in project.rounds() if r.number == number)
         if version != max(v.number for v in project.versions()):
@@ -192,6 +204,8 @@ def run_reply(args) -> int:
             print(f"  [{comment.clause_ref}] {excerpt[:60]}{'…' if len(excerpt) > 60 else ''}")
     else:
         print(f"已记录“{unit.name}”第{number}轮{ReplyState.NO_COMMENTS.label}（{where}，{received.isoformat()}）")
+    if args.unit:  # the unit was given: not finding it in the letter is no news
+        letter.warnings = [w for w in letter.warnings if "识别出反馈单位" not in w]
     for note in ([unit_note] if unit_note else []) + notes + letter.warnings:
         print(f"提示：{note}", file=sys.stderr)
     return 0
