@@ -461,6 +461,19 @@ _EXACT_DISPOSITIONS = {"是": Disposition.ADOPTED, "否": Disposition.REJECTED, 
                        "待处理": Disposition.PENDING, "": Disposition.PENDING}
 
 
+GENERIC_WORK = "相关工作"
+_WORK_NAMED_RE = re.compile(r"在([^，。；,;在]{2,20}?工作)中")
+_UNNAMED_WORKS = ("下一步工作", "今后工作", "日常工作", "实际工作", "具体工作", "相关工作", "工作实践")
+
+
+def _work_named(reason: str) -> str:
+    """The work a published reason names (将在古树名木日常养护工作中落实 → 古树名木日常养护工作), else
+    ``GENERIC_WORK``: 转有关部门研究 names none, and is no work's name."""
+    found = _WORK_NAMED_RE.search(reason)
+    name = found.group(1) if found else ""
+    return name if name and not name.endswith(_UNNAMED_WORKS) else GENERIC_WORK
+
+
 def disposition_of(text: str) -> Disposition | None:
     """The disposition a published table's wording means, or None when it must be asked.
 
@@ -580,6 +593,9 @@ def read_comment_table(project, path, mapping: dict[str, str], *, round_number: 
         reason = cell(row, "reason")
         if disposition is Disposition.IN_WORK and not reason:
             reason = wording  # 转有关部门研究: the published words are the explanation
+        work = _work_named(reason) if disposition is Disposition.IN_WORK else ""
+        if disposition is Disposition.IN_WORK and work == GENERIC_WORK:
+            notes.append(f"第{number}行“{reason[:30]}”未写明在哪项工作中落实，已记为“{GENERIC_WORK}”，请补写")
         if disposition.needs_reason and not reason:
             notes.append(f"第{number}行“{wording}”未写理由，已记为“{Disposition.PENDING.label}”，请补写理由后再处理")
             disposition = Disposition.PENDING
@@ -590,8 +606,7 @@ def read_comment_table(project, path, mapping: dict[str, str], *, round_number: 
         when = parse_date(row[columns["date"]]) if "date" in columns and columns["date"] < len(row) else None
         items.append(dict(round_number=round_number, unit_id=unit_of[typed_unit], clause_ref=ref or UNPLACED_CLAUSE_REF,
                           body=body, disposition=disposition, reason=reason,
-                          # 转有关部门研究: the published words say in which work it is carried out
-                          work_item=reason if disposition is Disposition.IN_WORK else "",
+                          work_item=work,
                           received_on=date.fromisoformat(when) if when else None,
                           source=f"意见表“{name}”第{number}行" + (f"（{person}）" if person else "")))
     if not items:

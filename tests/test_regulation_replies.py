@@ -214,3 +214,17 @@ def test_a_unit_given_that_is_not_the_letters_signer_is_warned_about(project_fil
     assert run(["reply", str(project_file), str(letter), "--unit", "市发展和改革委员会"]) == 0
     err = capsys.readouterr().err
     assert "汉中市财政局" in err and "市发展和改革委员会" in err and "未能从来函中识别出反馈单位" not in err
+
+
+def test_a_published_referral_is_not_written_as_the_name_of_a_work(project_file, tmp_path, capsys):
+    table = fixture.adoption_table_xlsx(tmp_path / "意见采纳情况.xlsx", rows=fixture.ADOPTION_ROWS + [
+        ["5", "王某", "建议加强古树名木巡查", "在工作中落实", "将在古树名木日常养护工作中落实"]])
+    assert run(["import-public", str(project_file), str(table), "--round", "1",
+                "--map", "text=意见内容,submitter=反馈人,disposition=是否采纳,reason=采纳理由"]) == 0
+    assert "第5行" in capsys.readouterr().err  # 转有关部门研究 names no work: said so
+    with Project.open(project_file, read_only=True) as project:
+        work = [c.work_item for c in project.comments() if c.work_item]
+    assert work == ["相关工作", "古树名木日常养护工作"]
+    assert run(["stats", str(project_file)]) == 0
+    out = capsys.readouterr().out
+    assert "转市城市管理局" not in out and "将在古树名木日常养护工作中抓好落实" in out
