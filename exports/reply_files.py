@@ -449,8 +449,8 @@ def _feedback_sheet(body, draft: Draft) -> LetterSplit | None:
         for row in rows:
             for label, value in zip(row, row[1:]):
                 key = re.sub(r"[\s:：（）()]", "", label)
-                if not value.strip() or value == label:
-                    continue
+                if not value.strip() or re.sub(r"[\s:：（）()]", "", value) in _SHEET_UNIT_LABELS + _SHEET_OPINION_LABELS:
+                    continue  # a header row (序号 | 单位 | 意见) is no label beside its value
                 if key in _SHEET_UNIT_LABELS:
                     found.setdefault("unit", value.strip())
                 elif key in _SHEET_OPINION_LABELS:
