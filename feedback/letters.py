@@ -695,9 +695,6 @@ def comments_from_form_rows(rows: list[dict[str, str]], draft: Draft) -> tuple[l
             continue
         if is_comment_not_wording(proposed):  # a comment typed into 修改后表述, alone or beside another
             comment, proposed = f"{comment}\n{proposed}" if comment else proposed, _proposed_wording(proposed)
-        body = comment or f"建议修改为：{proposed}"
-        if reason:
-            body += f"\n理由：{reason}"
         match = resolver.resolve(clause_text) if clause_text else ReferenceMatch(None, "none", reason="未填写条款")
         if not match.certain and original:
             by_quote = resolver.resolve(f"“{original}”")
@@ -709,7 +706,12 @@ def comments_from_form_rows(rows: list[dict[str, str]], draft: Draft) -> tuple[l
         if _GENERAL_RE.search(normalise(clause_text)) or normalise(clause_text) in ("总体", "整体", "全文", "总体意见"):
             ref = GENERAL_CLAUSE_REF
         note = f"位置：第{page}页" if page and page.isdigit() else (f"位置：{page}" if page else "")
-        comments.append(SplitComment(body, ref, original, proposed or _proposed_wording(comment), match, note))
+        # 建议将…改为…；建议明确…: each proposal of the cell a comment on the row's clause, as in letters
+        parts = _points(comment) if comment and not proposed else [comment]
+        for index, part in enumerate(parts):
+            body = (part or f"建议修改为：{proposed}") + (f"\n理由：{reason}" if reason else "")
+            quoted = original if index == 0 or original in part else ""
+            comments.append(SplitComment(body, ref, quoted, proposed or _proposed_wording(part), match, note))
         if ref == UNPLACED_CLAUSE_REF:
             warnings.append(f"反馈表第{number}行未能定位到条款（{match.reason or '未填写条款'}），已标为“待定位”")
     return comments, warnings, said_none and not comments

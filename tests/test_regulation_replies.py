@@ -228,3 +228,14 @@ def test_a_published_referral_is_not_written_as_the_name_of_a_work(project_file,
     assert run(["stats", str(project_file)]) == 0
     out = capsys.readouterr().out
     assert "转市城市管理局" not in out and "将在古树名木日常养护工作中抓好落实" in out
+
+
+def test_two_proposals_in_one_form_row_are_two_comments_on_its_clause(tmp_path, draft):
+    from exports.reply_files import read_reply
+
+    rows = [["1", "第六条", "十五日内", "建议将“十五日内”改为“三十日内”；建议明确备案材料清单", "实际操作时间不足"]]
+    reply = read_reply(fixture.feedback_form_docx(tmp_path / "反馈表.docx", rows=rows), draft)
+    first, second = reply.letter.comments
+    assert (first.clause_ref, first.quoted_text, first.proposed_wording) == ("第六条", "十五日内", "三十日内")
+    assert (second.clause_ref, second.quoted_text, second.proposed_wording) == ("第六条", "", "")
+    assert second.text.startswith("建议明确备案材料清单") and "理由：实际操作时间不足" in second.text
