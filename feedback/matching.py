@@ -257,3 +257,30 @@ def unit_from_authors(index: UnitIndex, authors: Sequence[str]) -> tuple[Hashabl
     if len(found) == 1:
         return next(iter(found.items()))
     return None, ""
+
+
+_FILE_NAME_SEPARATORS_RE = re.compile(r"[（）()【】\[\]《》<>_\-—·、，,；;\s]+")
+_FILE_NAME_WORDS = ("修改意见", "反馈意见", "意见建议", "征求意见稿", "意见", "建议", "反馈", "修订稿", "修订", "修改稿",
+                    "修改", "复函", "回函", "的")
+
+
+def unit_from_file_name(index: UnitIndex, stem: str) -> Hashable | None:
+    """The unit a reply's file name names, when it names exactly one: ``绿化办法（市财政局修改意见）``.
+
+    >>> from types import SimpleNamespace as Entry
+    >>> county = UnitIndex([Entry(id=1, name='财政局', aliases=[]), Entry(id=2, name='民政局', aliases=[])])
+    >>> unit_from_file_name(county, '实施方案（某某县财政局修改意见）'), unit_from_file_name(county, '财政局、民政局意见')
+    (1, None)
+    """
+    found: set[Hashable] = set()
+    for segment in _FILE_NAME_SEPARATORS_RE.split(stem):
+        shorter = True
+        while shorter:
+            shorter = False
+            for word in _FILE_NAME_WORDS:
+                if segment.endswith(word) and len(segment) > len(word):
+                    segment, shorter = segment[:-len(word)], True
+        match = index.match(segment) if len(segment) >= 2 else None
+        if match is not None and match.status in ACCEPTED:
+            found.add(match.unit_id)
+    return next(iter(found)) if len(found) == 1 else None

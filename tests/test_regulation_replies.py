@@ -239,3 +239,18 @@ def test_two_proposals_in_one_form_row_are_two_comments_on_its_clause(tmp_path, 
     assert (first.clause_ref, first.quoted_text, first.proposed_wording) == ("第六条", "十五日内", "三十日内")
     assert (second.clause_ref, second.quoted_text, second.proposed_wording) == ("第六条", "", "")
     assert second.text.startswith("建议明确备案材料清单") and "理由：实际操作时间不足" in second.text
+
+
+@pytest.mark.parametrize("file_name", ["绿化办法（南郑区政府修订稿）.docx", "南郑区人民政府反馈意见.docx"])
+def test_a_returned_draft_by_an_anonymous_author_is_recognised_by_its_file_name(project_file, tmp_path, capsys,
+                                                                                file_name):
+    returned = fixture.returned_draft_docx(tmp_path / file_name, author="Administrator")
+    assert run(["reply", str(project_file), str(returned)]) == 0
+    with Project.open(project_file, read_only=True) as project:
+        assert [c.unit_name for c in project.comments()] == ["南郑区人民政府"]
+    assert "文件名" in capsys.readouterr().err
+
+
+def test_a_file_name_naming_two_units_settles_nothing(project_file, tmp_path, capsys):
+    returned = fixture.returned_draft_docx(tmp_path / "市财政局、南郑区政府意见.docx", author="Administrator")
+    assert run(["reply", str(project_file), str(returned)]) == 2

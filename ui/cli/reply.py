@@ -72,7 +72,7 @@ def _read(project, source: str, draft):
 
 def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, authors=()):
     """The registry unit of the reply; asked or refused when not certain, never a default."""
-    from feedback.matching import ACCEPTED, UnitIndex, unit_from_authors
+    from feedback.matching import ACCEPTED, UnitIndex, unit_from_authors, unit_from_file_name
 
     units = {u.id: u for u in project.units()}
     index = UnitIndex(list(units.values()), project.localities())
@@ -80,6 +80,8 @@ def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, au
         unit_id, author = unit_from_authors(index, authors)
         if unit_id is not None:
             return units[unit_id], f"未写明单位，按修订人或批注人“{author}”识别为“{units[unit_id].name}”"
+    if not typed and (unit_id := unit_from_file_name(index, Path(file_name).stem)) is not None:
+        return units[unit_id], f"未写明单位，按文件名“{file_name}”识别为“{units[unit_id].name}”"
     if not typed:
         names = "、".join(u.name for u in list(units.values())[:8])
         choice = talk.choose(f"“{file_name}”是哪个单位的反馈？", [u.name for u in units.values()])
