@@ -72,8 +72,8 @@ _NUMBERINGS = (
 )
 _NUMBER_SKIP_TOLERATED = 2  # 一、二、四、: a lost item number must not merge two comments
 _TITLE_RE = re.compile(r"^(?P<unit>.*?)关于.*(?:意见|建议|函|反馈|说明)[^。]{0,6}$")
-# 市发展改革委对《…（征求意见稿）》的意见: a title without 关于; its unit is often abbreviated, so the
-# signature names the unit
+# 市发展改革委对《…（征求意见稿）》的意见: a title without 关于; its unit, often shortened, is read
+# only when the letter is not signed
 _TITLE_TO_RE = re.compile(r"^(?P<unit>[^《》,。;:]{0,30}?)对《[^《》]+》(?:\([^()]*\))?(?:提出)?的?(?:修改|反馈)?"
                           r"(?:意见|建议|复函|函)(?:和建议|建议)?$")
 _SALUTATION_RE = re.compile(r"^[^,。;:]{2,20}:$")
@@ -142,7 +142,7 @@ def split_letter(text: str, draft: Draft) -> LetterSplit:
     """The comments of a reply letter given as plain text, placed on ``draft``'s clauses."""
     lines = [_Line.of(cleaned) for raw in text.splitlines() if (cleaned := clean_line(raw).text)]
     head, body, tail = _frame(lines)
-    unit = _unit_from_head(head) or _unit_from_signature(tail)
+    unit = _unit_from_head(head) or _unit_from_signature(tail) or _unit_from_title_to(head)
     paragraphs, said_none = _body_paragraphs(body)
     warnings: list[str] = []
     pieces = _pieces(paragraphs, warnings)
@@ -239,6 +239,13 @@ def _unit_from_head(head: list[_Line]) -> str | None:
     if match and _looks_like_unit(_Line.of(match.group("unit"))):
         return title.text[:match.end("unit")].strip()
     return next((line.text for line in head if _looks_like_unit(line)), None)
+
+
+def _unit_from_title_to(head: list[_Line]) -> str | None:
+    """The unit before 对《…》的意见 in a title without 关于."""
+    match = next((m for line in head if (m := _TITLE_TO_RE.match(line.key))), None)
+    unit = match.group("unit").strip() if match else ""
+    return unit if unit and _looks_like_unit(_Line.of(unit)) else None
 
 
 def _unit_from_signature(tail: list[_Line]) -> str | None:

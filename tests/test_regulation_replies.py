@@ -254,3 +254,8 @@ def test_a_returned_draft_by_an_anonymous_author_is_recognised_by_its_file_name(
 def test_a_file_name_naming_two_units_settles_nothing(project_file, tmp_path, capsys):
     returned = fixture.returned_draft_docx(tmp_path / "市财政局、南郑区政府意见.docx", author="Administrator")
     assert run(["reply", str(project_file), str(returned)]) == 2
+
+
+def test_the_unit_of_a_title_without_guanyu_is_read_when_the_letter_is_not_signed(draft):
+    unsigned = "\n".join(fixture.DEVELOPMENT_LETTER.splitlines()[:2])
+    assert split_letter(unsigned, draft).unit_name_guess == "市发展改革委"
