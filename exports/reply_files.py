@@ -286,7 +286,7 @@ def _read_word(path: Path, name: str, draft: Draft) -> Reply:
         return Reply(name, "修改稿", copy)
     letter = split_letter("\n".join(texts), draft)
     if body.find(f".//{{{_W}}}tbl") is not None:
-        letter.warnings.append("文档中含有表格，表格内的文字未作为意见读取，请人工核对")
+        letter.warnings.append("文档中含有表格，表格中的文字已逐格当作段落读取，请人工核对意见的拆分")
     return Reply(name, "来函", letter)
 
 
