@@ -259,3 +259,14 @@ def test_a_file_name_naming_two_units_settles_nothing(project_file, tmp_path, ca
 def test_the_unit_of_a_title_without_guanyu_is_read_when_the_letter_is_not_signed(draft):
     unsigned = "\n".join(fixture.DEVELOPMENT_LETTER.splitlines()[:2])
     assert split_letter(unsigned, draft).unit_name_guess == "市发展改革委"
+
+
+def test_a_proposal_written_in_the_comment_column_of_the_projects_form_is_its_proposed_wording(project_file, tmp_path):
+    from tests.fixtures.fill_forms import fill_form
+
+    assert run(["forms", str(project_file), "--out", str(tmp_path / "表"), "--round", "1"]) == 0
+    form = fill_form(tmp_path / "表" / "市财政局.xlsx", [("第八条", "建议将“一年”改为“六个月”", "", "")])
+    assert run(["reply", str(project_file), str(form)]) == 0
+    with Project.open(project_file, read_only=True) as project:
+        (comment,) = project.comments()
+    assert (comment.clause_ref, comment.proposed_wording) == ("第八条", "六个月")
