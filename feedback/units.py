@@ -215,9 +215,12 @@ def unit_key(name: str, localities: Sequence[str] = ()) -> str:
     """A key under which spellings of one unit agree, in either script.
 
     The place prefix (``汉中市``, ``汉中``) and the leading ``市`` are dropped, so
-    ``公安局``, ``市公安局`` and ``汉中市公安局`` share a key.
+    ``公安局``, ``市公安局`` and ``汉中市公安局`` share a key; so do ``区人民政府`` and ``区政府``,
+    ``住房和城乡建设局`` and ``住房城乡建设局``, ``发展和改革委员会`` and ``发展改革委``.
     """
-    key = fold(name)
+    key = fold(name).replace("人民政府", "政府")  # 南郑区政府 is 南郑区人民政府
+    # 规范简称: 住房城乡建设局 and 住房和城乡建设局, 发展改革委 and 发展和改革委员会 are one unit
+    key = re.sub(r"委员会$", "委", key.replace("和", "")) if len(key) > 4 else key
     for place in sorted((fold(p) for p in localities if p), key=len, reverse=True):
         for prefix in (place + "市", place):
             if key.startswith(prefix) and len(key) > len(prefix) + 1:

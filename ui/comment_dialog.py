@@ -598,9 +598,11 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
     The file is read against the draft of the round its unit was sent, when unit and round
     are certain; a file that cannot be read is told in one sentence and gives None.
     """
+    from pathlib import Path
+
     from exports.draft_files import DraftFileError
     from exports.reply_files import read_reply
-    from feedback.matching import ACCEPTED, UnitIndex, reply_round, unit_from_authors
+    from feedback.matching import ACCEPTED, UnitIndex, reply_round, unit_from_authors, unit_from_file_name
 
     project = window.project
     try:
@@ -614,8 +616,12 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
                 unit_id = match.unit_id
         elif reply.letter.authors:  # a returned draft: Word's user name is often the unit's
             unit_id = unit_from_authors(index, reply.letter.authors)[0]
+        if unit_id is None and not guess:  # 绿化办法（市财政局修改意见）.docx
+            unit_id = unit_from_file_name(index, Path(path).stem)
         if unit_id is not None:
-            round_number = reply_round([r.number for r in project.rounds()], project.replies(), unit_id).number
+            rounds = project.rounds()  # a round sent after the letter's date is not the one it answers
+            round_number = reply_round([r.number for r in rounds], project.replies(), unit_id,
+                                       dated=reply.letter.dated, sent_on={r.number: r.sent_on for r in rounds}).number
         versions = {r.number: r.version_number for r in project.rounds()}
         if round_number is not None and versions[round_number] != project.versions()[-1].number:
             reply = read_reply(path, project.draft(versions[round_number]))
