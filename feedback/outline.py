@@ -354,7 +354,7 @@ def _drop_typed_contents(tokens: list[_Token], warnings: list[ParseWarning]) -> 
     limit = max(10, len(tokens) // 2)
     start = next((i for i, t in enumerate(tokens[:limit]) if t.family != "table" and _CONTENTS_RE.match(t.text)), None)
     if start is None:
-        return tokens
+        return _drop_untitled_contents(tokens, warnings, max(60, limit))
     squeezed = [re.sub(r"\s", "", t.text) if t.family != "table" else "" for t in tokens]
     end = start + 1
     while end < len(tokens) and tokens[end].family != "table":
@@ -370,6 +370,32 @@ def _drop_typed_contents(tokens: list[_Token], warnings: list[ParseWarning]) -> 
         return tokens
     warnings.append(ParseWarning(f"已略去目录（{end - start - 1}行），目录不作为条款", line=tokens[start].line))
     return tokens[:start] + tokens[end:]
+
+
+_ENTRY_NUMBER_RE = re.compile(rf"^(?:第\s*{_NUM}\s*(?:编|篇|部分|章|节|条)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?)\s*")
+
+
+def _drop_untitled_contents(tokens: list[_Token], warnings: list[ParseWarning], limit: int) -> list[_Token]:
+    """Headings listed at the top with no word 目录, the body then starting again with the first one.
+
+    ``第一章总则`` … ``第六章附则`` then ``第一章总则`` again; a lost number counts for nothing
+    (``总则`` … ``8 附则`` then ``1 总则``). Only a run of short heading lines qualifies.
+    """
+    def key(token: _Token) -> str:
+        text = re.sub(r"\s", "", token.text)
+        return _ENTRY_NUMBER_RE.sub("", text) if len(text) <= _HEADING_MAX and not re.search(r"[。；;，,]", text) else ""
+
+    seen: dict[str, int] = {}
+    for index, token in enumerate(tokens[:limit]):
+        entry = key(token) if token.family != "table" else ""
+        if not entry:
+            seen.clear()  # the run of heading lines ended
+            continue
+        first = seen.setdefault(entry, index)
+        if first < index - 2 and _ENTRY_NUMBER_RE.match(tokens[index].text):
+            warnings.append(ParseWarning(f"已略去目录（{index - first}行），目录不作为条款", line=tokens[first].line))
+            return tokens[:first] + tokens[index:]
+    return tokens
 
 
 def _repair_broken(tokens: list[_Token], warnings: list[ParseWarning]) -> None:
@@ -457,8 +483,8 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
 
 
 def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> Draft:
+    tokens = _drop_typed_contents(tokens, warnings)  # before lines are rejoined: its entries are of one width
     tokens = _unprint(tokens, warnings, printed)
-    tokens = _drop_typed_contents(tokens, warnings)
     texts = [t for t in tokens if t.family != "table"]
     articles = [t for t in texts if (m := _ARTICLE_RE.match(t.text)) and not t.text[m.end():].lstrip().startswith(
         _CITATION_NEXT)]

@@ -397,3 +397,32 @@ def test_articles_with_bracketed_headings_and_inserted_articles():
     assert [(c.ref, c.heading) for c in draft] == [("第一条", "目的"), ("第二条", "定义"), ("第二条之一", ""),
                                                   ("第三条", "适用")]
     assert draft.by_ref()["第二条之一"].text == "绿地分为公园绿地和防护绿地。"
+
+
+def test_glued_contents_with_dot_leaders_is_skipped_before_lines_are_rejoined():
+    draft = parse_lines(draft_shapes.glued_contents_plan())
+    assert [c.ref for c in draft] == ["1", "1.1", "1.2", "1.3", "1.4", "1.5", "2", "2.1", "2.2", "2.3",
+                                      "3", "3.1", "3.2"]
+    assert draft.by_ref()["1.1"].parent_ref == "1" and draft.by_ref()["1"].heading == "总则"
+    assert draft.by_ref()["3.2"].text == "县卫健局负责组织医疗救治工作。"
+    said = [str(w) for w in draft.warnings]
+    assert any("目录（13行）" in w for w in said)
+    assert not any("断行" in w or "编号" in w for w in said)
+
+
+def test_chapters_listed_at_the_top_without_the_word_contents_are_no_clauses():
+    draft = parse_lines(draft_shapes.untitled_contents_regulation())
+    chapters = [c.ref for c in draft if c.kind is ClauseKind.CHAPTER]
+    assert chapters == [f"第{n}章" for n in "一二三四五六"]
+    assert [c.parent_ref for c in draft if c.kind is ClauseKind.ARTICLE][:2] == ["第一章", "第一章"]
+    assert draft.by_ref()["第一条"].heading == "第1条的标题"
+    said = [str(w) for w in draft.warnings]
+    assert any("目录（6行）" in w for w in said)
+    assert not any("重复" in w or "不连续" in w for w in said)
+
+
+def test_contents_whose_top_numbers_were_lost_is_skipped():
+    draft = parse_lines(draft_shapes.lost_number_contents_plan())
+    assert _tree(draft) == [("1", 1), ("1.1", 2), ("1.2", 2), ("2", 1), ("2.1", 2), ("2.2", 2), ("3", 1)]
+    assert draft.by_ref()["3"].text == "本预案自印发之日起施行。"
+    assert any("目录（7行）" in str(w) for w in draft.warnings)
