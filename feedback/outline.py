@@ -486,16 +486,18 @@ def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: boo
     tokens = _drop_typed_contents(tokens, warnings)  # before lines are rejoined: its entries are of one width
     tokens = _unprint(tokens, warnings, printed)
     texts = [t for t in tokens if t.family != "table"]
-    articles = [t for t in texts if (m := _ARTICLE_RE.match(t.text)) and not t.text[m.end():].lstrip().startswith(
-        _CITATION_NEXT)]
+    seen = _simplified_view([t.text for t in texts])  # 第一條, 牽頭 read as written in Traditional characters
+    articles = [t for t, text in zip(texts, seen) if (m := _ARTICLE_RE.match(text))
+                and not text[m.end():].lstrip().startswith(_CITATION_NEXT)]
     regulation = len(articles) >= 2
-    codes = [m.group(1) for t in texts if (m := _decimal_match(t.text))]
+    codes = [m.group(1) for text in seen if (m := _decimal_match(text))]
     classify = _Classifier(regulation, len(codes) >= 2, {int(re.split(r"[.．]", c)[0]) for c in codes})
-    for token in texts:
+    for token, text in zip(texts, seen):
         if token.family == "note":
             continue
         original = token.text
-        token.family, token.number, token.text, token.code = classify(token.text)
+        token.family, token.number, rest, token.code = classify(text)
+        token.text = original[len(original) - len(rest):] if text is not original else rest
         if token.family is None and token.level is not None and _heading_like(token.text, 60):
             token.family = "heading"
         if token.box and token.family not in (None, "column"):
@@ -510,6 +512,21 @@ def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: boo
         warnings.append(ParseWarning(f"请检查：编号有{gaps}处不连续，可能有条款没有识别出来或被误认"))
     return Draft(title=title, clauses=clauses, warnings=warnings,
                  style="regulation" if regulation else "plan")
+
+
+def _simplified_view(texts: list[str]) -> list[str]:
+    """The texts as the numbering is read: a draft in Traditional characters seen in Simplified ones.
+
+    A text is seen converted only when the conversion keeps its length, so what follows a
+    number is cut from the text as written; a draft in Simplified characters is seen as is.
+    """
+    sample = "".join(texts)[:3000]
+    if sum(a != b for a, b in zip(sample, to_simplified(sample))) < 5:
+        return texts
+    converted = to_simplified("\n".join(texts)).split("\n")
+    if len(converted) != len(texts):
+        return texts
+    return [new if len(new) == len(old) else old for old, new in zip(texts, converted)]
 
 
 def _flat(tokens: list[_Token], warnings: list[ParseWarning], exc: Exception) -> Draft:
@@ -795,7 +812,8 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
         walk(root, 1)
 
     texts = {id(node): _body_text(node) for node, _ in ordered}
-    notes = {key: find_units_note(text) for key, text in texts.items()}
+    seen = dict(zip(texts, _simplified_view(list(texts.values()))))  # 牽頭 read as 牵头
+    notes = {key: find_units_note(seen[key]) for key in texts}
     known = {name for note in notes.values() if note for name in note.lead + note.responsible
              if 3 <= len(name) <= 12}  # names written with separators, to find lost ones elsewhere
     clauses: list[Clause] = []
@@ -832,8 +850,9 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
         responsible: list[str] = []
         if node.units is not None:
             lead, responsible = node.units
-        elif notes[id(node)] and (note := find_units_note(text, known)):
-            lead, responsible = note.lead, note.responsible
+        elif notes[id(node)] and (note := find_units_note(seen[id(node)], known)):
+            lead, responsible = _as_written(note.lead, seen[id(node)], text), \
+                _as_written(note.responsible, seen[id(node)], text)
             text = note.remove_from(text)
         heading = ""
         if node.kind in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH):
@@ -845,6 +864,14 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
                               text=text, number=node.number, parent_ref=parent_ref,
                               lead_units=lead, responsible_units=responsible, tables=node.tables))
     return clauses
+
+
+def _as_written(names: list[str], seen: str, text: str) -> list[str]:
+    """Unit names found in the text as seen, spelled as the text writes them."""
+    if seen is text:
+        return names
+    spans = ((name, seen.find(name)) for name in names)
+    return [text[at:at + len(name)] if at >= 0 else name for name, at in spans]
 
 
 def doubts(clauses: list[Clause]) -> list[str]:

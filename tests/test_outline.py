@@ -426,3 +426,20 @@ def test_contents_whose_top_numbers_were_lost_is_skipped():
     assert _tree(draft) == [("1", 1), ("1.1", 2), ("1.2", 2), ("2", 1), ("2.1", 2), ("2.2", 2), ("3", 1)]
     assert draft.by_ref()["3"].text == "本预案自印发之日起施行。"
     assert any("目录（7行）" in str(w) for w in draft.warnings)
+
+
+def test_draft_in_traditional_characters_keeps_its_structure_and_units_as_written():
+    draft = parse_lines(draft_shapes.traditional_regulation())
+    assert _tree(draft) == [("第一章", 1), ("第一条", 2), ("第二条", 2), ("第二条第一款", 3), ("第二条第二款", 3),
+                            ("第三条", 2), ("第三条第（一）项", 3), ("第三条第（二）项", 3), ("第二章", 1),
+                            ("第四条", 2)]
+    refs = draft.by_ref()
+    assert refs["第一条"].heading == "立法目的" and refs["第一章"].heading == "總則"
+    assert refs["第二条第二款"].text == "本條例所稱人才，是指具有一定的專業知識或者專門技能的勞動者。"
+    plan = parse_lines(draft_shapes.traditional_plan())
+    assert [c.ref for c in plan] == ["一", "一1", "一2", "二", "二3"]
+    task = plan.by_ref()["一1"]
+    assert task.lead_units == ["市政府辦公室", "市行政審批服務局"]
+    assert task.responsible_units == ["市級各有關部門", "各縣市區政府"]
+    assert task.text.endswith("市、縣兩級行政許可事項清單。")
+    assert plan.by_ref()["二3"].lead_units == ["市市場監管局"]
