@@ -225,14 +225,17 @@ def _labels(family: str, number: int, regulation: bool, code: str = "", text: st
 
 # A label and the ordinary space after it (第三条　, 1.1 , 一、 ): the space is the standard
 # form, not noise, and placeholders of blanks (自　　年　　月　　日) are meant.
-_LABEL_SPACE_RE = re.compile(
-    rf"^\s*(第\s*{_NUM}\s*(?:编|篇|部分|章|节|条)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
-    rf"|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)[ \t\u3000\u00a0]+(?=\S)")
+_LABEL = (rf"(第\s*{_NUM}\s*(?:编|篇|部分|章|节|条)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
+          rf"|[a-z\d][)）]|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)")  # a) b) 1) 2): a standard's lists
+_LABEL_SPACE_RE = re.compile(rf"^\s*{_LABEL}[ \t\u3000\u00a0]+(?=\S)")
+_LABEL_RE = re.compile(rf"^\s*{_LABEL}")
 _PLACEHOLDER_RE = re.compile(r"(?<=\S)[ \u3000\u00a0_＿]{2,}(?=[年月日元号个名份项次%％）)])|"
                              r"(?<=[（(])[ \u3000\u00a0_＿]{2,}(?=[）)])|"
                              r"(?<=[自于至年月])[ \u3000\u00a0]+(?=[年月日])")
 _MAY_HOLD_BLANKS_RE = re.compile(r"[ \u3000\u00a0_＿]")
 _BLANK = "\ue000"  # stands for a meant blank while the line is cleaned
+_KEPT_SPACE = "\ue001"  # likewise for a meant ordinary space
+_PHRASE_SPACE_RE = re.compile(r"(?<=\S)[ \u3000\u00a0](?=\S)")
 _SPACES_RE = re.compile(r"[ \t\u3000\u00a0]+")
 _INDENT_RE = re.compile(r"^(?:[\u3000\u00a0\t]|\s{2,})")
 _BOX_LINE_RE = re.compile(r"^\s*[|｜│┃](.*?)[|｜│┃]?\s*$")
@@ -262,13 +265,13 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
             label, raw = match.group(1).strip(), raw[match.end():]
             if len(squeezed := _SPACES_RE.sub("", raw)) <= 6:
                 raw = squeezed  # 第一章　总　　则: headings are spaced out in print, not noisy
-        cleaned = clean_line(raw)
+        cleaned = clean_line(_keep_phrase_spaces(raw))
         for what in cleaned.removed:
             kind = re.sub(r"\d+个|[(（].*", "", what)
             noise[kind] = noise.get(kind, 0) + 1
             if noise[kind] <= 3:
                 warnings.append(ParseWarning(f"已清除{what}", line=line_no))
-        text = cleaned.text.replace(_BLANK, "\u3000")
+        text = cleaned.text.replace(_BLANK, "\u3000").replace(_KEPT_SPACE, " ")
         if label:
             text = f"{label} {text}" if text else label
         if not text.strip("\u3000"):
@@ -280,6 +283,19 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
         if count > 3:
             warnings.append(ParseWarning(f"另有{count - 3}段清除了{kind}"))
     return tokens
+
+
+def _keep_phrase_spaces(raw: str) -> str:
+    """The space between the phrases of a heading line is meant, not noise.
+
+    ``坚持创新驱动发展　全面塑造发展新优势``, ``县长 陈大用``, ``GB 50028　城镇燃气设计规范``,
+    ``运行　operation``: two to four words of two characters or more, no sentence. A line
+    spaced out letter by letter (``总 体 要 求``) is not one of them.
+    """
+    words = _LABEL_RE.sub("", raw).split()
+    if not 2 <= len(words) <= 4 or len(raw) > 60 or min(map(len, words)) < 2 or re.search(r"[。；;，,]", raw):
+        return raw
+    return _PHRASE_SPACE_RE.sub(lambda m: _BLANK if m.group() == "\u3000" else _KEPT_SPACE, raw)
 
 
 def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> list[_Token]:

@@ -443,3 +443,11 @@ def test_draft_in_traditional_characters_keeps_its_structure_and_units_as_writte
     assert task.responsible_units == ["市級各有關部門", "各縣市區政府"]
     assert task.text.endswith("市、縣兩級行政許可事項清單。")
     assert plan.by_ref()["二3"].lead_units == ["市市場監管局"]
+
+
+def test_space_between_the_phrases_of_a_heading_is_kept_without_a_warning():
+    draft = parse_lines(draft_shapes.spaced_phrase_headings())
+    assert draft.by_ref()["第二篇"].heading == "坚持创新驱动发展\u3000全面塑造发展新优势"
+    assert draft.by_ref()["前言"].text == "某市人民政府市长\u3000某某某"
+    assert [c.ref for c in draft][1:] == ["第一篇", "第一章", "第二篇", "第二章"]
+    assert not any("空格" in str(w) for w in draft.warnings)
