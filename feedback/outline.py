@@ -31,6 +31,7 @@ _REG_FAMILY = {"编": "volume", "篇": "book", "部分": "segment", "章": "chap
 _REG_WORD = {family: word for word, family in _REG_FAMILY.items()}
 # 1.1 / 3.2.7 / 3.2.0.7, with or without a trailing dot, then a space or the heading
 _DECIMAL_RE = re.compile(r"^(\d{1,2}(?:[.．]\d{1,3}){1,5})[.．]?(?:[ 　]+|(?=[\u4e00-\u9fff“《（(]))")
+_BARE_DECIMAL_RE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){1,5}\.?$")  # a standard's term number on its own line
 _DECIMAL_TOP_RE = re.compile(r"^(\d{1,2})(?:[.．、]?[ 　]+|[.．]?(?=[\u4e00-\u9fff]))")
 # a 第X条 at the start of a line that is a citation inside a sentence, not an article
 _INSERTED_RE = re.compile(rf"^(之[{_CN}]+)(?:\s+|　|(?=[^、，的]))")
@@ -131,6 +132,10 @@ class _Classifier:
                 return family, number, rest, ""
             return None, 0, text, ""
         if self.decimal:
+            if _BARE_DECIMAL_RE.match(text) and int(text.split(".")[0]) == self.last_top:  # 3.1 over a term
+                code = text.rstrip(".．").replace("．", ".")
+                self.last_top = int(code.split(".")[0])
+                return "decimal", int(code.split(".")[-1]), "", code
             if match := _decimal_match(text):
                 code = match.group(1).replace("．", ".")
                 self.last_top = int(code.split(".")[0])
@@ -747,6 +752,9 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
             if top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.paragraphs \
                     and not top.children and _heading_like(token.text):
                 top.head_text = token.text  # 附件1 on a line of its own, its title on the next
+            elif top is not None and top.kind is ClauseKind.DECIMAL and not top.head_text and not top.paragraphs \
+                    and not top.children and _heading_like(token.text, 60):
+                top.head_text = token.text  # 3.1 on a line of its own, the term on the next
             elif stack and regulation and _in_article(stack):
                 _add_regulation_paragraph(stack, token)
             else:

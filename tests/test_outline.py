@@ -445,6 +445,18 @@ def test_draft_in_traditional_characters_keeps_its_structure_and_units_as_writte
     assert plan.by_ref()["二3"].lead_units == ["市市場監管局"]
 
 
+def test_standard_terms_numbered_on_their_own_line_and_its_spaces_are_not_noise():
+    draft = parse_lines(draft_shapes.terms_standard())
+    assert _tree(draft) == [("1", 1), ("2", 1), ("3", 1), ("3.1", 2), ("3.2", 2), ("4", 1), ("4.1", 2),
+                            ("4.1.1", 3), ("4.1.2", 3)]
+    refs = draft.by_ref()
+    assert refs["3.1"].heading == "城镇燃气设施\u3000city gas facilities"
+    assert refs["3.1"].text == "用于燃气储存、输配和应用的场站、管网及用户设施。"
+    assert refs["2"].text.endswith("GB 50028\u3000城镇燃气设计规范")
+    assert refs["4.1.1"].text.endswith("a) 应掌握燃气的基本性质；\nb) 应熟悉设施的工艺流程。")
+    assert not any("空格" in str(w) for w in draft.warnings)
+
+
 def test_space_between_the_phrases_of_a_heading_is_kept_without_a_warning():
     draft = parse_lines(draft_shapes.spaced_phrase_headings())
     assert draft.by_ref()["第二篇"].heading == "坚持创新驱动发展\u3000全面塑造发展新优势"
