@@ -118,8 +118,34 @@ class _Classifier:
         self.tops = tops  # first numbers of the decimal numbers with more levels: 4 of 4.1
         self.last_article = 0
         self.last_top = 0
+        self.last_code: list[int] = []
+        self.sentence_ended = True  # the paragraph before ended its sentence or was numbered
 
     def __call__(self, text: str) -> tuple[str | None, int, str, str]:
+        found = self._classify(text)
+        if found[0] == "decimal":
+            self.last_code = [int(n) for n in found[3].split(".")]
+        self.sentence_ended = found[0] is not None or text.rstrip().endswith(tuple("。；;：:！？!?"))
+        return found
+
+    def _figure(self, code: str, rest: str) -> bool:
+        """``2.5 亿元…`` starting a line that continues a sentence: a figure, not the number ``2.5``.
+
+        A number followed by a quantity word is a clause number only when it is the next one
+        expected and the paragraph before ended (``6.1 人力资源保障`` after ``5.2 总结评估``).
+        """
+        if rest[:1] not in _QUANTITY_CHARS:
+            return False
+        if not self.sentence_ended:
+            return True
+        last = self.last_code
+        expected = [last + [1]] if last else [[1], [1, 1]]
+        for depth in range(len(last)):
+            following = last[:depth] + [last[depth] + 1]
+            expected += [following, following + [1]]
+        return [int(n) for n in code.split(".")] not in expected
+
+    def _classify(self, text: str) -> tuple[str | None, int, str, str]:
         if match := _REG_RE.match(text):
             family, number, rest = _REG_FAMILY[match.group(2)], _to_int(match.group(1)), text[match.end():]
             if family == "article":
@@ -136,12 +162,13 @@ class _Classifier:
                 code = text.rstrip(".．").replace("．", ".")
                 self.last_top = int(code.split(".")[0])
                 return "decimal", int(code.split(".")[-1]), "", code
-            if match := _decimal_match(text):
+            if (match := _decimal_match(text)) and not self._figure(match.group(1).replace("．", "."),
+                                                                    text[match.end():]):
                 code = match.group(1).replace("．", ".")
                 self.last_top = int(code.split(".")[0])
                 return "decimal", int(code.split(".")[-1]), text[match.end():], code
             if (match := _DECIMAL_TOP_RE.match(text)) and _heading_like(text[match.end():], 30) \
-                    and not re.match(r"^\d+[.．]\S", text) and (
+                    and not re.match(r"^\d+[.．]\S", text) and not self._figure(match.group(1), text[match.end():]) and (
                         int(match.group(1)) == self.last_top + 1
                         or int(match.group(1)) > self.last_top and int(match.group(1)) in self.tops):
                 self.last_top = int(match.group(1))

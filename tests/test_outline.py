@@ -463,3 +463,13 @@ def test_space_between_the_phrases_of_a_heading_is_kept_without_a_warning():
     assert draft.by_ref()["前言"].text == "某市人民政府市长\u3000某某某"
     assert [c.ref for c in draft][1:] == ["第一篇", "第一章", "第二篇", "第二章"]
     assert not any("空格" in str(w) for w in draft.warnings)
+
+
+def test_figure_starting_a_continued_line_is_no_decimal_clause():
+    draft = parse_lines(draft_shapes.figures_at_line_start_plan())
+    assert _tree(draft) == [("1", 1), ("1.1", 2), ("1.2", 2), ("2", 1), ("2.1", 2), ("2.2", 2), ("3", 1),
+                            ("3.1", 2)]
+    text = draft.by_ref()["1.1"].text
+    assert "2.5 亿元用于水利设施建设" in text and text.endswith("1.2 亿元，各乡镇自筹资金共计约三千万元，基本满足需要。")
+    assert draft.by_ref()["2.2"].heading == "人员分工" and draft.by_ref()["3.1"].heading == "人力资源保障"
+    assert not any("编号" in str(w) for w in draft.warnings)
