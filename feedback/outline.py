@@ -257,7 +257,7 @@ def _labels(family: str, number: int, regulation: bool, code: str = "", text: st
 
 # A label and the ordinary space after it (第三条　, 1.1 , 一、 ): the space is the standard
 # form, not noise, and placeholders of blanks (自　　年　　月　　日) are meant.
-_LABEL = (rf"(第\s*{_NUM}\s*(?:编|篇|部分|章|节|条)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
+_LABEL = (rf"(第\s*{_NUM}\s*(?:编|編|篇|部分|章|节|節|条|條)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
           rf"|[a-z\d][)）]|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)")  # a) b) 1) 2): a standard's lists
 _LABEL_SPACE_RE = re.compile(rf"^\s*{_LABEL}[ \t\u3000\u00a0]+(?=\S)")
 _LABEL_RE = re.compile(rf"^\s*{_LABEL}")
@@ -420,7 +420,7 @@ def _drop_typed_contents(tokens: list[_Token], warnings: list[ParseWarning]) -> 
     return tokens[:start] + tokens[end:]
 
 
-_ENTRY_NUMBER_RE = re.compile(rf"^(?:第\s*{_NUM}\s*(?:编|篇|部分|章|节|条)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?)\s*")
+_ENTRY_NUMBER_RE = re.compile(rf"^(?:第\s*{_NUM}\s*(?:编|編|篇|部分|章|节|節|条|條)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?)\s*")
 
 
 def _drop_untitled_contents(tokens: list[_Token], warnings: list[ParseWarning], limit: int) -> list[_Token]:

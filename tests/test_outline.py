@@ -473,3 +473,13 @@ def test_figure_starting_a_continued_line_is_no_decimal_clause():
     assert "2.5 亿元用于水利设施建设" in text and text.endswith("1.2 亿元，各乡镇自筹资金共计约三千万元，基本满足需要。")
     assert draft.by_ref()["2.2"].heading == "人员分工" and draft.by_ref()["3.1"].heading == "人力资源保障"
     assert not any("编号" in str(w) for w in draft.warnings)
+
+
+def test_space_after_an_article_number_in_traditional_characters_is_not_noise():
+    # 山西省鄉村振興責任制實施細則 as reposted: ``第一章 總 則``, ``第一條 為了…``
+    lines = [re.sub(r"^(第.條)【[^】]*】", r"\1 ", line).replace("總則", "總 則")
+             for line in draft_shapes.traditional_regulation()]
+    draft = parse_lines(lines)
+    assert draft.by_ref()["第一条"].text.startswith("為了落實人才強國戰略")
+    assert draft.by_ref()["第一章"].heading == "總則"
+    assert not any("空格" in str(w) for w in draft.warnings)
