@@ -756,6 +756,7 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
         return preamble
 
     notes: list[str] = []
+    joined = pages = 0
     for token in tokens:
         if notes:  # the footnotes of the paragraph before, after it
             (stack[-1] if stack else target()).paragraphs.extend(notes)
@@ -782,6 +783,9 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
             elif top is not None and top.kind is ClauseKind.DECIMAL and not top.head_text and not top.paragraphs \
                     and not top.children and _heading_like(token.text, 60):
                 top.head_text = token.text  # 3.1 on a line of its own, the term on the next
+            elif stack and regulation and (how := _continues_sentence(stack[-1], token.text)):
+                joined += 1
+                pages += how == "page"
             elif stack and regulation and _in_article(stack):
                 _add_regulation_paragraph(stack, token)
             else:
@@ -811,7 +815,37 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
         stack.append(node)
     if notes:
         (stack[-1] if stack else target()).paragraphs.extend(notes)
+    if joined:
+        warnings.append(ParseWarning(f"已把{joined}处断开的句子接回上一段（上一段没有结束，下一行不是新的一款）"
+                                     + (f"，并删去夹在断开处的页码{pages}处" if pages else "")))
     return roots, preamble
+
+
+def _continues_sentence(node: _Node, text: str) -> str:
+    """A line that goes on with the unfinished sentence of the article or 款 above is joined to it
+    (``"joined"``, or ``"page"`` when a page number was dropped); ``""`` when it is not.
+
+    ``…突出重点、公平公`` then ``开、确保实效…``: a paragraph that stops on a character, not on
+    punctuation, did not end when it is longer than a heading, stops on a figure or leaves a
+    quotation or bracket open; the next line is not a new 款. A page number
+    glued to its end is dropped, a figure going on with its unit (``9`` / ``亿元``) kept.
+    """
+    if node.kind not in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH):
+        return ""
+    last = node.paragraphs[-1] if node.paragraphs else node.head_text
+    if not re.search(r"[\u4e00-\u9fff\w]$", last):
+        return ""
+    unclosed = last.count("“") > last.count("”") or last.count("（") > last.count("）")
+    if len(last) <= 20 and not last[-1].isdigit() and not unclosed:
+        return ""  # a short line is a heading: 第四条　资金用途
+    how = "joined"
+    if text[:1] not in _QUANTITY_CHARS and (page := re.search(r"(?<=[\u4e00-\u9fff])\d{1,3}$", last)):
+        last, how = last[:page.start()], "page"  # …公平公1 / 开、…: the copy glued the page number on
+    if node.paragraphs:
+        node.paragraphs[-1] = last + text
+    else:
+        node.head_text = last + text
+    return how
 
 
 def _in_article(stack: list[_Node]) -> bool:

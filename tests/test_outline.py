@@ -483,3 +483,14 @@ def test_space_after_an_article_number_in_traditional_characters_is_not_noise():
     assert draft.by_ref()["第一条"].text.startswith("為了落實人才強國戰略")
     assert draft.by_ref()["第一章"].heading == "總則"
     assert not any("空格" in str(w) for w in draft.warnings)
+
+
+def test_paragraph_broken_by_a_page_goes_on_in_its_article_not_as_a_new_paragraph():
+    draft = parse_lines(draft_shapes.page_broken_regulation())
+    refs = draft.by_ref()
+    assert refs["第三条"].text == "示范资金管理实行“示范先行、突出重点、公平公开、确保实效、专款专用、强化监管”的原则。"
+    assert [c.ref for c in draft if c.parent_ref == "第四条"] == ["第四条第一款", "第四条第二款"]  # 资金用途 is a heading line
+    assert refs["第五条第一款"].text == "中央财政在示范期3年共补助我省9亿元；省财政按与中央资金1:1的比例配套。"
+    assert refs["第五条第二款"].text == "省级配套资金分年度下达。"
+    assert not any(c.ref.startswith("第三条第") for c in draft)
+    assert any("接回上一段" in str(w) and "页码1处" in str(w) for w in draft.warnings)
