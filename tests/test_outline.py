@@ -494,3 +494,13 @@ def test_paragraph_broken_by_a_page_goes_on_in_its_article_not_as_a_new_paragrap
     assert refs["第五条第二款"].text == "省级配套资金分年度下达。"
     assert not any(c.ref.startswith("第三条第") for c in draft)
     assert any("接回上一段" in str(w) and "页码1处" in str(w) for w in draft.warnings)
+
+
+def test_notes_naming_units_without_a_lead_are_read():
+    refs = parse_lines(draft_shapes.responsible_only_notes_plan()).by_ref()
+    assert (refs["一1"].lead_units, refs["一1"].responsible_units) == ([], ["县交通运输局"])
+    assert refs["一1"].text == "建设产业园区。完善园区道路、管网等基础设施。"
+    assert (refs["一2"].lead_units, refs["一2"].responsible_units) == ([], ["县财政局", "县发展改革局"])
+    assert (refs["一3"].lead_units, refs["一3"].responsible_units) == (["县发展改革局"], ["县财政局", "县住建局"])
+    assert (refs["一4"].lead_units, refs["一4"].responsible_units) == ([], [])
+    assert refs["一4"].text.endswith("（具体办法由县人民政府另行负责）")
