@@ -330,15 +330,22 @@ def _keep_phrase_spaces(raw: str) -> str:
     return _PHRASE_SPACE_RE.sub(lambda m: _BLANK if m.group() == "\u3000" else _KEPT_SPACE, raw)
 
 
-def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> list[_Token]:
+def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False,
+             page_edges: frozenset[int] | None = None) -> list[_Token]:
     """Text copied from a PDF: page numbers and running heads out, printed lines rejoined.
 
-    ``printed`` says the blocks are known to be printed lines (read from a PDF).
+    ``printed`` says the blocks are known to be printed lines (read from a PDF); ``page_edges``
+    the lines at the top and foot of its pages, where alone page numbers and heads can stand.
     """
     texts = [t for t in tokens if t.family != "table" and not t.box]
     for index in pdf_text.footnotes([t.text for t in texts]):
         texts[index].family = "note"
     drop, numbers, heads = pdf_text.page_furniture([t.text for t in texts])
+    if page_edges is not None:  # a table's 序号 cells are no page numbers, its repeated cells no heads
+        drop = {i for i in drop if texts[i].line in page_edges}
+        drop |= {i for i, t in enumerate(texts) if t.line in page_edges and pdf_text.is_page_number(t.text)}
+        numbers = sum(1 for i in drop if pdf_text.is_page_number(texts[i].text))
+        heads = len(drop) - numbers
     if drop:
         what = f"页码{numbers}处" + (f"、页眉页脚{heads}处" if heads else "")
         warnings.append(ParseWarning(f"已删除从PDF复制带来的{what}"))
@@ -518,6 +525,7 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
     """
     warnings: list[ParseWarning] = [ParseWarning(w) for w in getattr(blocks, "warnings", ())]
     printed = getattr(blocks, "printed", False)
+    page_edges = getattr(blocks, "page_edges", None)
     blocks = list(blocks)
     try:
         tokens = _tokenize(blocks, simplified, warnings)
@@ -525,14 +533,15 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
         tokens = [_Token(i, b.text.strip(), source=b.text.strip())
                   for i, b in enumerate(blocks, 1) if not b.is_table and b.text.strip()]
     try:
-        return _structured(list(tokens), list(warnings), printed)
+        return _structured(list(tokens), list(warnings), printed, page_edges)
     except Exception as exc:  # noqa: BLE001 - degrade to an honest flat list
         return _flat(tokens, warnings, exc)
 
 
-def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> Draft:
+def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False,
+                page_edges: frozenset[int] | None = None) -> Draft:
     tokens = _drop_typed_contents(tokens, warnings)  # before lines are rejoined: its entries are of one width
-    tokens = _unprint(tokens, warnings, printed)
+    tokens = _unprint(tokens, warnings, printed, page_edges)
     texts = [t for t in tokens if t.family != "table"]
     seen = _simplified_view([t.text for t in texts])  # 第一條, 牽頭 read as written in Traditional characters
     articles = [t for t, text in zip(texts, seen) if (m := _ARTICLE_RE.match(text))
@@ -836,8 +845,8 @@ def _continues_sentence(node: _Node, text: str) -> str:
     if not re.search(r"[\u4e00-\u9fff\w]$", last):
         return ""
     unclosed = last.count("“") > last.count("”") or last.count("（") > last.count("）")
-    if len(last) <= 20 and not last[-1].isdigit() and not unclosed:
-        return ""  # a short line is a heading: 第四条　资金用途
+    if len(last) <= 20 and (len(last) < 8 or not last[-1].isdigit() and not unclosed):
+        return ""  # a short line is a heading (第四条　资金用途) or a table's cell (20)
     how = "joined"
     if text[:1] not in _QUANTITY_CHARS and (page := re.search(r"(?<=[\u4e00-\u9fff])\d{1,3}$", last)):
         last, how = last[:page.start()], "page"  # …公平公1 / 开、…: the copy glued the page number on

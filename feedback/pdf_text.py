@@ -113,14 +113,17 @@ def rejoin(lines: list[str], indented: list[bool], width: int | None = None) -> 
 
     A line continues the paragraph above when the line above is full and ends inside
     a sentence, whatever it starts with; after a full line ending a sentence, only when
-    the draft marks new paragraphs by indenting and this line is not indented. Without a
+    the draft marks new paragraphs by indenting (long indented lines) and this line is not
+    indented. Without a
     ``width`` the widest lines are taken as full.
     """
     if not lines:
         return []
     if width is None:
         width = max(display_width(text) for text in lines)
-    uses_indent = sum(indented) >= max(2, len(lines) // 10)
+    # indented paragraph starts are long lines; short indented ones are a table's cells
+    uses_indent = sum(1 for text, indent in zip(lines, indented)
+                      if indent and display_width(text) >= width / 2) >= max(2, len(lines) // 10)
     groups: list[list[int]] = [[0]]
     full_lines = [display_width(text) >= width - 4 for text in lines]
     for index in range(1, len(lines)):
