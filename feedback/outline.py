@@ -949,7 +949,9 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
                 _as_written(note.responsible, seen[id(node)], text)
             text = note.remove_from(text)
         heading = ""
-        if node.kind in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH):
+        if node.kind is ClauseKind.PARAGRAPH:
+            heading = ""  # 第一款 carries its article's words, not its title （定义）
+        elif node.kind is ClauseKind.ARTICLE:
             bracket = re.match(r"^[（(【]([^）)】]{1,15})[）)】]", node.head_text)
             heading = bracket.group(1) if bracket else ""
         elif node.kind is not ClauseKind.PREAMBLE:

@@ -504,3 +504,10 @@ def test_notes_naming_units_without_a_lead_are_read():
     assert (refs["一3"].lead_units, refs["一3"].responsible_units) == (["县发展改革局"], ["县财政局", "县住建局"])
     assert (refs["一4"].lead_units, refs["一4"].responsible_units) == ([], [])
     assert refs["一4"].text.endswith("（具体办法由县人民政府另行负责）")
+
+
+def test_first_paragraph_does_not_take_its_articles_bracketed_title():
+    refs = parse_lines(draft_shapes.traditional_regulation(), simplified=True).by_ref()
+    assert refs["第二条"].heading == "适用范围"
+    assert (refs["第二条第一款"].heading, refs["第二条第二款"].heading) == ("", "")
+    assert refs["第二条第一款"].text.startswith("【适用范围】特区内人才引进")  # the words as written, kept
