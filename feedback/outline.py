@@ -653,6 +653,10 @@ def _take_title(tokens: list[_Token]) -> tuple[str, int, int]:
     elif head.family is not None:
         return "", 0, 0
     title, index = head.text, start + 1
+    for _ in range(2):  # a title set on two or three lines: 立山区政府2023年重点工作 / 任务分解和责任分工方案
+        if start and _title_line_above(tokens[start - 1]) and len(title) + len(tokens[start - 1].text) <= _TITLE_MAX:
+            start -= 1
+            title = tokens[start].text + title
     while index < len(tokens) and tokens[index].family is None:
         text = tokens[index].text
         if len(text) <= 20 and "。" not in text and (text[0] in "（(" or "征求意见稿" in text or "年" in text):
@@ -661,6 +665,14 @@ def _take_title(tokens: list[_Token]) -> tuple[str, int, int]:
         else:
             break
     return title, start, index
+
+
+def _title_line_above(token: _Token) -> bool:
+    """A line above the title's that is the beginning of the title: not a number, date, document
+    number, cover letter title or menu word."""
+    text = token.text
+    return (token.family is None and 6 <= len(text) <= _TITLE_MAX and text[:1] not in "（(【[〔"
+            and not re.search(r"[。，,；;：:！!？?《〔]|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}[-—./]\d|号$|通知$", text))
 
 
 def _table_text(rows: list[list[str]]) -> str:

@@ -511,3 +511,11 @@ def test_first_paragraph_does_not_take_its_articles_bracketed_title():
     assert refs["第二条"].heading == "适用范围"
     assert (refs["第二条第一款"].heading, refs["第二条第二款"].heading) == ("", "")
     assert refs["第二条第一款"].text.startswith("【适用范围】特区内人才引进")  # the words as written, kept
+
+
+def test_title_set_on_two_lines_is_one_title():
+    draft = parse_lines(draft_shapes.two_line_title_plan())
+    assert draft.title == "某区政府2023年重点工作任务分解和责任分工方案"
+    preamble = draft.by_ref()["前言"].text
+    assert preamble.startswith("某区人民政府\n2023年3月28日\n(此件公开发布)") and "重点工作\n任务" not in preamble
+    assert draft.by_ref()["一1"].lead_units == ["区发改局"]
