@@ -30,7 +30,12 @@ _REG_RE = re.compile(rf"^第\s*({_NUM})\s*(编|篇|部分|章|节|条)(?:\s+|　
 _REG_FAMILY = {"编": "volume", "篇": "book", "部分": "segment", "章": "chapter", "节": "division", "条": "article"}
 _REG_WORD = {family: word for word, family in _REG_FAMILY.items()}
 # 1.1 / 3.2.7 / 3.2.0.7, with or without a trailing dot, then a space or the heading
-_DECIMAL_RE = re.compile(r"^(\d{1,2}(?:[.．]\d{1,3}){1,5})[.．]?(?:[ 　]+|(?=[\u4e00-\u9fff“《（(]))")
+_DECIMAL_RE = re.compile(r"^((?:\d{1,2}|[A-Z])(?:[.．]\d{1,3}){1,5})[.．]?(?:[ 　]+|(?=[\u4e00-\u9fff“《（(]))")
+def _code_numbers(code: str) -> list[int]:
+    """The numbers of a decimal number: 4.1.2 → [4, 1, 2]; an appendix's A.1 → [101, 1]."""
+    return [int(n) if n.isdigit() else 100 + ord(n) - ord("A") for n in re.split(r"[.．]", code)]
+
+
 _BARE_DECIMAL_RE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){1,5}\.?$")  # a standard's term number on its own line
 _DECIMAL_TOP_RE = re.compile(r"^(\d{1,2})(?:[.．、]?[ 　]+|[.．]?(?=[\u4e00-\u9fff]))")
 # a 第X条 at the start of a line that is a citation inside a sentence, not an article
@@ -45,6 +50,7 @@ _POINT_RE = re.compile(r"^(?:[（(]\s*(\d{1,3})\s*[）)]|(\d{1,3})\s*[）)](?=[\
 _SUBPOINT_RE = re.compile(rf"^([{CIRCLED}])\s*[、.．]?\s*")
 _COLUMN_RE = re.compile(rf"^专栏\s*(\d+|[{_CN}]+)\s*[:：、.．]?\s*")
 _ATTACHMENT_RE = re.compile(r"^附件\s*(\d*)\s*[:：]?\s*")
+_APPENDIX_RE = re.compile(r"^附\s*录\s*([A-Z])(?![A-Za-z])\s*[:：]?\s*")  # a standard's 附录A
 # The number was lost but its closing punctuation stayed: ）实施…, 、总体要求
 _BROKEN_PAREN_RE = re.compile(r"^[（(]?\s*[）)]\s*(?=\S)")
 _BROKEN_COMMA_RE = re.compile(r"^、\s*(?=\S)")
@@ -124,7 +130,7 @@ class _Classifier:
     def __call__(self, text: str) -> tuple[str | None, int, str, str]:
         found = self._classify(text)
         if found[0] == "decimal":
-            self.last_code = [int(n) for n in found[3].split(".")]
+            self.last_code = _code_numbers(found[3])
         self.sentence_ended = found[0] is not None or text.rstrip().endswith(tuple("。；;：:！？!?"))
         return found
 
@@ -143,7 +149,7 @@ class _Classifier:
         for depth in range(len(last)):
             following = last[:depth] + [last[depth] + 1]
             expected += [following, following + [1]]
-        return [int(n) for n in code.split(".")] not in expected
+        return _code_numbers(code) not in expected
 
     def _classify(self, text: str) -> tuple[str | None, int, str, str]:
         if match := _REG_RE.match(text):
@@ -165,7 +171,7 @@ class _Classifier:
             if (match := _decimal_match(text)) and not self._figure(match.group(1).replace("．", "."),
                                                                     text[match.end():]):
                 code = match.group(1).replace("．", ".")
-                self.last_top = int(code.split(".")[0])
+                self.last_top = _code_numbers(code)[0]
                 return "decimal", int(code.split(".")[-1]), text[match.end():], code
             if (match := _DECIMAL_TOP_RE.match(text)) and _heading_like(text[match.end():], 30) \
                     and not re.match(r"^\d+[.．]\S", text) and not self._figure(match.group(1), text[match.end():]) and (
@@ -175,6 +181,8 @@ class _Classifier:
                 return "decimal", self.last_top, text[match.end():], match.group(1)
         if match := _COLUMN_RE.match(text):
             return "column", _to_int(match.group(1)), text[match.end():], ""
+        if match := _APPENDIX_RE.match(text):
+            return "attachment", ord(match.group(1)) - ord("A") + 1, text[match.end():], f"附录{match.group(1)}"
         if match := _ATTACHMENT_RE.match(text):
             rest = text[match.end():]
             if len(rest) <= _TITLE_MAX and "。" not in rest:
@@ -251,14 +259,15 @@ def _labels(family: str, number: int, regulation: bool, code: str = "", text: st
     if family == "column":
         return f"专栏{number}", f"专栏{number}"
     if family == "attachment":
-        return (f"附件{number}" if number else "附件"), (f"附件{number}" if number else "附件")
+        label = code or (f"附件{number}" if number else "附件")  # 附录A keeps its letter
+        return label, label
     raise ValueError(family)
 
 
 # A label and the ordinary space after it (第三条　, 1.1 , 一、 ): the space is the standard
 # form, not noise, and placeholders of blanks (自　　年　　月　　日) are meant.
 _LABEL = (rf"(第\s*{_NUM}\s*(?:编|編|篇|部分|章|节|節|条|條)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
-          rf"|[a-z\d][)）]|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)")  # a) b) 1) 2): a standard's lists
+          rf"|[A-Z](?:[.．]\d{{1,3}})+|附\s*录\s*[A-Z]|[a-z\d][)）]|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)")  # a) b) 1) 2): a standard's lists
 _LABEL_SPACE_RE = re.compile(rf"^\s*{_LABEL}[ \t\u3000\u00a0]+(?=\S)")
 _LABEL_RE = re.compile(rf"^\s*{_LABEL}")
 _PLACEHOLDER_RE = re.compile(r"(?<=\S)[ \u3000\u00a0_＿]{2,}(?=[年月日元号个名份项次%％）)])|"
@@ -548,7 +557,7 @@ def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: boo
                 and not text[m.end():].lstrip().startswith(_CITATION_NEXT)]
     regulation = len(articles) >= 2
     codes = [m.group(1) for text in seen if (m := _decimal_match(text))]
-    classify = _Classifier(regulation, len(codes) >= 2, {int(re.split(r"[.．]", c)[0]) for c in codes})
+    classify = _Classifier(regulation, len(codes) >= 2, {_code_numbers(c)[0] for c in codes})
     for token, text in zip(texts, seen):
         if token.family == "note":
             continue
@@ -760,6 +769,9 @@ def _add_task_table(rows: list[list[str]], header: int, columns: dict[str, int],
         attach(node, group or parent)
 
 
+_NATURE_RE = re.compile(r"^[（(](?:规范性|资料性|规范性附录|资料性附录|参考件|补充件)[）)]$")  # under 附录A
+
+
 def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarning]) -> tuple[list[_Node], _Node | None]:
     ranks = _REG_RANK if regulation else _PLAN_RANK
     first_decimal = next((i for i, t in enumerate(tokens) if t.family == "decimal"), len(tokens))
@@ -798,8 +810,11 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
             continue
         if token.family is None:
             top = stack[-1] if stack else None
-            if top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.paragraphs \
-                    and not top.children and _heading_like(token.text):
+            if top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.children \
+                    and _NATURE_RE.match(token.text) and not top.paragraphs:
+                top.paragraphs.append(token.text)  # 附录A / （规范性） / its title
+            elif top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.children \
+                    and all(_NATURE_RE.match(p) for p in top.paragraphs) and _heading_like(token.text):
                 top.head_text = token.text  # 附件1 on a line of its own, its title on the next
             elif top is not None and top.kind is ClauseKind.DECIMAL and not top.head_text and not top.paragraphs \
                     and not top.children and _heading_like(token.text, 60):

@@ -519,3 +519,14 @@ def test_title_set_on_two_lines_is_one_title():
     preamble = draft.by_ref()["前言"].text
     assert preamble.startswith("某区人民政府\n2023年3月28日\n(此件公开发布)") and "重点工作\n任务" not in preamble
     assert draft.by_ref()["一1"].lead_units == ["区发改局"]
+
+
+def test_standard_appendices_numbered_with_letters():
+    draft = parse_lines(draft_shapes.standard_with_appendices())
+    assert _tree(draft) == [("1", 1), ("2", 1), ("2.1", 2), ("2.1.1", 3), ("附录A", 1), ("A.1", 2), ("A.1.1", 3),
+                            ("A.2", 2), ("附录B", 1), ("B.1", 2)]
+    refs = draft.by_ref()
+    assert (refs["附录A"].heading, refs["附录A"].text) == ("巡查记录表", "（规范性）")
+    assert refs["A.2"].text == "巡查记录应保存3年，见表A.1。"
+    assert refs["2.1.1"].text == "应建立巡查制度，巡查记录格式见附录A。"
+    assert not draft.warnings
