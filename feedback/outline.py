@@ -869,8 +869,8 @@ def _continues_sentence(node: _Node, text: str) -> str:
     if node.kind not in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH):
         return ""
     last = node.paragraphs[-1] if node.paragraphs else node.head_text
-    if not re.search(r"[\u4e00-\u9fff\w]$", last):
-        return ""
+    if not re.search(r"[\u4e00-\u9fff\w]$", last) or node.tables and last == _table_text(node.tables[-1]):
+        return ""  # a table ends where it ends
     unclosed = last.count("“") > last.count("”") or last.count("（") > last.count("）")
     if len(last) <= 20 and (len(last) < 8 or not last[-1].isdigit() and not unclosed):
         return ""  # a short line is a heading (第四条　资金用途) or a table's cell (20)

@@ -530,3 +530,17 @@ def test_standard_appendices_numbered_with_letters():
     assert refs["A.2"].text == "巡查记录应保存3年，见表A.1。"
     assert refs["2.1.1"].text == "应建立巡查制度，巡查记录格式见附录A。"
     assert not draft.warnings
+
+
+def test_paragraph_after_a_table_in_an_article_is_its_next_paragraph():
+    from feedback.draft import SourceBlock
+    from feedback.outline import parse_blocks
+    blocks = [SourceBlock(text="某市城市绿化管理条例"), SourceBlock(text="第一条　本条例适用于本市城市规划区。"),
+              SourceBlock(text="第二条　临时占用城市绿地的，应当按照下列标准缴纳补偿费："),
+              SourceBlock(text="", rows=draft_shapes.FEE_TABLE),
+              SourceBlock(text="补偿费由城市绿化主管部门收取。")]
+    draft = parse_blocks(blocks)
+    assert [c.ref for c in draft if c.parent_ref == "第二条"] == ["第二条第一款", "第二条第二款"]
+    assert draft.by_ref()["第二条第一款"].text.endswith("防护绿地 ｜ 10")
+    assert draft.by_ref()["第二条第二款"].text == "补偿费由城市绿化主管部门收取。"
+    assert not draft.warnings
