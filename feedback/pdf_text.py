@@ -19,6 +19,7 @@ _PAGE_NUMBER_RE = re.compile(
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*[/／]\s*\d{1,4}"
     r"|[-—－–]\s*[ivxlcIVXLC]+\s*[-—－–])$")
+_DASHED_NUMBER_RE = re.compile(r"^[-—－–―]\s*\d{1,4}\s*[-—－–―]$")
 _TERMINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」", "）", ")")
 # Characters printed half as wide as a Chinese one (Latin, digits, half-width forms).
 _NARROW_RE = re.compile("[\x00-\u10ff\u2000-\u200f\u2010-\u2027\u2030-\u205e\uff61-\uffdc\uffe8-\uffee]")
@@ -48,10 +49,12 @@ def page_furniture(lines: list[str]) -> tuple[set[int], int, int]:
 
     A running head is a short line repeated at least three times, nearly always within
     two lines of a page number and next to at least half of them; nothing is taken for one unless the text has page numbers.
+    A lone number is taken for a page number only when printed between dashes (``- 2 -``).
     """
     numbers = {i for i, text in enumerate(lines) if is_page_number(text)}
-    if len(numbers) < 2:
-        return set(), 0, 0
+    if len(numbers) < 2:  # one bare figure may be anything; ``- 2 -`` between dashes is a page number
+        numbers = {i for i in numbers if _DASHED_NUMBER_RE.match(lines[i].strip())}
+        return numbers, len(numbers), 0
     near = {j for i in numbers for j in range(i - 2, i + 3)} | {0, 1}  # the first page's head too
     counts = Counter(text for text in lines if len(text) <= 40)
     counts_near = Counter(text for i, text in enumerate(lines) if i in near and len(text) <= 40)
