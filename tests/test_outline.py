@@ -550,7 +550,7 @@ def test_report_copied_from_pdf_with_ascii_commas_and_a_lone_page_number():
     draft = parse_lines(draft_shapes.report_pdf_copy())
     assert [c.ref for c in draft] == ["前言", "一", "二"]
     text = draft.by_ref()["一"].text
-    assert "壮大实力,发展能级稳步提升。" in text  # the sentence the page broke, rejoined
+    assert "提升质量,壮大实力,发展能级稳步提升。" in text  # the sentence the page broke, rejoined
     assert "- 2 -" not in text and "年均增长 8.3%;固定资产投资" in text
     assert "推动高质量发展,较好地完成了主要目标任务。" in text
     assert draft.by_ref()["前言"].text == "我代表县人民政府,向大会报告工作,请予审议,并请县政协委员和其他列席人员提出意见。"
