@@ -333,6 +333,8 @@ def _keep_phrase_spaces(raw: str) -> str:
     ``运行　operation``: two to four words of two characters or more, no sentence. A line
     spaced out letter by letter (``总 体 要 求``) is not one of them.
     """
+    if not _MAY_HOLD_BLANKS_RE.search(raw.strip()):
+        return raw
     words = _LABEL_RE.sub("", raw).split()
     if not 2 <= len(words) <= 4 or len(raw) > 60 or min(map(len, words)) < 2 or re.search(r"[。；;，,]", raw):
         return raw
@@ -451,6 +453,8 @@ def _drop_untitled_contents(tokens: list[_Token], warnings: list[ParseWarning], 
 
     seen: dict[str, int] = {}
     for index, token in enumerate(tokens[:limit]):
+        if not seen and index > 60:
+            break  # contents stand at the top: no run of headings began there
         entry = key(token) if token.family != "table" else ""
         if not entry:
             seen.clear()  # the run of heading lines ended

@@ -22,8 +22,10 @@ _PAGE_NUMBER_RE = re.compile(
 _DASHED_NUMBER_RE = re.compile(r"^[-—－–―]\s*\d{1,4}\s*[-—－–―]$")
 _TERMINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」", "）", ")")
 # Characters printed half as wide as a Chinese one (Latin, digits, half-width forms).
-# ASCII , ; : ! ? ( ) in Chinese text were printed as full-width marks and copied as ASCII ones.
-_NARROW_RE = re.compile("(?![,;:!?()])[\x00-\u10ff\u2000-\u200f\u2010-\u2027\u2030-\u205e\uff61-\uffdc\uffe8-\uffee]")
+# ASCII , ; : ! ? ( ) in Chinese text were printed as full-width marks and copied as ASCII ones:
+# they are left out of the first range.
+_NARROW_RE = re.compile(r"[\x00-\x20\x22-\x27\x2a\x2b\x2d-\x39\x3c-\x3e\x40-\u10ff"
+                        r"\u2000-\u200f\u2010-\u2027\u2030-\u205e\uff61-\uffdc\uffe8-\uffee]")
 _OPENING_CONTINUATION = tuple("，、。；：）)》”」")
 
 
