@@ -133,8 +133,9 @@ def _looks_like_units(names: list[str]) -> bool:
         for name in names)
 
 
-def _phrased(body: str, known: Iterable[str]) -> tuple[list[str], list[str]] | None:
-    """``X牵头，Y、Z按职责分工负责`` as (lead, responsible); None unless every part is a role of units."""
+def _phrased(body: str, known: Iterable[str], *, need_lead: bool = True) -> tuple[list[str], list[str]] | None:
+    """``X牵头，Y、Z按职责分工负责`` as (lead, responsible); None unless every part is a role of units
+    (and, when ``need_lead``, one of them leads)."""
     lead: list[str] = []
     responsible: list[str] = []
     for part in re.split(r"[；;，,]\s*", body.strip()):
@@ -155,7 +156,9 @@ def _phrased(body: str, known: Iterable[str]) -> tuple[list[str], list[str]] | N
         if not _looks_like_units(names):
             return None
         target.extend(names)
-    return (lead, responsible) if lead else None
+    if not lead and (need_lead or any("由" in name or len(name) > 15 for name in responsible)):
+        return None  # with no lead, only plain names: not （具体办法由县人民政府另行负责）
+    return (lead, responsible) if lead or responsible else None
 
 
 def _role_lines(text: str, known: Iterable[str]) -> UnitsNote | None:
@@ -200,6 +203,10 @@ def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
     if note := _role_lines(text, known):
         return note
     if "牵头" not in tail:
+        # （县交通运输局负责）, （县财政局、县发改局按职责分工负责）: units named, none leading
+        if tail.rstrip(" 。.；;\n").endswith(("负责）", "负责)")) and (match := _PHRASED_NOTE_RE.search(tail)) \
+                and (roles := _phrased(match.group("body"), known, need_lead=False)):
+            return UnitsNote(roles[0], roles[1], offset + match.start())
         return None
     ending = tail.rstrip(" 。.；;\n")
     if ending.endswith(("）", ")")) and (match := _PHRASED_NOTE_RE.search(tail)) \
