@@ -183,7 +183,10 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
     from ui.main_window import MainWindow
 
     # the frame goes on screen first; pages, project code and the file follow in the first loop turn
-    window = MainWindow(AppSettings(), remember_layout=not screenshot, defer=True)
+    from ui.interaction import UnattendedInteraction
+
+    window = MainWindow(AppSettings(), UnattendedInteraction() if headless else None,
+                        remember_layout=not screenshot, defer=True)
 
     def finish() -> None:
         from ui.interaction import DialogInteraction
@@ -210,14 +213,18 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
 
     if problem:
         finish()
+        failed = bool(demo or project_path) and window.project is None
         picture = data_dir() / "意见通窗口.png"
         status = _screenshot(app, window, str(picture))
-        opened = "已打开演示项目" if demo else f"已打开“{project_path}”" if project_path else "已显示起始页"
+        asked = "演示项目" if demo else f"“{project_path}”"
+        opened = f"未能打开{asked}" if failed else f"已打开{asked}" if demo or project_path else "已显示起始页"
         print(f"{problem}，无法显示窗口：{opened}，窗口已保存为图片 {picture}。在桌面环境中运行同一命令即可打开窗口。")
-        return status
+        return 1 if failed else status
     if screenshot:
         finish()
-        return _screenshot(app, window, screenshot, size)
+        failed = bool(demo or project_path) and window.project is None
+        status = _screenshot(app, window, screenshot, size)
+        return 1 if failed else status
     if window.opens_maximised:
         window.showMaximized()
     else:

@@ -1,6 +1,7 @@
 """The ``Interaction`` of the window: the commands' questions and refusals as dialogs."""
 from __future__ import annotations
 
+import sys
 from typing import Sequence
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
@@ -56,3 +57,24 @@ class DialogInteraction:
     def ask_text(self, question: str, default: str = "") -> str | None:
         text, accepted = QInputDialog.getText(self.parent, tr("意见通"), question, text=default)
         return text if accepted else None
+
+
+class UnattendedInteraction:
+    """For a window nobody can see (no display, a screenshot): every message goes to stderr, every question
+    is answered no, so a message box never waits for a click that cannot come."""
+
+    def confirm(self, question: str) -> bool:
+        print(f"{question}（无人应答，未执行）", file=sys.stderr)
+        return False
+
+    def choose(self, question: str, options: Sequence[str]) -> str | None:
+        print(f"{question}（无人应答，未执行）", file=sys.stderr)
+        return None
+
+    def inform(self, message: str) -> None:
+        print(message, file=sys.stderr)
+
+    warn = inform
+
+    def ask_text(self, question: str, default: str = "") -> str | None:
+        return None
