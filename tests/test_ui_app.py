@@ -435,8 +435,9 @@ def test_display_problem_names_missing_x11_packages(monkeypatch):
     import ui.app
 
     monkeypatch.setattr(sys, "platform", "linux")
-    assert ui.app.display_problem({}) == "没有图形显示（未设置 DISPLAY）"
     real = ctypes.CDLL
+    monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **k: real("libc.so.6"))
+    assert ui.app.display_problem({}) == "没有图形显示（未设置 DISPLAY）"
 
     def fake(name, *args, **kwargs):
         if "icccm" in name:
@@ -445,6 +446,8 @@ def test_display_problem_names_missing_x11_packages(monkeypatch):
 
     monkeypatch.setattr(ctypes, "CDLL", fake)
     assert "libxcb-icccm4" in ui.app.display_problem({"DISPLAY": ":0"})
+    assert ui.app.display_problem({}).startswith("没有图形显示（未设置 DISPLAY），并且缺少图形界面所需的系统库")
+    assert "apt-get install libxcb-icccm4 安装" in ui.app.display_problem({})
     monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **k: real("libc.so.6"))
     assert ui.app.display_problem({"DISPLAY": ":0"}) is None
 

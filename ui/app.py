@@ -44,8 +44,6 @@ def display_problem(environ=os.environ) -> str | None:
         return None
     if environ.get("WAYLAND_DISPLAY"):
         return None
-    if not environ.get("DISPLAY"):
-        return "没有图形显示（未设置 DISPLAY）"
     import ctypes
 
     missing = []
@@ -54,9 +52,10 @@ def display_problem(environ=os.environ) -> str | None:
             ctypes.CDLL(library)
         except OSError:
             missing.append(package)
-    if missing:
-        return f"缺少图形界面所需的系统库（可用 apt-get install {' '.join(missing)} 安装）"
-    return None
+    libraries = f"缺少图形界面所需的系统库（可用 apt-get install {' '.join(missing)} 安装）" if missing else ""
+    if not environ.get("DISPLAY"):  # the libraries named all the same: they are wanted once there is a display
+        return "没有图形显示（未设置 DISPLAY）" + (f"，并且{libraries}" if libraries else "")
+    return libraries or None
 
 
 def _quiet_offscreen_warnings() -> None:
