@@ -75,7 +75,25 @@ def _quiet_offscreen_warnings() -> None:
     previous = qInstallMessageHandler(handler)
 
 
+def utf8_locale(environ=os.environ) -> None:
+    """Choose C.UTF-8 for characters when no UTF-8 locale is set (a bare environment, the packaged app):
+    Qt would do the same, with a warning in English.
+
+    >>> environ = {"LANG": "C"}; utf8_locale(environ); environ["LC_CTYPE"]
+    'C.UTF-8'
+    >>> environ = {"LANG": "zh_CN.UTF-8"}; utf8_locale(environ); "LC_CTYPE" in environ
+    False
+    """
+    if not sys.platform.startswith("linux") or environ.get("LC_ALL"):
+        return
+    value = (environ.get("LC_CTYPE") or environ.get("LANG") or "C").lower()
+    if "utf-8" not in value and "utf8" not in value:
+        environ["LC_CTYPE"] = "C.UTF-8"
+
+
 def _application() -> QApplication:
+    if not QApplication.instance():
+        utf8_locale()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
