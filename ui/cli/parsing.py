@@ -149,7 +149,11 @@ class HelpFormatter(argparse.HelpFormatter):
 
 
 class RawDescriptionHelpFormatter(HelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """The Chinese formatter, keeping the description's and epilog's line breaks."""
+    """The Chinese formatter, keeping the description's and epilog's line breaks (and wrapping longer lines)."""
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(indent + part for line in text.splitlines()
+                         for part in wrap(line, width - len(indent)) or [""])
 
 
 # the name shown for an argument (in usage, help and errors) when its parser gives none
