@@ -423,6 +423,8 @@ def test_without_a_screen_a_project_that_cannot_open_is_said_not_waited_on(tmp_p
     assert result.returncode == 1, result.stderr
     assert "未能打开演示项目" in result.stdout and Path(name).name in result.stderr
     assert "Traceback" not in result.stderr
+    logged = next((tmp_path / "data").rglob("yijiantong.log")).read_text(encoding="utf-8")
+    assert "cannot open" in logged and "Traceback" in logged and "不是意见通项目文件" in logged
     shot = tmp_path / "start.png"
     result = subprocess.run([sys.executable, str(root / "main.py"), "--demo", "--screenshot", str(shot)],
                             capture_output=True, text=True, env=env, timeout=60)

@@ -216,6 +216,7 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
                 DialogInteraction(window).warn(message)
 
         install_excepthook(show_error, data_dir())
+        setup_logging(data_dir())  # before the project opens: a file that cannot be opened is logged
         translate_qt(app)
         window.build()
         if demo:
@@ -226,7 +227,6 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
             window.show_start()
         elif page and window.project is not None:
             window.show_page(page)
-        QTimer.singleShot(0, lambda: setup_logging(data_dir()))  # after the first paint
 
     if problem:
         finish()
