@@ -44,8 +44,6 @@ def display_problem(environ=os.environ) -> str | None:
         return None
     if environ.get("WAYLAND_DISPLAY"):
         return None
-    if not environ.get("DISPLAY"):
-        return "没有图形显示（未设置 DISPLAY）"
     import ctypes
 
     missing = []
@@ -54,9 +52,10 @@ def display_problem(environ=os.environ) -> str | None:
             ctypes.CDLL(library)
         except OSError:
             missing.append(package)
-    if missing:
-        return f"缺少图形界面所需的系统库（可用 apt-get install {' '.join(missing)} 安装）"
-    return None
+    libraries = f"缺少图形界面所需的系统库（可用 apt-get install {' '.join(missing)} 安装）" if missing else ""
+    if not environ.get("DISPLAY"):  # the libraries named all the same: they are wanted once there is a display
+        return "没有图形显示（未设置 DISPLAY）" + (f"，并且{libraries}" if libraries else "")
+    return libraries or None
 
 
 def _quiet_offscreen_warnings() -> None:
@@ -76,7 +75,25 @@ def _quiet_offscreen_warnings() -> None:
     previous = qInstallMessageHandler(handler)
 
 
+def utf8_locale(environ=os.environ) -> None:
+    """Choose C.UTF-8 for characters when no UTF-8 locale is set (a bare environment, the packaged app):
+    Qt would do the same, with a warning in English.
+
+    >>> environ = {"LANG": "C"}; utf8_locale(environ); environ["LC_CTYPE"]
+    'C.UTF-8'
+    >>> environ = {"LANG": "zh_CN.UTF-8"}; utf8_locale(environ); "LC_CTYPE" in environ
+    False
+    """
+    if not sys.platform.startswith("linux") or environ.get("LC_ALL"):
+        return
+    value = (environ.get("LC_CTYPE") or environ.get("LANG") or "C").lower()
+    if "utf-8" not in value and "utf8" not in value:
+        environ["LC_CTYPE"] = "C.UTF-8"
+
+
 def _application() -> QApplication:
+    if not QApplication.instance():
+        utf8_locale()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -190,8 +207,10 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
     from ui.main_window import MainWindow
 
     # the frame goes on screen first; pages, project code and the file follow in the first loop turn
-    window = MainWindow(AppSettings(), unattended() if headless else None, remember_layout=not screenshot,
-                        defer=True)
+    from ui.interaction import UnattendedInteraction
+
+    window = MainWindow(AppSettings(), UnattendedInteraction() if headless else None,
+                        remember_layout=not screenshot, defer=True)
 
     def finish() -> None:
         from ui.interaction import DialogInteraction
@@ -204,6 +223,7 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
                 DialogInteraction(window).warn(message)
 
         install_excepthook(show_error, data_dir())
+        setup_logging(data_dir())  # before the project opens: a file that cannot be opened is logged
         translate_qt(app)
         window.build()
         if demo:
@@ -214,18 +234,21 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
             window.show_start()
         elif page and window.project is not None:
             window.show_page(page)
-        QTimer.singleShot(0, lambda: setup_logging(data_dir()))  # after the first paint
 
     if problem:
         finish()
+        failed = bool(demo or project_path) and window.project is None
         picture = data_dir() / "意见通窗口.png"
         status = _screenshot(app, window, str(picture))
-        opened = "已打开演示项目" if demo else f"已打开“{project_path}”" if project_path else "已显示起始页"
+        asked = "演示项目" if demo else f"“{project_path}”"
+        opened = f"未能打开{asked}" if failed else f"已打开{asked}" if demo or project_path else "已显示起始页"
         print(f"{problem}，无法显示窗口：{opened}，窗口已保存为图片 {picture}。在桌面环境中运行同一命令即可打开窗口。")
-        return status
+        return 1 if failed else status
     if screenshot:
         finish()
-        return _screenshot(app, window, screenshot, size)
+        failed = bool(demo or project_path) and window.project is None
+        status = _screenshot(app, window, screenshot, size)
+        return 1 if failed else status
     if window.opens_maximised:
         window.showMaximized()
     else:
@@ -246,30 +269,6 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
 
     QTimer.singleShot(0, first_turn)
     return app.exec()
-
-
-def unattended():
-    """The window's questions when nobody sees it (a picture, no display): the first answer offered (a
-    project open in another window: 以只读方式打开), each question and message told on stderr; never a
-    dialog waiting for a click that cannot come."""
-    from feedback.commands import ScriptedInteraction
-
-    class Unattended(ScriptedInteraction):
-        def choose(self, question, options):
-            answer = super().choose(question, options)
-            print(f"{question}\n→ {answer}", file=sys.stderr)
-            return answer
-
-        def confirm(self, question):
-            print(f"{question}\n→ 确定", file=sys.stderr)
-            return super().confirm(question)
-
-        def inform(self, message):
-            print(message, file=sys.stderr)
-
-        warn = inform
-
-    return Unattended()
 
 
 def _screenshot(app: QApplication, window, path: str, size: tuple[int, int] | None = None) -> int:

@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
                     return False
                 project = storage.Project.open(path, read_only=True)
         except storage.ProjectError as error:
-            log.info("cannot open %s: %s", path, error)
+            log.info("cannot open %s: %s", path, error, exc_info=True)  # the cause: what the sentence calls 详情
             self.interaction.inform(str(error))
             if not path.exists():
                 self.settings.remove_recent(path)
