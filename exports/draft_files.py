@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import signal
 import stat
-import subprocess
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -25,6 +22,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from exports import libreoffice
 from exports.docx_numbering import ListNumbering, W_VAL, is_on
 from exports.text_files import decode_text
 from feedback.draft import Draft, SourceBlock, SourceBlocks
@@ -529,52 +527,23 @@ def _read_legacy(path: Path, name: str) -> list[SourceBlock]:
     """A .doc or .wps file, converted to .docx by LibreOffice when it is installed."""
     _checked_size(path, name)
     label = _LEGACY_FORMATS.get(path.suffix.lower(), _LEGACY_FORMATS[".doc"])
-    converter = shutil.which("soffice") or shutil.which("libreoffice")
-    if converter is None:
+    if libreoffice.program() is None:
         raise _fail(name, f"是{label}，{_RESAVE}")
     with tempfile.TemporaryDirectory(prefix="draft-convert-") as work_dir:
-        work = Path(work_dir)
-        # A plain ASCII name spares the converter any trouble with the user's file name.
-        source = work / ("draft" + (path.suffix.lower() or ".doc"))
-        shutil.copyfile(path, source)
-        converted = _convert_to_docx(converter, source, work, name)
+        converted = _convert_to_docx(Path(path), Path(work_dir), name)
         if converted is None:
             raise _fail(name, f"是{label}，自动转换为 .docx 失败，{_RESAVE}")
         return _read_docx(converted, name)
 
 
-def _convert_to_docx(converter: str, source: Path, work: Path, name: str) -> Path | None:
-    out_dir = work / "out"
-    command = [
-        converter,
-        # A private profile: a LibreOffice the user has open would otherwise take the job.
-        f"-env:UserInstallation={(work / 'profile').as_uri()}",
-        "--headless", "--norestore", "--convert-to", "docx", "--outdir", str(out_dir), str(source),
-    ]
+def _convert_to_docx(path: Path, work: Path, name: str) -> Path | None:
+    """``path`` converted to .docx in ``work``; None when LibreOffice wrote nothing."""
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-    except OSError as exc:
-        raise _fail(name, f"无法启动 LibreOffice 进行格式转换，{_RESAVE}") from exc
-    try:
-        process.wait(timeout=CONVERSION_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        _kill_process_tree(process)
-        raise _fail(name, f"格式转换超时（{CONVERSION_TIMEOUT_SECONDS} 秒），{_RESAVE}") from None
-    converted = out_dir / (source.stem + ".docx")
-    return converted if converted.is_file() else None
-
-
-def _kill_process_tree(process: subprocess.Popen) -> None:
-    """Stop the converter and the office process it started."""
-    if hasattr(os, "killpg"):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    else:
-        process.kill()
-    process.wait()
+        return libreoffice.convert(path, "docx", work, timeout=CONVERSION_TIMEOUT_SECONDS)
+    except libreoffice.ConversionError as error:
+        if error.kind == "timeout":
+            raise _fail(name, f"格式转换超时（{CONVERSION_TIMEOUT_SECONDS} 秒），{_RESAVE}") from None
+        raise _fail(name, f"无法启动 LibreOffice 进行格式转换，{_RESAVE}") from error
 
 
 def load_draft(path, *, simplified: bool = False) -> Draft:

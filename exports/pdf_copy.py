@@ -7,11 +7,10 @@ job) from a copy with a plain name, and replaces an older copy only when it succ
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from exports.draft_files import _kill_process_tree
+from exports import libreoffice
 from exports.saving import DocumentError
 
 PDF_TIMEOUT_SECONDS = 180
@@ -19,34 +18,23 @@ PDF_TIMEOUT_SECONDS = 180
 
 def converter() -> str | None:
     """The LibreOffice program, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    return libreoffice.program()
 
 
 def pdf_copy(path) -> Path:
     """Write ``path`` (.docx or .xlsx) again as PDF beside it and return the PDF's path."""
     path = Path(path)
-    program = converter()
-    if program is None:
+    if converter() is None:
         raise DocumentError(f"未安装 LibreOffice，无法为“{path.name}”生成 PDF 副本。")
     target = path.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="pdf-copy-") as work_dir:
-        work = Path(work_dir)
-        source = work / ("document" + path.suffix.lower())
-        shutil.copyfile(path, source)
-        command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(work / "out"), str(source)]
         try:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=True)
-        except OSError as error:
+            converted = libreoffice.convert(path, "pdf", Path(work_dir), timeout=PDF_TIMEOUT_SECONDS)
+        except libreoffice.ConversionError as error:
+            if error.kind == "timeout":
+                raise DocumentError(f"为“{path.name}”生成 PDF 副本超时（{PDF_TIMEOUT_SECONDS} 秒）。") from None
             raise DocumentError(f"无法启动 LibreOffice 为“{path.name}”生成 PDF 副本。") from error
-        try:
-            process.wait(timeout=PDF_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            _kill_process_tree(process)
-            raise DocumentError(f"为“{path.name}”生成 PDF 副本超时（{PDF_TIMEOUT_SECONDS} 秒）。") from None
-        converted = work / "out" / "document.pdf"
-        if not converted.is_file():
+        if converted is None:
             raise DocumentError(f"LibreOffice 未能把“{path.name}”转为 PDF。")
         try:
             shutil.move(str(converted), str(target))

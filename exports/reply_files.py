@@ -10,7 +10,6 @@ with one Chinese line naming the file and the reason. Nothing here writes to a p
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -226,18 +225,15 @@ def _page_lines(page) -> str:
 
 
 def _read_legacy(path: Path, name: str, draft: Draft) -> Reply:
+    from exports import libreoffice
     from exports.draft_files import _convert_to_docx
 
     label = LEGACY_SUFFIXES.get(path.suffix.lower(), LEGACY_SUFFIXES[".doc"])
-    converter = shutil.which("soffice") or shutil.which("libreoffice")
     resave = "请在 Word 或 WPS 中另存为 .docx 后再导入"
-    if converter is None:
+    if libreoffice.program() is None:
         raise _fail(name, f"是{label}，本机未安装 LibreOffice，无法自动转换；{resave}")
     with tempfile.TemporaryDirectory(prefix="reply-convert-") as work_dir:
-        work = Path(work_dir)
-        source = work / ("reply" + (path.suffix.lower() or ".doc"))
-        shutil.copyfile(path, source)
-        converted = _convert_to_docx(converter, source, work, name)
+        converted = _convert_to_docx(path, Path(work_dir), name)
         if converted is None:
             raise _fail(name, f"是{label}，自动转换为 .docx 失败；{resave}")
         reply = _read_word(converted, name, draft)
