@@ -366,7 +366,7 @@ def save_revision(project, prepared: PreparedRevision, *, source_file: str = "",
     draft, matches = prepared.draft, prepared.matches
     report(0.85, "正在保存新一稿")
     with project.transaction():
-        change = project.add_version(draft, source_file=source_file, note=note)
+        change = project.versions.add(draft, source_file=source_file, note=note)
         number = change.ids[0]
         if previous is not None:
             _write_matches(project, previous, number, matches)
@@ -682,7 +682,7 @@ def earlier_comments(project, unit_id: int, round_number: int) -> list:
     round's draft it now concerns (``feedback.handling.EarlierComment``), in order."""
     from feedback.handling import EarlierComment
 
-    current = project.version_for_round(round_number)
+    current = project.rounds.version_for(round_number)
     mappings: dict[int, dict[str, list[tuple[str, Relation]]]] = {}
     result = []
     for rnd in project.rounds():

@@ -587,7 +587,7 @@ class SheetActions(QObject):
         if shape is None:
             return
         changed_only = False
-        version = self.project.version_for_round(number)
+        version = self.project.rounds.version_for(number)
         if version > 1:  # a later round: the clause list may hold only what the draft changed
             from storage.versions import changed_refs
 
