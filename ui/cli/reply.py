@@ -16,39 +16,12 @@ from datetime import date
 from pathlib import Path
 
 from ui.cli.errors import CommandError
+from ui.cli.running import ConsoleInteraction
 
 
-class _Terminal:
-    """The command line's side of ``feedback.commands.Interaction``: asks on a terminal, else declines."""
-
-    def __init__(self, interactive: bool):
-        self.interactive = interactive
-        self.messages: list[str] = []
-
-    def confirm(self, question: str) -> bool:
-        from ui.cli.sheets import _ask
-
-        return _ask(question) if self.interactive else False
-
-    def choose(self, question: str, options) -> str | None:
-        from ui.cli.sheets import _ask_choice
-
-        if not self.interactive:
-            return None
-        picked = _ask_choice(question, list(options))
-        return None if picked is None else list(options)[picked]
-
-    def inform(self, message: str) -> None:
-        self.messages.append(message)
-
-    def ask_text(self, question: str, default: str = "") -> str | None:
-        return None
-
-
-def _interactive() -> bool:
-    from ui.cli.sheets import _interactive as terminal
-
-    return terminal()
+def _talk(*, terminal: bool | None = None) -> ConsoleInteraction:
+    """Asks on a terminal; otherwise declines, and the command names the candidates itself."""
+    return ConsoleInteraction(decline=True, blank="都不是", terminal=terminal)
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -70,7 +43,7 @@ def _read(project, source: str, draft):
     return read_reply(source, draft)
 
 
-def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, authors=()):
+def _choose_unit(project, typed: str | None, file_name: str, talk: ConsoleInteraction, authors=()):
     """The registry unit of the reply; asked or refused when not certain, never a default."""
     from feedback.matching import ACCEPTED, UnitIndex, unit_from_authors
 
@@ -103,7 +76,7 @@ def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, au
     return unit, f"来函单位“{typed}”已按选择识别为“{unit.name}”"
 
 
-def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tuple[int, list[str]]:
+def _choose_round(project, unit, requested: int | None, talk: ConsoleInteraction) -> tuple[int, list[str]]:
     from feedback.matching import reply_round
 
     rounds = {r.number: r for r in project.rounds()}
@@ -136,7 +109,7 @@ def run_reply(args) -> int:
 
         args.paths, args.json, args.replace = [source], False, False
         return run_collect(args)
-    talk = _Terminal(_interactive() and source != "-")
+    talk = _talk(terminal=False if source == "-" else None)  # stdin is the letter
     received = _parse_date(args.date)
     project = Project.open(args.project)
     try:
@@ -191,7 +164,7 @@ def run_comment_table(args, mapping: dict[str, str]) -> int:
     from feedback.commands import AddComments, execute
     from storage.project import Project
 
-    talk = _Terminal(_interactive())
+    talk = _talk()
     project = Project.open(args.project)
     try:
         rounds = project.rounds()
