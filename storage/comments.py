@@ -178,8 +178,8 @@ class Comments(Part):
                                    who, "已修改意见")
 
     def decide(self, comment_id: int, disposition: Disposition, *, reason: str | None = None,
-                        work_item: str | None = None, handler: str | None = None,
-                        decided_on: date | None = None, who: str = "") -> Change:
+               work_item: str | None = None, handler: str | None = None,
+               decided_on: date | None = None, who: str = "") -> Change:
         """Decide a comment. 部分采纳, 未采纳 and 在工作中落实 need a reason; history kept."""
         disposition = Disposition(disposition)
         current = self.get(comment_id)

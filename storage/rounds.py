@@ -34,14 +34,15 @@ class Rounds(Part):
         return self.project.versions.draft(self.version_for(number))
 
     def id_of(self, number: int) -> int:
+        """The database id of round ``number``."""
         row = self.db.execute("SELECT id FROM rounds WHERE number = ?", [number]).fetchone()
         if row is None:
             raise LedgerError(f"没有第{number}轮征求意见。")
         return row[0]
 
     def add(self, *, method: RoundMethod = RoundMethod.WRITTEN, version_number: int | None = None,
-                  sent_on: date | None = None, deadline: date | None = None,
-                  recipients: Iterable[int] = (), note: str = "") -> Change:
+            sent_on: date | None = None, deadline: date | None = None,
+            recipients: Iterable[int] = (), note: str = "") -> Change:
         """A new consultation round on a draft version (the newest by default)."""
         if sent_on and deadline and deadline < sent_on:
             raise LedgerError("反馈截止日期不能早于发出日期。")

@@ -49,7 +49,7 @@ class Units(Part):
             raise LedgerError(f"单位“{name}”已在名单中。")
 
     def add(self, name: str, category: str, *, aliases: Sequence[str] = (), contact_person: str = "",
-                 phone: str = "", note: str = "") -> Change:
+            phone: str = "", note: str = "") -> Change:
         return self.add_many([dict(name=name, category=category, aliases=list(aliases),
                                     contact_person=contact_person, phone=phone, note=note)])
 
