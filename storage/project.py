@@ -26,7 +26,7 @@ import sqlite_utils
 
 from feedback.draft import Draft
 from feedback.errors import UserError
-from feedback.ledger import Change, LedgerError, Plan, SearchHit
+from feedback.ledger import LedgerError, SearchHit
 from feedback.statistics import (ClauseTally, CommentTally, RoundInfo, Statistics, UnitInfo,
                                  compute_statistics)
 from storage import search
@@ -35,7 +35,8 @@ from storage.backups import BackupError, backup_infos, copy_database, make_backu
 from storage.comments import Comments
 from storage.draft_versions import Versions
 from storage.faults import os_reason, sqlite_reason
-from storage.part import from_iso as _date, iso_text as _iso, now_text as _now
+from storage.part import from_iso as _date, now_text as _now
+from storage.plan import PlanDetails
 from storage.rollback_journal import change_counter, journal_path, set_aside_foreign_journal
 from storage.locking import FileLock
 from storage.rounds import Rounds
@@ -104,10 +105,11 @@ class Project:
     """One consultation: the plan, its draft versions, units, rounds, comments.
 
     The typed parts hold each kind's records: ``project.versions``, ``.units``, ``.rounds``,
-    ``.comments`` (calling one lists its records, as ``project.units()``); the other methods
-    (the plan, search, statistics, opening and saving) stay here.
+    ``.comments``, ``.plan`` (calling one lists its records, as ``project.units()``); the other methods
+    (search, statistics, opening and saving) stay here.
     """
 
+    plan: PlanDetails
     versions: Versions
     units: Units
     rounds: Rounds
@@ -124,6 +126,7 @@ class Project:
         self.read_only = read_only
         self.damage: str | None = None   # why a damaged file was opened read-only
         self.notices: list[str] = []     # what opening the file did that the user should know
+        self.plan = PlanDetails(self)
         self.versions = Versions(self)
         self.units = Units(self)
         self.rounds = Rounds(self)
@@ -433,34 +436,8 @@ class Project:
 
     # -- the plan --------------------------------------------------------------
 
-    def plan(self) -> Plan:
-        row = next(self.db.query("SELECT * FROM plan WHERE id = 1"), None)
-        if row is None:  # a file whose making was interrupted (before ``create`` built files aside)
-            raise ProjectError(f"“{self.path.name}”不完整（建立时被中断），请用草案重新建立项目。")
-        return Plan(title=row["title"], short_name=row["short_name"], drafting_unit=row["drafting_unit"],
-                    addressee=row["addressee"], locality=row["locality"], contact_person=row["contact_person"],
-                    contact_phone=row["contact_phone"], drafted_on=_date(row["drafted_on"]),
-                    written_on=_date(row["written_on"]))
-
-    def update_plan(self, **fields) -> Change:
-        allowed = set(Plan.__dataclass_fields__)
-        unknown = set(fields) - allowed
-        if unknown:
-            raise LedgerError(f"未知的计划字段：{'、'.join(sorted(unknown))}")
-        values = {k: (_iso(v) if k.endswith("_on") else (v or "")) for k, v in fields.items()}
-        with self.transaction():
-            self.db["plan"].update(1, values)
-        return Change("plan", (1,), "已更新计划信息")
-
-    def localities(self) -> list[str]:
-        """Place names that prefix unit names (``汉中``), from the plan."""
-        plan = self.plan()
-        places = [plan.locality] if plan.locality else []
-        for text in (plan.drafting_unit, plan.title):
-            head = text.split("市")[0] if "市" in text[:5] else ""
-            if 1 < len(head) <= 4:
-                places.append(head)
-        return list(dict.fromkeys(places))
+    update_plan = _delegate("plan", "update")
+    localities = _delegate("plan", "localities")
 
     # -- draft versions and clauses -----------------------------------------------
 

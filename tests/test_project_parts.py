@@ -1,4 +1,4 @@
-"""The project façade's typed parts: ``project.versions``, ``.units``, ``.rounds``, ``.comments``.
+"""The project façade's typed parts: ``project.plan``, ``.versions``, ``.units``, ``.rounds``, ``.comments``.
 
 Calling a part lists its records (as ``project.units()`` always did); its methods are the typed
 API; the ``Project`` methods kept for many callers give the same answers; nothing outside
@@ -17,6 +17,7 @@ from feedback.outline import parse_lines
 from feedback.vocabulary import Disposition, ReplyState
 from storage.comments import Comments
 from storage.draft_versions import Versions
+from storage.plan import PlanDetails
 from storage.project import Project
 from storage.rounds import Rounds
 from storage.units import Units
@@ -38,6 +39,10 @@ def project(tmp_path):
 def test_parts_are_typed_and_calling_one_lists_its_records(project):
     assert isinstance(project.versions, Versions) and isinstance(project.units, Units)
     assert isinstance(project.rounds, Rounds) and isinstance(project.comments, Comments)
+    assert isinstance(project.plan, PlanDetails) and project.plan().title == "汉中市某某工作实施方案"
+    assert project.plan.update(short_name="实施方案", written_on=date(2023, 5, 8)).what == "plan"
+    assert (project.plan().short_name, project.plan().written_on) == ("实施方案", date(2023, 5, 8))
+    assert project.plan.localities() == project.localities() == ["汉中"]
     assert [v.number for v in project.versions()] == [1] and project.units() == [] and project.rounds() == []
     proposed = project.units.propose_recipients()
     assert ("市财政局", "市级部门") in proposed and ("市人社局", "市级部门") in proposed
@@ -66,6 +71,8 @@ def test_a_part_refuses_as_the_project_did(project):
         project.rounds.id_of(3)
     with pytest.raises(LedgerError, match="没有编号为9的单位"):
         project.units.get(9)
+    with pytest.raises(LedgerError, match="未知的计划字段：印发日期"):
+        project.plan.update(印发日期="2023-05-08")
     with pytest.raises(LedgerError, match="没有“乡镇”这个单位类别"):
         project.units.add("某镇政府", "乡镇")
     assert project.units() == []  # nothing half-written
