@@ -518,7 +518,7 @@ class EditRound(Command):
     """Correct a round's method, dates or note, or the units it was sent to; undo puts back the earlier ones.
 
     The dates drive the 逾期 counts, so a deadline before the day the round was sent is refused.
-    Units that already answered stay recipients (``Project.set_recipients``).
+    Units that already answered stay recipients (``project.rounds.set_recipients``).
     """
 
     _FIELDS = ("method", "sent_on", "deadline", "note")

@@ -102,8 +102,12 @@ def translation_folders() -> list[str]:
     return list(dict.fromkeys(f for f in folders if f and Path(f).is_dir()))
 
 
-# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added).
-QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added;
+# the file dialog's 类型 column names folders and drives through QAbstractFileIconProvider, never translated).
+QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+           ("QAbstractFileIconProvider", "Folder"): "文件夹", ("QAbstractFileIconProvider", "File Folder"): "文件夹",
+           ("QAbstractFileIconProvider", "Drive"): "驱动器", ("QAbstractFileIconProvider", "File"): "文件",
+           ("QAbstractFileIconProvider", "%1 File"): "%1 文件"}
 
 
 def _gap_translator(app: QApplication):
@@ -150,6 +154,9 @@ def _dress(app: QApplication) -> None:
 
     choose_font(app)
     app.setStyleSheet(STYLE_SHEET)
+    from ui.widgets import size_file_dialogs
+
+    size_file_dialogs(app)
 
 
 def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: str | None,
@@ -183,7 +190,8 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
     from ui.main_window import MainWindow
 
     # the frame goes on screen first; pages, project code and the file follow in the first loop turn
-    window = MainWindow(AppSettings(), remember_layout=not screenshot, defer=True)
+    window = MainWindow(AppSettings(), unattended() if headless else None, remember_layout=not screenshot,
+                        defer=True)
 
     def finish() -> None:
         from ui.interaction import DialogInteraction
@@ -238,6 +246,30 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
 
     QTimer.singleShot(0, first_turn)
     return app.exec()
+
+
+def unattended():
+    """The window's questions when nobody sees it (a picture, no display): the first answer offered (a
+    project open in another window: 以只读方式打开), each question and message told on stderr; never a
+    dialog waiting for a click that cannot come."""
+    from feedback.commands import ScriptedInteraction
+
+    class Unattended(ScriptedInteraction):
+        def choose(self, question, options):
+            answer = super().choose(question, options)
+            print(f"{question}\n→ {answer}", file=sys.stderr)
+            return answer
+
+        def confirm(self, question):
+            print(f"{question}\n→ 确定", file=sys.stderr)
+            return super().confirm(question)
+
+        def inform(self, message):
+            print(message, file=sys.stderr)
+
+        warn = inform
+
+    return Unattended()
 
 
 def _screenshot(app: QApplication, window, path: str, size: tuple[int, int] | None = None) -> int:

@@ -472,6 +472,7 @@ class MainWindow(QMainWindow):
         self._stale.clear()
         self.central.setCurrentWidget(self.page_stack)
         self.show_page("ledger")
+        self.ledger.table.setFocus()  # keys 1–4, Alt+↑/↓ act on the comments at once, not typed into the search box
         self._update_state()
         log.info("opened %s%s", project.path, " read-only" if project.read_only else "")
 
