@@ -16,7 +16,8 @@ from typing import Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from exports.official_format import (LANDSCAPE, PORTRAIT, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, FullWidthRow, Progress,
+from feedback.progress import Progress, silent
+from exports.official_format import (LANDSCAPE, PORTRAIT, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, FullWidthRow,
                                      OfficialDocument, xml_safe)
 # the groupings are named in the domain (the drafter's choice is kept in the project) and offered from here too
 from feedback.explanation_text import (GROUP_BY_CLAUSE, GROUP_BY_UNIT, GROUPINGS,  # noqa: F401
@@ -248,7 +249,7 @@ def comment_groups(rows: Sequence[AdoptionRow], group_by: str) -> list[dict]:
 def build_adoption_table(project, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
                          progress: Progress | None = None, landscape: bool = True) -> OfficialDocument:
     """The document (landscape unless asked otherwise): title, (round), the table, the units without comments."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     report(0.1, "正在读取意见")
     rows = adoption_rows(project, group_by=group_by, round_number=round_number, fix=True)
     statistics = project.statistics(round_number)
@@ -273,7 +274,7 @@ def build_adoption_table(project, *, group_by: str = GROUP_BY_UNIT, round_number
 def write_adoption_table(project, path, *, group_by: str = GROUP_BY_UNIT, round_number: int | None = None,
                          template=None, progress: Progress | None = None, landscape: bool = True) -> Path:
     """Write the 意见采纳情况表 (from ``template`` when given; portrait when not ``landscape``) and return the path."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     plan = project.plan()
     if template is not None:
         from exports.templates import render_template

@@ -12,18 +12,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from exports.adoption_table import AdoptionRow, adoption_rows
 from exports.official_format import Column, OfficialDocument
 from exports.saving import safe_file_name
 from feedback.explanation_text import chinese_date, drafting_unit, plain_title, quoted_title, short_name
 from feedback.ledger import LedgerError
+from feedback.progress import Progress
 from feedback.vocabulary import Disposition, ReplyState, UnitCategory
 
 COLUMNS = [Column("序号", 12, "center"), Column("条款", 26), Column("意见建议", 50),
            Column("采纳情况", 20, "center"), Column("理由/说明", 48)]
-Progress = Callable[[int, int], object]
 
 
 @dataclass
@@ -120,5 +119,5 @@ def write_answers(project, out_dir, *, round_number: int | None = None, thank_no
         name = answer_file_name(answer.unit, plan, folder=out, taken=names)
         written.append(doc.save(out / name, title=title, author=plan.drafting_unit))
         if progress:
-            progress(done, len(answers))
+            progress.step(done, len(answers))
     return written

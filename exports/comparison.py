@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
+from feedback.progress import Progress, silent
 from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, DocumentError,
                                      OfficialDocument, Span, atomic_save, xml_safe)
 from exports.xlsx_safety import MAX_CELL_CHARS, clean_cell_text, needs_text_guard, set_text
@@ -27,7 +28,6 @@ from feedback.explanation_text import quoted_title
 from feedback.revision import DiffRun, Relation, new_pieces, old_pieces
 from storage.versions import VersionChange, changes_between
 
-Progress = Callable[[float, str], None]
 
 COLUMN_HEADERS = ("序号", "条款", "原条款", "修改后条款", "修改说明/依据意见")
 # millimetres, scaled to the 225 mm landscape text block
@@ -159,9 +159,9 @@ def comparison_rows(project, from_version: int, to_version: int, *, include_renu
 def build_comparison(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
                      progress: Progress | None = None) -> OfficialDocument:
     """The landscape Word document: title, which versions, the table, the legend."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     rows = comparison_rows(project, from_version, to_version, include_renumbered=include_renumbered,
-                           progress=lambda f, m: report(0.6 * f, m))
+                           progress=report.part(0, 0.6))
     doc = OfficialDocument(page=LANDSCAPE)
     doc.title(comparison_title(project), blank_after=False)
     doc.paragraph(versions_caption(from_version, to_version), STYLE_ADDRESSEE).alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -272,7 +272,7 @@ def _align_rows_top(table) -> None:
 def write_comparison_docx(project, from_version: int, to_version: int, path, *, include_renumbered: bool = False,
                           progress: Progress | None = None) -> Path:
     """Write the Word 修改对照表 to ``path`` (whole or not at all) and return the path."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     doc = build_comparison(project, from_version, to_version, include_renumbered=include_renumbered,
                            progress=report)
     report(0.9, "正在保存")
@@ -339,9 +339,9 @@ def build_comparison_workbook(project, from_version: int, to_version: int, *, in
 
     from exports.ledger_xlsx import set_workbook_properties
 
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     rows = comparison_rows(project, from_version, to_version, include_renumbered=include_renumbered,
-                           progress=lambda f, m: report(0.6 * f, m))
+                           progress=report.part(0, 0.6))
     report(0.7, "正在生成表格")
     book = Workbook()
     sheet = book.active
@@ -401,7 +401,7 @@ def build_comparison_workbook(project, from_version: int, to_version: int, *, in
 def write_comparison_xlsx(project, from_version: int, to_version: int, path, *, include_renumbered: bool = False,
                           progress: Progress | None = None) -> Path:
     """Write the Excel 修改对照表 to ``path`` (whole or not at all) and return the path."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     book = build_comparison_workbook(project, from_version, to_version, include_renumbered=include_renumbered,
                                      progress=report)
     report(0.9, "正在保存")

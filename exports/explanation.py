@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
+from feedback.progress import Progress, silent
 from exports.adoption_table import (GROUP_BY_UNIT, LANDSCAPE_COLUMNS, PORTRAIT_COLUMNS, AdoptionRow, adoption_rows,
                                     merge_column, reply_lines, table_rows, comment_groups)
-from exports.official_format import LANDSCAPE, OfficialDocument, Progress, title_lines, title_width
+from exports.official_format import LANDSCAPE, OfficialDocument, title_lines, title_width
 from feedback.explanation_text import (EXPLANATION, Paragraph, SectionKind, addressee_line, chinese_date,
                                        drafting_unit, explanation_title, fill_placeholders, opening_sentence,
                                        placeholder_values, section_heading, split_paragraphs,
@@ -159,7 +160,7 @@ def build_explanation(content: ExplanationContent, progress: Progress | None = N
                       landscape: bool = False) -> OfficialDocument:
     """The document, in the official format, from worded content; the attachment on
     landscape pages when ``landscape``."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     doc = OfficialDocument()
     doc.title(content.title)
     if content.addressee:
@@ -210,7 +211,7 @@ def write_explanation(project, path, *, group_by: str = GROUP_BY_UNIT, template=
 
     ``progress(fraction, message)`` is called a few times on the way (0.0 … 1.0).
     """
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     report(0.05, "正在读取项目")
     content = explanation_content(project, group_by=group_by, fix=True)
     if template is not None:

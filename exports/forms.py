@@ -41,7 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from exports.saving import DocumentError, atomic_save, safe_file_name
 from exports.xlsx_safety import (MAX_SHEET_ROWS, guard_workbook, SheetFileError, cell_text, check_spreadsheet_file, set_text,
                                  sheet_error)
-from feedback.duplicates import Cancelled
+from feedback.progress import Cancelled, Progress
 from feedback.ledger import LedgerError
 from feedback.letters import is_comment_not_wording, proposed_wording
 from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, ReplyState,
@@ -479,11 +479,11 @@ def form_units(project, round_number: int) -> list:
 
 def write_forms(project, out_dir, *, round_number: int | None = None, single_workbook: bool = False,
                 blank: bool = True, answer_rows: int = DEFAULT_ANSWER_ROWS,
-                progress: Callable[[int, int], bool] | None = None, changed_only: bool = False) -> list[Path]:
+                progress: Progress | None = None, changed_only: bool = False) -> list[Path]:
     """Forms for every unit of a round (one file each, or one workbook with a sheet each).
 
-    A blank form for units not in the registry comes too. ``progress(done, total)``
-    returning False stops and leaves no file behind. Returns the files written.
+    A blank form for units not in the registry comes too. A ``progress`` the user
+    stops leaves no file behind. Returns the files written.
     """
     context = form_context(project, round_number, changed_only=changed_only)
     out = Path(out_dir)
@@ -499,8 +499,8 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
                 title = _sheet_title(unit.name if unit else BLANK_SHEET, taken)
                 _add_form_sheet(workbook, context, title, unit.id if unit else 0, unit.name if unit else "",
                                 answer_rows)
-                if progress and progress(done, total) is False:
-                    raise Cancelled
+                if progress:
+                    progress.step(done, total)
             name = safe_file_name(f"{form_title(context.plan_title)}（第{context.round_number}轮）", ".xlsx",
                                   folder=out)
             written.append(_save(workbook, out / name, context))
@@ -509,8 +509,8 @@ def write_forms(project, out_dir, *, round_number: int | None = None, single_wor
             for done, unit in enumerate(entries, 1):
                 name = form_file_name(unit.name if unit else None, context.short_name, folder=out, taken=names)
                 written.append(write_form(context, out / name, unit, answer_rows=answer_rows))
-                if progress and progress(done, total) is False:
-                    raise Cancelled
+                if progress:
+                    progress.step(done, total)
     except Cancelled:
         for path in written:
             path.unlink(missing_ok=True)
@@ -827,14 +827,14 @@ class _Accepted:
 def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
                   confirm: Callable[[str], bool] | None = None,
                   choose: Callable[[str, list[str]], int | None] | None = None,
-                  progress: Callable[[int, int], bool] | None = None,
+                  progress: Progress | None = None,
                   received_on: date | None = None) -> list[FileReport]:
     """Read, check and apply returned forms; one report per file, in order.
 
     ``confirm(question)`` answers yes/no questions (replacing a unit's earlier
     answers, accepting a unit name that was matched loosely); ``choose(question,
     options)`` picks one of several units (None: none). Without them the cautious
-    answer is taken. ``progress(done, total)`` returning False stops before anything
+    answer is taken. A ``progress`` the user stops ends it before anything
     is written (raises ``Cancelled``). Each file is applied whole or not at all.
     """
     from feedback.matching import UnitIndex
@@ -892,8 +892,8 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
             accepted.append(_Accepted(path, sheets, notes))
         except (FormRejected, SheetFileError) as error:
             reports[path] = FileReport(path.name, "rejected", str(error))
-        if progress and progress(done, total) is False:
-            raise Cancelled
+        if progress:
+            progress.step(done, total)
 
     # Decide replacements before writing anything, then write everything in one transaction.
     checksums = collected_checksums(project, number)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,7 +27,7 @@ from exports.saving import DocumentError, atomic_save
 from exports.xlsx_safety import (MAX_CELL_CHARS, clean_cell_text, guarded_cell, has_control_characters,
                                  needs_text_guard)
 from exports.adoption_table import UNPLACED_CAPTION, disposition_note
-from feedback.duplicates import Cancelled
+from feedback.progress import Cancelled, Progress
 from feedback.explanation_text import plain_title, quoted_title
 from feedback.vocabulary import UNPLACED_CLAUSE_REF, ClauseKind
 from storage.faults import os_reason
@@ -177,12 +176,12 @@ def _clause_titles(project) -> dict[tuple[int, str], str]:
 
 
 def export_ledger(project, path, *, order: str | None = None, today: date | None = None,
-                  progress: Callable[[int, int], bool] | None = None, **filters) -> int:
+                  progress: Progress | None = None, **filters) -> int:
     """Write the ledger of the comments matching ``filters`` (all when none); return the row count.
 
     序号 is the project's one numbering (``storage.numbering``), the rows in its order
-    unless ``order`` says otherwise. ``progress(done, total)`` returning False stops
-    and leaves no file (raises ``Cancelled``).
+    unless ``order`` says otherwise. A ``progress`` the user stops leaves
+    no file (raises ``Cancelled``).
     """
     path = Path(path)
     numbers = fix_numbers(project)
@@ -236,9 +235,11 @@ def export_ledger(project, path, *, order: str | None = None, today: date | None
             ws.append(row)
             if height:
                 del dimensions[row_number]
-        if progress and progress(min(start + _CHUNK, total), total) is False:
+        if progress and progress.stopped:
             cancelled = True
             break
+        if progress:
+            progress.step(min(start + _CHUNK, total), total)
     else:
         cancelled = False
         _write_replies(workbook, project, today, body)

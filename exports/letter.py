@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from exports.official_format import OfficialDocument, Progress, title_lines, title_width
+from feedback.progress import Progress, silent
+from exports.official_format import OfficialDocument, title_lines, title_width
 from feedback.explanation_text import (LETTER, OVERDUE_RULE, Paragraph, chinese_date, drafting_unit,
                                        fill_placeholders, letter_title, placeholder_values, plain_title,
                                        recipients_line, split_paragraphs)
@@ -137,7 +138,7 @@ def write_letter(project, round_number: int, path, *, template=None, attachments
                  progress: Progress | None = None, unit_id: int | None = None) -> Path:
     """Write the letter of one round (from ``template`` when given) and return the path; with
     ``unit_id`` the letter to that unit (see ``letter_content``)."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     report(0.1, "正在读取项目")
     content = letter_content(project, round_number, attachments=attachments, unit_id=unit_id)
     if template is not None:

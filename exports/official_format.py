@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, Union
+from typing import Iterable, Sequence, Union
 from xml.sax.saxutils import escape
 
 import docx
@@ -42,8 +42,6 @@ from lxml import etree
 from exports.saving import DocumentError, atomic_save  # noqa: F401 (both part of this module's interface)
 
 
-Progress = Callable[[float, str], None]
-"""How a long write reports itself: ``progress(fraction_done, message)``, fraction 0.0 … 1.0."""
 
 
 # -- the page --------------------------------------------------------------------

@@ -31,7 +31,8 @@ from typing import Callable, Generator, Iterator
 from exports import text_files
 from exports.xlsx_safety import (SheetFileError, cell_text, check_row_number, check_spreadsheet_file,
                                  clean_cell_text, sheet_error)
-from feedback.duplicates import Cancelled, group_duplicates
+from feedback.duplicates import group_duplicates
+from feedback.progress import Cancelled, Progress
 from feedback.ledger import LedgerError
 from feedback.vocabulary import UNPLACED_CLAUSE_REF, Disposition
 
@@ -159,8 +160,8 @@ def _xlsx_rows(path: Path, sheet: str | None, progress) -> Iterator[tuple[list, 
         seen = 0
         for number, row in book.iter_rows(sheet or book.sheetnames[0], max_col=MAX_COLUMNS):
             seen += 1
-            if progress and seen % 5000 == 0 and progress(0, 1) is False:
-                raise Cancelled
+            if progress and seen % 5000 == 0:
+                progress.check()
             if any(v is not None and v != "" for v in row):
                 yield row, number
     except (SheetFileError, Cancelled):
@@ -205,8 +206,8 @@ def _csv_rows(path: Path, progress) -> Iterator[tuple[list, int]]:
     try:
         for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
             check_row_number(number, name)
-            if progress and number % 5000 == 0 and progress(0, 1) is False:
-                raise Cancelled
+            if progress and number % 5000 == 0:
+                progress.check()
             if any(v.strip() for v in row):
                 yield row[:MAX_COLUMNS], number
     except csv.Error as error:
@@ -231,7 +232,7 @@ def _table_rows(path: Path, sheet: str | None, progress) -> tuple[list[str], Gen
 
 
 def read_public_table(path, *, sheet: str | None = None,
-                      progress: Callable[[int, int], bool] | None = None) -> PublicTable:
+                      progress: Progress | None = None) -> PublicTable:
     """The header row and data rows of an .xlsx (first sheet unless named) or .csv file."""
     path = Path(path)
     headers, stream = _table_rows(path, sheet, progress)
@@ -294,14 +295,14 @@ class PublicImportReport:
 def import_public_comments(project, path, mapping: dict[str, str] | None = None, *,
                            round_number: int | None = None, create_round: bool = False, sheet: str | None = None,
                            threshold: float = 90,
-                           progress: Callable[[int, int], bool] | None = None) -> PublicImportReport:
+                           progress: Progress | None = None) -> PublicImportReport:
     """Read a consultation export, group duplicates and add the groups as comments.
 
     ``path`` is the file, or the ``PublicTable`` already read from it by
     ``read_public_table`` (then the file is not opened again and ``sheet`` is unused).
     ``mapping`` (role → column header; ``text`` required) defaults to ``guess_mapping``.
-    The same file imported again changes nothing. ``progress(done, total)`` returning
-    False stops before anything is written (raises ``Cancelled``).
+    The same file imported again changes nothing. A ``progress`` the user stops
+    raises ``Cancelled`` before anything is written.
     """
     from exports.forms import ClauseResolver, clause_options
     from storage.intake import (PublicGroup, apply_public_comments, imported_submissions, online_round,
@@ -388,10 +389,7 @@ def import_public_comments(project, path, mapping: dict[str, str] | None = None,
         return PublicImportReport(file_name, number, "unchanged", rows=rows, mapping=mapping, already=already,
                                   message=f"“{file_name}”中的{already}条网上意见均已导入过，未作改动")
 
-    def grouping_progress(done: int, total: int) -> bool:
-        return progress(done, total) if progress else True
-
-    groups = group_duplicates(texts, threshold=threshold, progress=grouping_progress) if texts else []
+    groups = group_duplicates(texts, threshold=threshold, progress=progress) if texts else []
     rounds = {r.number: r for r in project.rounds()}
     version = rounds[number].version_number if number is not None else None
     resolver = ClauseResolver((ref, heading) for _, ref, heading in clause_options(project.clauses(version)))

@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from feedback.progress import Progress, silent
 from exports.official_format import (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2, STYLE_TITLE, OfficialDocument,
                                      save_document, set_properties, title_lines, title_width, xml_safe)
 from feedback.draft import Clause
@@ -31,7 +32,6 @@ from feedback.revision import Relation, char_diff, clause_reading, first_paragra
 from feedback.vocabulary import ClauseKind
 from storage.versions import VersionChange, changes_between, version_date
 
-Progress = Callable[[float, str], None]
 
 DEFAULT_AUTHOR = "起草组"
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
@@ -356,9 +356,9 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
                   when: date | None = None, tracked: bool = True,
                   progress: Progress | None = None) -> tuple[OfficialDocument, RedlineResult]:
     """The revised draft as a Word document (``tracked`` False: the clean copy of the new draft)."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     changes = changes_between(project, from_version, to_version, include_unchanged=True,
-                              progress=lambda f, m: report(0.6 * f, m))
+                              progress=report.part(0, 0.6))
     old, new = project.draft(from_version), project.draft(to_version)
     old_order, new_order = [c.ref for c in old.clauses], [c.ref for c in new.clauses]
     if tracked:
@@ -432,9 +432,9 @@ def write_redline(project, from_version: int, to_version: int, path, *, author: 
                   progress: Progress | None = None) -> RedlineResult:
     """Write the revised draft with revision marks to ``path`` and, with ``clean``, the clean
     copy of the new draft beside it (``clean_copy_path``); each whole or not at all."""
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     doc, result = build_redline(project, from_version, to_version, author=author, when=when,
-                                progress=lambda f, m: report(0.8 * f, m))
+                                progress=report.part(0, 0.8))
     unit = project.plan().drafting_unit
     report(0.85, "正在保存")
     set_properties(doc.document, title=redline_title(project, to_version), author=unit)

@@ -119,7 +119,7 @@ def import_registry(project, path) -> Change:
     touched: list[int] = []
     with project.transaction():
         for category in found.new_categories:
-            project.add_category(category)
+            project.units.add_category(category)
         new = [row for row in found.rows if row["name"] not in existing]
         if new:
             touched += project.add_units(new).ids
@@ -129,6 +129,6 @@ def import_registry(project, path) -> Change:
                 continue
             changes = {k: v for k, v in row.items() if k != "name" and v and v != getattr(unit, k)}
             if changes:
-                project.update_unit(unit.id, **changes)
+                project.units.update(unit.id, **changes)
                 touched.append(unit.id)
     return Change("units", tuple(touched), f"已导入单位名录：新增{len(new)}个，更新{len(touched) - len(new)}个")

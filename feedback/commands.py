@@ -264,10 +264,10 @@ class EditComment(Command):
         if self._before is None:
             current = self.project.comment(self.comment_id)
             self._before = {k: getattr(current, k) for k in self.fields if k in _EDITABLE_FIELDS}
-        return self.project.update_comment(self.comment_id, who=self.who, **self.fields)
+        return self.project.comments.update(self.comment_id, who=self.who, **self.fields)
 
     def undo(self) -> Change:
-        return self.project.update_comment(self.comment_id, who=self.who, **self._before)
+        return self.project.comments.update(self.comment_id, who=self.who, **self._before)
 
 
 def _stored_states(project: "Project", round_number: int) -> dict[int, tuple[ReplyState, date | None]]:
@@ -285,7 +285,7 @@ def _put_back_reply(project: "Project", round_number: int, unit_id: int,
     if before is None:
         project.set_reply(round_number, unit_id, ReplyState.NONE)
         others = [r.unit_id for r in project.replies(round_number) if r.unit_id != unit_id]
-        return project.set_recipients(round_number, others)
+        return project.rounds.set_recipients(round_number, others)
     state, replied_on = before
     return project.set_reply(round_number, unit_id, state, replied_on=replied_on)
 
@@ -326,7 +326,7 @@ class AddComments(Command):
             return change
         with self.project.transaction():
             for comment in self._added:
-                self.project.restore_comment(comment)
+                self.project.comments.restore(comment)
             for (number, unit_id) in self._replies:
                 self.project.set_reply(number, unit_id, ReplyState.WITH_COMMENTS)
         return Change("comments", tuple(c.id for c in self._added), f"已恢复{len(self._added)}条意见")
@@ -334,7 +334,7 @@ class AddComments(Command):
     def undo(self) -> Change:
         with self.project.transaction():
             for comment in self._added:
-                self.project.delete_comment(comment.id)
+                self.project.comments.delete(comment.id)
             for (number, unit_id), before in self._replies.items():
                 _put_back_reply(self.project, number, unit_id, before)
         return Change("comments", tuple(c.id for c in self._added), f"已撤销录入的{len(self._added)}条意见")
@@ -356,10 +356,10 @@ class DeleteComment(Command):
 
     def do(self) -> Change:
         self._comment = self.project.comment(self.comment_id)
-        return self.project.delete_comment(self.comment_id)
+        return self.project.comments.delete(self.comment_id)
 
     def undo(self) -> Change:
-        return self.project.restore_comment(self._comment)
+        return self.project.comments.restore(self._comment)
 
 
 class RecordReply(Command):
@@ -418,7 +418,7 @@ class AddUnits(Command):
         return change
 
     def undo(self) -> Change:
-        return self.project.remove_units(self.ids)
+        return self.project.units.remove_many(self.ids)
 
 
 class UpdateUnit(Command):
@@ -440,10 +440,10 @@ class UpdateUnit(Command):
         return self.fields != self.before
 
     def do(self) -> Change:
-        return self.project.update_unit(self.unit_id, **self.fields)
+        return self.project.units.update(self.unit_id, **self.fields)
 
     def undo(self) -> Change:
-        return self.project.update_unit(self.unit_id, **self.before)
+        return self.project.units.update(self.unit_id, **self.before)
 
 
 class RemoveUnit(Command):
@@ -459,11 +459,11 @@ class RemoveUnit(Command):
         return interaction.confirm(f"从名单中删除“{self.name}”吗？")
 
     def do(self) -> Change:
-        self.record = self.project.unit_record(self.unit_id)
-        return self.project.remove_unit(self.unit_id)
+        self.record = self.project.units.record(self.unit_id)
+        return self.project.units.remove(self.unit_id)
 
     def undo(self) -> Change:
-        return self.project.reinstate_unit(self.record)
+        return self.project.units.reinstate(self.record)
 
 
 class AddCategory(Command):
@@ -474,10 +474,10 @@ class AddCategory(Command):
         self.text = f"添加类别“{self.name}”"
 
     def do(self) -> Change:
-        return self.project.add_category(self.name)
+        return self.project.units.add_category(self.name)
 
     def undo(self) -> Change:
-        return self.project.remove_category(self.name)
+        return self.project.units.remove_category(self.name)
 
 
 class AddRound(Command):
@@ -508,7 +508,7 @@ class AddRound(Command):
 
     def undo(self) -> Change:
         with self.project.transaction():
-            change = self.project.remove_last_round(self.number)
+            change = self.project.rounds.remove_last(self.number)
             if self.new_units is not None:
                 change = change.merged(self.new_units.undo())
         return change
@@ -518,7 +518,7 @@ class EditRound(Command):
     """Correct a round's method, dates or note, or the units it was sent to; undo puts back the earlier ones.
 
     The dates drive the 逾期 counts, so a deadline before the day the round was sent is refused.
-    Units that already answered stay recipients (``Project.set_recipients``).
+    Units that already answered stay recipients (``project.rounds.set_recipients``).
     """
 
     _FIELDS = ("method", "sent_on", "deadline", "note")
@@ -551,9 +551,9 @@ class EditRound(Command):
     def _write(self, fields: dict[str, Any], recipients: Sequence[int] | None) -> Change:
         with self.project.transaction():
             if fields:
-                self.project.update_round(self.number, **fields)
+                self.project.rounds.update(self.number, **fields)
             if recipients is not None:
-                self.project.set_recipients(self.number, recipients)
+                self.project.rounds.set_recipients(self.number, recipients)
         return Change("rounds", (self.number,), f"已修改第{self.number}轮")
 
     def do(self) -> Change:

@@ -23,12 +23,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from operator import add
-from typing import Callable, Sequence
+from typing import Sequence
 
 from rapidfuzz import fuzz, process
 
 from feedback.text import fold, to_simplified
-from feedback.errors import Cancelled  # noqa: F401 - raised here, imported from here by the exports
+from feedback.progress import Progress
 
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 _PROGRESS_STEP = 2000
@@ -124,7 +124,7 @@ def _tokens_and_ranks(keys: list[str]) -> tuple[list[tuple[str, ...]], dict[str,
 
 
 def _near_duplicate_sets(keys: list[str], threshold: float,
-                         progress: Callable[[int, int], bool] | None) -> _Sets:
+                         progress: Progress | None) -> _Sets:
     """Join keys whose ratio is at least ``threshold``; keys are distinct."""
     sets = _Sets(len(keys))
     share = threshold / 100.0
@@ -143,8 +143,8 @@ def _near_duplicate_sets(keys: list[str], threshold: float,
     total = len(order)
     extract, ratio = process.extract, fuzz.ratio
     for done, i in enumerate(order, 1):
-        if progress and done % _PROGRESS_STEP == 0 and progress(done, total) is False:
-            raise Cancelled
+        if progress and done % _PROGRESS_STEP == 0:
+            progress.step(done, total)
         length = lengths[i]
         shortest = length * share / (2 - share)
         ranked = sorted(map(rank_of, tokens[i]))
@@ -176,10 +176,10 @@ def _near_duplicate_sets(keys: list[str], threshold: float,
 
 
 def group_duplicates(texts: Sequence[str], *, threshold: float = 90,
-                     progress: Callable[[int, int], bool] | None = None) -> list[DuplicateGroup]:
+                     progress: Progress | None = None) -> list[DuplicateGroup]:
     """Groups of positions in ``texts``, in order of first appearance, members in order.
 
-    ``progress(done, total)`` is called now and then; returning False raises ``Cancelled``.
+    ``progress.step(done, total)`` is called now and then; it raises ``Cancelled`` once the user stops.
     """
     by_raw: dict[str, list[int]] = {}
     for index, text in enumerate(texts):

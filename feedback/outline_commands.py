@@ -221,9 +221,9 @@ class ReshapeOutline(Command):
                 quote = _clean_quote(comment.quoted_text)
                 if comment.clause_ref == split_ref and quote and quote in moved_text:
                     refs[comment.id] = new_ref
-        return self.project.replace_clauses(self.version_number, self._result.clauses, refs,
+        return self.project.versions.replace_clauses(self.version_number, self._result.clauses, refs,
                                             message=self._result.message)
 
     def undo(self) -> Change:
-        return self.project.replace_clauses(self.version_number, self._before, self._before_refs,
+        return self.project.versions.replace_clauses(self.version_number, self._before, self._before_refs,
                                             message=f"已撤销：{self.text}")

@@ -28,11 +28,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, LCSseq
 
+from feedback.progress import Progress, silent
 from feedback.draft import Clause, Draft
 from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition,
                                  LabelledEnum)
@@ -274,7 +275,6 @@ def _text_similarity(a: _Item, b: _Item) -> float:
     return text
 
 
-Progress = Callable[[float, str], None]
 
 
 class _Matcher:
@@ -600,7 +600,7 @@ def match_clauses(old: Sequence[Clause], new: Sequence[Clause], *,
     Inserted clauses follow the old clause they come after. See the module text for
     the passes; a split gives one pair per new piece, a merge one per old piece.
     """
-    report = progress or (lambda fraction, message: None)
+    report = silent(progress)
     matcher = _Matcher(old, new)
     report(0.1, "正在比对相同条款")
     matcher.exact()

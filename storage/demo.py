@@ -41,7 +41,7 @@ def build_demo_project(path, *, overwrite: bool = True) -> Project:
     project.update_plan(**plan)
     project.db["settings"].insert({"key": "demo_note", "value": data["note"]}, replace=True)
 
-    units = [dict(name=name, category=category) for name, category in project.propose_recipients()]
+    units = [dict(name=name, category=category) for name, category in project.units.propose_recipients()]
     units += [dict(name=name, category=UnitCategory.COUNTY.label) for name in data["counties"]]
     units += [dict(name=name, category=UnitCategory.AFFILIATED.label) for name in data["affiliated"]]
     college = data["college"]

@@ -216,13 +216,13 @@ def apply_form(project, intake: FormIntake) -> IntakeCounts:
         for row, comment_id in paired.edited:
             fields = {k: row[k] for k in ("clause_ref", "body", "proposed_wording", "source", "received_on")
                       if k in row}
-            project.update_comment(comment_id, who="反馈表", **fields)
+            project.comments.update(comment_id, who="反馈表", **fields)
             decided = before[comment_id].disposition is not Disposition.PENDING
             if decided and not intake.keep_decisions.get(comment_id, False):
                 project.set_disposition(comment_id, Disposition.PENDING, who="反馈表")
                 counts.reopened += 1
         for comment_id in paired.removed:
-            project.delete_comment(comment_id)
+            project.comments.delete(comment_id)
         new_items = [dict(item, round_number=intake.round_number, unit_id=intake.unit_id) for item in paired.added]
         added = list(project.add_comments(new_items).ids) if new_items else []
         state = ReplyState.NO_COMMENTS if intake.no_comments else ReplyState.WITH_COMMENTS
@@ -253,7 +253,7 @@ def public_unit(project) -> int:
         return row[0]
     category = UnitCategory.PUBLIC.label
     if category not in project.categories():
-        project.add_category(category)
+        project.units.add_category(category)
     return project.add_unit(PUBLIC_UNIT_NAME, category).ids[0]
 
 

@@ -14,36 +14,35 @@ touched; a failure leaves the file as it was before the action.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
-import re
 import sqlite3
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator
 
 import sqlite_utils
 
-from feedback.draft import Clause, Draft
+from feedback.draft import Draft
 from feedback.errors import UserError
-from feedback.ledger import (Change, Comment, HistoryEntry, LedgerError, Plan, Reply, Round, SearchHit,
-                             Unit, Version, check_disposition)
+from feedback.ledger import LedgerError, SearchHit
 from feedback.statistics import (ClauseTally, CommentTally, RoundInfo, Statistics, UnitInfo,
-                                 compute_statistics, effective_state)
-from feedback.units import guess_category, is_collective_name, unit_key
-from feedback.vocabulary import (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition,
-                                 ReplyState, RoundMethod)
+                                 compute_statistics)
 from storage import search
 from feedback import __version__
 from storage.backups import BackupError, backup_infos, copy_database, make_backup
+from storage.comments import Comments
+from storage.draft_versions import Versions
 from storage.faults import os_reason, sqlite_reason
+from storage.part import from_iso as _date, now_text as _now
+from storage.plan import PlanDetails
 from storage.rollback_journal import change_counter, journal_path, set_aside_foreign_journal
 from storage.locking import FileLock
+from storage.rounds import Rounds
 from storage.schema import (APPLICATION_ID, FILE_SUFFIX, OUR_TABLES, SCHEMA_VERSION, migrate, read_header,
                             schema_version)
-
+from storage.units import Units
 
 class ProjectError(UserError):
     """A project file that cannot be opened or written; one Chinese sentence naming it."""
@@ -94,59 +93,27 @@ def _written_by(path: Path) -> str:
     return str(row[0]) if row else ""
 
 
-def _iso(value: date | str | None) -> str | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else value.isoformat()
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
-
-
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
-def history_row(comment_id: int, old: dict, new: dict, who: str, at: str) -> dict:
-    """One action's row of the history: one field as plain text, several as JSON objects keyed by field."""
-    def text(value):
-        return None if value is None else str(value)
-
-    if len(new) == 1:
-        (field, value), = new.items()
-        return {"comment_id": comment_id, "field": field, "old_value": text(old[field]), "new_value": text(value),
-                "who": who, "at": at}
-    return {"comment_id": comment_id, "field": ",".join(new), "who": who, "at": at,
-            "old_value": json.dumps({k: text(old[k]) for k in new}, ensure_ascii=False),
-            "new_value": json.dumps({k: text(v) for k, v in new.items()}, ensure_ascii=False)}
-
-
-def history_entries(row: dict) -> list[HistoryEntry]:
-    """The fields one history row records (files from before hold one field a row)."""
-    fields = row["field"].split(",")
-    if len(fields) == 1:
-        return [HistoryEntry(row["comment_id"], row["field"], row["old_value"], row["new_value"], row["who"],
-                             row["at"], row["id"])]
-    old, new = json.loads(row["old_value"]), json.loads(row["new_value"])
-    return [HistoryEntry(row["comment_id"], f, old.get(f), new.get(f), row["who"], row["at"], row["id"])
-            for f in fields]
-
-
-_LAST_COMMENT_ID = "last_comment_id"  # settings key: the highest comment id ever given
-_COMMENT_COLUMNS = ("round_id", "unit_id", "clause_ref", "quoted_text", "body", "proposed_wording",
-                    "received_on", "source", "submissions", "disposition", "reason", "work_item",
-                    "handler", "decided_on")
-_COMMENT_SELECT = """
-SELECT c.id, r.number AS round_number, c.unit_id, u.name AS unit_name, u.category, c.clause_ref,
-       c.body, c.quoted_text, c.proposed_wording, c.received_on, c.source, c.submissions,
-       c.disposition, c.reason, c.work_item, c.handler, c.decided_on
-FROM comments c JOIN rounds r ON r.id = c.round_id JOIN units u ON u.id = c.unit_id
-"""
+def _delegate(part: str, name: str) -> Callable:
+    """A ``Project`` method kept for its many callers: ``project.add_unit(…)`` is ``project.units.add(…)``."""
+    def method(self, *args, **kwargs):
+        return getattr(getattr(self, part), name)(*args, **kwargs)
+    method.__doc__ = f"The same as ``project.{part}.{name}``."
+    return method
 
 
 class Project:
-    """One consultation: the plan, its draft versions, units, rounds, comments."""
+    """One consultation: the plan, its draft versions, units, rounds, comments.
+
+    The typed parts hold each kind's records: ``project.versions``, ``.units``, ``.rounds``,
+    ``.comments``, ``.plan`` (calling one lists its records, as ``project.units()``); the other methods
+    (search, statistics, opening and saving) stay here.
+    """
+
+    plan: PlanDetails
+    versions: Versions
+    units: Units
+    rounds: Rounds
+    comments: Comments
 
     # called with each thing opening a file did that the user should hear of (damage, notices)
     report: Callable[[str], None] | None = None
@@ -159,6 +126,11 @@ class Project:
         self.read_only = read_only
         self.damage: str | None = None   # why a damaged file was opened read-only
         self.notices: list[str] = []     # what opening the file did that the user should know
+        self.plan = PlanDetails(self)
+        self.versions = Versions(self)
+        self.units = Units(self)
+        self.rounds = Rounds(self)
+        self.comments = Comments(self)
         try:
             self._identity = _identity(self.path)
         except OSError:
@@ -194,7 +166,7 @@ class Project:
                                                    "created_at": _now()})
                         project._record_app_version()
                         if draft is not None:
-                            project._insert_version(draft, source_file=source_file, note="初稿")
+                            project.versions.insert(draft, source_file=source_file, note="初稿")
                 finally:
                     conn.close()
                 os.replace(temporary, path)
@@ -464,638 +436,38 @@ class Project:
 
     # -- the plan --------------------------------------------------------------
 
-    def plan(self) -> Plan:
-        row = next(self.db.query("SELECT * FROM plan WHERE id = 1"), None)
-        if row is None:  # a file whose making was interrupted (before ``create`` built files aside)
-            raise ProjectError(f"“{self.path.name}”不完整（建立时被中断），请用草案重新建立项目。")
-        return Plan(title=row["title"], short_name=row["short_name"], drafting_unit=row["drafting_unit"],
-                    addressee=row["addressee"], locality=row["locality"], contact_person=row["contact_person"],
-                    contact_phone=row["contact_phone"], drafted_on=_date(row["drafted_on"]),
-                    written_on=_date(row["written_on"]))
-
-    def update_plan(self, **fields) -> Change:
-        allowed = set(Plan.__dataclass_fields__)
-        unknown = set(fields) - allowed
-        if unknown:
-            raise LedgerError(f"未知的计划字段：{'、'.join(sorted(unknown))}")
-        values = {k: (_iso(v) if k.endswith("_on") else (v or "")) for k, v in fields.items()}
-        with self.transaction():
-            self.db["plan"].update(1, values)
-        return Change("plan", (1,), "已更新计划信息")
-
-    def localities(self) -> list[str]:
-        """Place names that prefix unit names (``汉中``), from the plan."""
-        plan = self.plan()
-        places = [plan.locality] if plan.locality else []
-        for text in (plan.drafting_unit, plan.title):
-            head = text.split("市")[0] if "市" in text[:5] else ""
-            if 1 < len(head) <= 4:
-                places.append(head)
-        return list(dict.fromkeys(places))
+    update_plan = _delegate("plan", "update")
+    localities = _delegate("plan", "localities")
 
     # -- draft versions and clauses -----------------------------------------------
 
-    def _insert_version(self, draft: Draft, *, source_file: str, note: str) -> int:
-        number = (self.db.execute("SELECT max(number) FROM versions").fetchone()[0] or 0) + 1
-        version_id = self.db["versions"].insert({
-            "number": number, "title": draft.title, "style": draft.style, "source_file": source_file,
-            "imported_at": _now(), "note": note,
-            "warnings": json.dumps([str(w) for w in draft.warnings], ensure_ascii=False),
-        }).last_pk
-        self._insert_clauses(version_id, draft.clauses)
-        return number
-
-    def _insert_clauses(self, version_id: int, clauses: list[Clause]) -> None:
-        rows = [{
-            "version_id": version_id, "position": i, "ref": c.ref, "label": c.label, "level": c.level,
-            "kind": c.kind.value, "number": c.number, "heading": c.heading, "text": c.text,
-            "parent_ref": c.parent_ref,
-            "lead_units": json.dumps(c.lead_units, ensure_ascii=False),
-            "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
-            "tables": json.dumps(c.tables, ensure_ascii=False),
-        } for i, c in enumerate(clauses)]
-        self.db["clauses"].insert_all(rows)
-        search.index_clauses(self.db.conn, self.db.query(
-            "SELECT id, heading, text FROM clauses WHERE version_id = ?", [version_id]))
-
-    def replace_clauses(self, version_number: int, clauses: list[Clause], comment_refs: dict[int, str], *,
-                        message: str = "已调整条款结构") -> Change:
-        """A version's clause tree reshaped by hand (``feedback.outline_commands``), in one
-        transaction: the clauses replaced and each comment in ``comment_refs`` put on its new clause."""
-        with self.transaction():
-            version_id = self._version_id(version_number)
-            ids = [row[0] for row in self.db.execute("SELECT id FROM clauses WHERE version_id = ?", [version_id])]
-            self.db.conn.executemany("DELETE FROM clauses_search WHERE rowid = ?", [(i,) for i in ids])
-            self.db.execute("DELETE FROM clauses WHERE version_id = ?", [version_id])
-            self._insert_clauses(version_id, clauses)
-            self.db.conn.executemany("UPDATE comments SET clause_ref = ? WHERE id = ? AND clause_ref != ?",
-                                     [(ref, comment_id, ref) for comment_id, ref in comment_refs.items()])
-        return Change("clauses", (version_number,), message)
-
-    def add_version(self, draft: Draft, *, source_file: str = "", note: str = "") -> Change:
-        with self.transaction():
-            number = self._insert_version(draft, source_file=source_file, note=note)
-        return Change("versions", (number,), f"已导入第{number}稿")
-
-    def versions(self) -> list[Version]:
-        return [Version(id=r["id"], number=r["number"], title=r["title"], style=r["style"],
-                        source_file=r["source_file"], imported_at=r["imported_at"], note=r["note"],
-                        warnings=json.loads(r["warnings"]))
-                for r in self.db.query("SELECT * FROM versions ORDER BY number")]
-
-    def _version_id(self, number: int | None) -> int:
-        if number is None:
-            row = self.db.execute("SELECT id FROM versions ORDER BY number DESC LIMIT 1").fetchone()
-        else:
-            row = self.db.execute("SELECT id FROM versions WHERE number = ?", [number]).fetchone()
-        if row is None:
-            raise LedgerError("项目中还没有这一稿草案。" if number else "项目中还没有导入草案。")
-        return row[0]
-
-    def clauses(self, version_number: int | None = None) -> list[Clause]:
-        """The clauses of one draft version (the newest by default), in document order."""
-        try:
-            version_id = self._version_id(version_number)
-        except LedgerError:
-            return []
-        return [self._clause(r) for r in self.db.query(
-            "SELECT * FROM clauses WHERE version_id = ? ORDER BY position", [version_id])]
-
-    @staticmethod
-    def _clause(row: dict) -> Clause:
-        return Clause(ref=row["ref"], label=row["label"], level=row["level"], kind=ClauseKind(row["kind"]),
-                      heading=row["heading"], text=row["text"], number=row["number"],
-                      parent_ref=row["parent_ref"], lead_units=json.loads(row["lead_units"]),
-                      responsible_units=json.loads(row["responsible_units"]), tables=json.loads(row["tables"]))
-
-    def draft(self, version_number: int | None = None) -> Draft:
-        """A version as a ``Draft`` again, for the reference resolver and reports."""
-        clauses = self.clauses(version_number)
-        version = next((v for v in reversed(self.versions())
-                        if version_number in (None, v.number)), None)
-        return Draft(title=version.title if version else "", clauses=clauses,
-                     style=version.style if version else "plan")
+    clauses = _delegate("versions", "clauses")
+    draft = _delegate("versions", "draft")
 
     # -- categories and units ---------------------------------------------------
 
-    def categories(self) -> list[str]:
-        return [r["name"] for r in self.db.query("SELECT name FROM categories ORDER BY position")]
-
-    def add_category(self, name: str) -> Change:
-        name = name.strip()
-        if not name:
-            raise LedgerError("类别名称不能为空。")
-        if name in self.categories():
-            raise LedgerError(f"类别“{name}”已存在。")
-        with self.transaction():
-            position = self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM categories").fetchone()[0]
-            self.db["categories"].insert({"name": name, "position": position})
-        return Change("categories", (), f"已添加类别“{name}”")
-
-    def units(self) -> list[Unit]:
-        return [self._unit(r) for r in self.db.query(
-            "SELECT u.* FROM units u JOIN categories c ON c.name = u.category ORDER BY c.position, u.id")]
-
-    def unit(self, unit_id: int) -> Unit:
-        rows = list(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))
-        if not rows:
-            raise LedgerError(f"没有编号为{unit_id}的单位。")
-        return self._unit(rows[0])
-
-    @staticmethod
-    def _unit(row: dict) -> Unit:
-        return Unit(id=row["id"], name=row["name"], category=row["category"], aliases=json.loads(row["aliases"]),
-                    contact_person=row["contact_person"], phone=row["phone"], note=row["note"])
-
-    def _check_unit_fields(self, name: str, category: str, exclude_id: int | None = None) -> None:
-        if not name.strip():
-            raise LedgerError("单位名称不能为空。")
-        if category not in self.categories():
-            raise LedgerError(f"没有“{category}”这个单位类别。")
-        clash = self.db.execute("SELECT id FROM units WHERE name = ? AND id IS NOT ?",
-                                [name.strip(), exclude_id]).fetchone()
-        if clash:
-            raise LedgerError(f"单位“{name}”已在名单中。")
-
-    def add_unit(self, name: str, category: str, *, aliases: Sequence[str] = (), contact_person: str = "",
-                 phone: str = "", note: str = "") -> Change:
-        return self.add_units([dict(name=name, category=category, aliases=list(aliases),
-                                    contact_person=contact_person, phone=phone, note=note)])
-
-    def add_units(self, rows: Iterable[dict]) -> Change:
-        """Add many units in one action (a registry import)."""
-        ids = []
-        with self.transaction():
-            for row in rows:
-                name, category = row["name"].strip(), row.get("category") or "其他"
-                self._check_unit_fields(name, category)
-                ids.append(self.db["units"].insert({
-                    **({"id": row["id"]} if row.get("id") else {}),  # a redo keeps the unit's number
-                    "name": name, "category": category,
-                    "aliases": json.dumps(list(row.get("aliases") or []), ensure_ascii=False),
-                    "contact_person": row.get("contact_person", ""), "phone": row.get("phone", ""),
-                    "note": row.get("note", ""),
-                }).last_pk)
-        return Change("units", tuple(ids), f"已添加{len(ids)}个单位")
-
-    def update_unit(self, unit_id: int, **fields) -> Change:
-        unit = self.unit(unit_id)
-        name = fields.get("name", unit.name)
-        category = fields.get("category", unit.category)
-        self._check_unit_fields(name, category, exclude_id=unit_id)
-        values = dict(fields)
-        if "aliases" in values:
-            values["aliases"] = json.dumps(list(values["aliases"]), ensure_ascii=False)
-        with self.transaction():
-            self.db["units"].update(unit_id, values)
-        return Change("units", (unit_id,), f"已修改单位“{name}”")
-
-    def remove_unit(self, unit_id: int) -> Change:
-        unit = self.unit(unit_id)
-        count = self.db.execute("SELECT count(*) FROM comments WHERE unit_id = ?", [unit_id]).fetchone()[0]
-        if count:
-            raise LedgerError(f"“{unit.name}”已有{count}条意见，不能删除。")
-        with self.transaction():
-            self.db["units"].delete(unit_id)
-        return Change("units", (unit_id,), f"已删除单位“{unit.name}”")
-
-    def remove_units(self, unit_ids: Iterable[int]) -> Change:
-        """Remove units added by mistake (an undone import): all or none, and only without comments."""
-        unit_ids = list(unit_ids)
-        with self.transaction():
-            for unit_id in unit_ids:
-                self.remove_unit(unit_id)
-        return Change("units", tuple(unit_ids), f"已删除{len(unit_ids)}个单位")
-
-    def unit_record(self, unit_id: int) -> dict:
-        """Everything stored about a unit that removing it would take away, for ``reinstate_unit``."""
-        self.unit(unit_id)
-        return {table: list(self.db.query(f"SELECT * FROM {table} WHERE unit_id = ?", [unit_id]))
-                for table in ("recipients", "collected_files")} | {
-            "unit": next(self.db.query("SELECT * FROM units WHERE id = ?", [unit_id]))}
-
-    def reinstate_unit(self, record: dict) -> Change:
-        """Put back a removed unit with its number, rounds and collected files (undo of removing it)."""
-        with self.transaction():
-            self.db["units"].insert(record["unit"])
-            for table in ("recipients", "collected_files"):
-                self.db[table].insert_all(record[table])
-        return Change("units", (record["unit"]["id"],), f"已恢复单位“{record['unit']['name']}”")
-
-    def remove_category(self, name: str) -> Change:
-        """Remove a category no unit belongs to."""
-        if name not in self.categories():
-            raise LedgerError(f"没有名为“{name}”的类别。")
-        used = self.db.execute("SELECT count(*) FROM units WHERE category = ?", [name]).fetchone()[0]
-        if used:
-            raise LedgerError(f"类别“{name}”下还有{used}个单位，不能删除。")
-        with self.transaction():
-            self.db["categories"].delete(name)
-        return Change("categories", (), f"已删除类别“{name}”")
-
-    def find_units(self, name: str) -> list[Unit]:
-        """Units whose name or alias agrees with ``name`` in either script, place prefix aside."""
-        places = self.localities()
-        key = unit_key(name, places)
-        return [u for u in self.units()
-                if key in {unit_key(n, places) for n in [u.name, *u.aliases]}]
-
-    def propose_recipients(self, version_number: int | None = None) -> list[tuple[str, str]]:
-        """(name, category) of every single unit the draft names, not the drafting unit itself."""
-        places = self.localities()
-        drafter = unit_key(self.plan().drafting_unit, places) if self.plan().drafting_unit else None
-        seen: dict[str, tuple[str, str]] = {}
-        for clause in self.clauses(version_number):
-            for name in clause.lead_units + clause.responsible_units:
-                key = unit_key(name, places)
-                if is_collective_name(name) or key == drafter or key in seen:
-                    continue
-                seen[key] = (name, guess_category(name, places).label)
-        return list(seen.values())
+    categories = _delegate("units", "categories")
+    unit = _delegate("units", "get")
+    add_unit = _delegate("units", "add")
+    add_units = _delegate("units", "add_many")
+    find_units = _delegate("units", "find")
 
     # -- rounds and replies -------------------------------------------------------
 
-    def rounds(self) -> list[Round]:
-        return [Round(id=r["id"], number=r["number"], method=RoundMethod(r["method"]),
-                      version_number=r["version_number"], sent_on=_date(r["sent_on"]),
-                      deadline=_date(r["deadline"]), note=r["note"])
-                for r in self.db.query("SELECT r.*, v.number AS version_number FROM rounds r "
-                                       "JOIN versions v ON v.id = r.version_id ORDER BY r.number")]
-
-    def version_for_round(self, number: int) -> int:
-        """The draft version round ``number`` consulted on."""
-        row = self.db.execute("SELECT v.number FROM rounds r JOIN versions v ON v.id = r.version_id "
-                              "WHERE r.number = ?", [number]).fetchone()
-        if row is None:
-            raise LedgerError(f"没有第{number}轮征求意见。")
-        return row[0]
-
-    def draft_for_round(self, number: int) -> Draft:
-        """The draft round ``number`` consulted on: its forms, clause lists and references use it."""
-        return self.draft(self.version_for_round(number))
-
-    def _round_id(self, number: int) -> int:
-        row = self.db.execute("SELECT id FROM rounds WHERE number = ?", [number]).fetchone()
-        if row is None:
-            raise LedgerError(f"没有第{number}轮征求意见。")
-        return row[0]
-
-    def add_round(self, *, method: RoundMethod = RoundMethod.WRITTEN, version_number: int | None = None,
-                  sent_on: date | None = None, deadline: date | None = None,
-                  recipients: Iterable[int] = (), note: str = "") -> Change:
-        """A new consultation round on a draft version (the newest by default)."""
-        if sent_on and deadline and deadline < sent_on:
-            raise LedgerError("反馈截止日期不能早于发出日期。")
-        version_id = self._version_id(version_number)
-        with self.transaction():
-            number = (self.db.execute("SELECT max(number) FROM rounds").fetchone()[0] or 0) + 1
-            round_id = self.db["rounds"].insert({"number": number, "method": RoundMethod(method).value,
-                                                 "version_id": version_id, "sent_on": _iso(sent_on),
-                                                 "deadline": _iso(deadline), "note": note}).last_pk
-            self.db["recipients"].insert_all({"round_id": round_id, "unit_id": u} for u in recipients)
-        return Change("rounds", (number,), f"已建立第{number}轮征求意见")
-
-    def remove_last_round(self, number: int) -> Change:
-        """Remove the newest round while nothing was recorded in it (undo of creating it)."""
-        if number != max((r.number for r in self.rounds()), default=None):
-            raise LedgerError(f"只能删除最新的一轮，第{number}轮不是。")
-        round_id = self._round_id(number)
-        comments = self.db.execute("SELECT count(*) FROM comments WHERE round_id = ?", [round_id]).fetchone()[0]
-        answered = self.db.execute("SELECT count(*) FROM recipients WHERE round_id = ? AND reply_state != 'none'",
-                                   [round_id]).fetchone()[0]
-        if comments or answered:
-            raise LedgerError(f"第{number}轮已有意见或反馈记录，不能删除。")
-        with self.transaction():
-            self.db["rounds"].delete(round_id)
-        return Change("rounds", (number,), f"已删除第{number}轮")
-
-    def update_round(self, number: int, **fields) -> Change:
-        round_id = self._round_id(number)
-        values = {}
-        for key, value in fields.items():
-            if key in ("sent_on", "deadline"):
-                values[key] = _iso(value)
-            elif key == "method":
-                values[key] = RoundMethod(value).value
-            elif key == "note":
-                values[key] = value
-            else:
-                raise LedgerError(f"未知的轮次字段：{key}")
-        with self.transaction():
-            self.db["rounds"].update(round_id, values)
-        return Change("rounds", (number,), f"已修改第{number}轮")
-
-    def set_recipients(self, round_number: int, unit_ids: Iterable[int]) -> Change:
-        """The units a round was sent to; units that already answered stay."""
-        round_id = self._round_id(round_number)
-        wanted = set(unit_ids)
-        with self.transaction():
-            current = {r[0]: r[1] for r in self.db.execute(
-                "SELECT unit_id, reply_state FROM recipients WHERE round_id = ?", [round_id])}
-            for unit_id, state in current.items():
-                if unit_id not in wanted and state == ReplyState.NONE.value:
-                    self.db.execute("DELETE FROM recipients WHERE round_id = ? AND unit_id = ?", [round_id, unit_id])
-            self.db["recipients"].insert_all(({"round_id": round_id, "unit_id": u} for u in wanted - set(current)))
-        return Change("replies", (round_number,), f"第{round_number}轮发送范围已更新")
-
-    def set_reply(self, round_number: int, unit_id: int, state: ReplyState, *,
-                  replied_on: date | None = None, source: str = "") -> Change:
-        """Record a unit's answer; 已反馈（有意见） only through its comments."""
-        state = ReplyState(state)
-        if state is ReplyState.OVERDUE:
-            raise LedgerError("“逾期”由截止日期自动判断，不能手工设置。")
-        round_id = self._round_id(round_number)
-        has_comments = self.db.execute("SELECT 1 FROM comments WHERE round_id = ? AND unit_id = ? LIMIT 1",
-                                       [round_id, unit_id]).fetchone()
-        if has_comments and state is not ReplyState.WITH_COMMENTS:
-            raise LedgerError(f"“{self.unit(unit_id).name}”在本轮已有意见，不能记为无意见或未反馈。")
-        with self.transaction():
-            self.db["recipients"].upsert({"round_id": round_id, "unit_id": unit_id, "reply_state": state.value,
-                                          "replied_on": _iso(replied_on), "source": source},
-                                         pk=("round_id", "unit_id"))
-        return Change("replies", (unit_id,), f"已记录“{self.unit(unit_id).name}”{state.label}")
-
-    def replies(self, round_number: int | None = None, *, today: date | None = None) -> list[Reply]:
-        """Each recipient's reply state per round, overdue worked out from the deadline."""
-        today = today or date.today()
-        sql = """SELECT r.number, r.deadline, p.unit_id, u.name, u.category, p.reply_state, p.replied_on,
-                        EXISTS (SELECT 1 FROM comments c WHERE c.round_id = r.id AND c.unit_id = p.unit_id) AS has
-                 FROM recipients p JOIN rounds r ON r.id = p.round_id JOIN units u ON u.id = p.unit_id
-                 JOIN categories k ON k.name = u.category"""
-        params: list = []
-        if round_number is not None:
-            sql += " WHERE r.number = ?"
-            params.append(round_number)
-        sql += " ORDER BY r.number, k.position, u.id"
-        return [Reply(round_number=row[0], unit_id=row[2], unit_name=row[3], category=row[4],
-                      state=effective_state(row[5], _date(row[1]), today, bool(row[7])),
-                      replied_on=_date(row[6]))
-                for row in self.db.execute(sql, params)]
+    add_round = _delegate("rounds", "add")
+    set_reply = _delegate("rounds", "set_reply")
+    replies = _delegate("rounds", "replies")
 
     # -- comments -----------------------------------------------------------------
 
-    def _valid_refs(self, round_id: int) -> set[str]:
-        rows = self.db.execute("SELECT c.ref FROM clauses c JOIN rounds r ON r.version_id = c.version_id "
-                               "WHERE r.id = ?", [round_id])
-        return {r[0] for r in rows} | {GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF}
-
-    def add_comment(self, *, round_number: int, unit_id: int, clause_ref: str, body: str, **fields) -> Change:
-        """Log one comment (pending until decided)."""
-        return self.add_comments([dict(round_number=round_number, unit_id=unit_id, clause_ref=clause_ref,
-                                       body=body, **fields)])
-
-    def add_comments(self, items: Iterable[dict]) -> Change:
-        """Log many comments in one action; the units become recipients that replied with comments."""
-        round_ids: dict[int, int] = {}
-        refs: dict[int, set[str]] = {}
-        rows = []
-        now = _now()
-        for item in items:
-            number = item["round_number"]
-            if number not in round_ids:
-                round_ids[number] = self._round_id(number)
-                refs[number] = self._valid_refs(round_ids[number])
-            body = (item.get("body") or "").strip()
-            if not body:
-                raise LedgerError("意见内容不能为空。")
-            ref = item.get("clause_ref") or UNPLACED_CLAUSE_REF
-            if ref not in refs[number]:
-                raise LedgerError(f"草案中没有条款“{ref}”。")
-            disposition = Disposition(item.get("disposition", Disposition.PENDING))
-            check_disposition(disposition, item.get("reason", ""), item.get("work_item", ""))
-            row = {"round_id": round_ids[number], "unit_id": item["unit_id"], "clause_ref": ref, "body": body,
-                   "created_at": now}
-            for key in ("quoted_text", "proposed_wording", "source", "reason", "work_item", "handler"):
-                row[key] = item.get(key) or ""
-            row["received_on"] = _iso(item.get("received_on"))
-            row["decided_on"] = _iso(item.get("decided_on"))
-            row["submissions"] = int(item.get("submissions") or 1)
-            row["disposition"] = disposition.value
-            rows.append(row)
-        if not rows:
-            return Change("comments", (), "没有意见")
-        with self.transaction():
-            # never an id a comment had before (one undone may come back with it): past the highest ever given
-            first = self.db.execute("SELECT max(coalesce((SELECT max(id) FROM comments), 0), coalesce((SELECT "
-                                    "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
-                                    [_LAST_COMMENT_ID]).fetchone()[0] + 1
-            for offset, row in enumerate(rows):
-                row["id"] = first + offset
-            self.db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
-                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                            [_LAST_COMMENT_ID, str(first + len(rows) - 1)])
-            # plain executemany: the bulk path of a 100,000-row import
-            columns = list(rows[0])
-            self.db.conn.executemany(
-                f"INSERT INTO comments({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [tuple(row[c] for c in columns) for row in rows])
-            search.index_comments(self.db.conn, rows)
-            pairs = {(row["round_id"], row["unit_id"]) for row in rows}
-            self.db.conn.executemany(
-                "INSERT INTO recipients(round_id, unit_id, reply_state) VALUES (?, ?, 'with_comments') "
-                "ON CONFLICT(round_id, unit_id) DO UPDATE SET reply_state = 'with_comments'", list(pairs))
-        return Change("comments", tuple(r["id"] for r in rows), f"已录入{len(rows)}条意见")
-
-    def comment(self, comment_id: int) -> Comment:
-        rows = list(self.db.query(_COMMENT_SELECT + " WHERE c.id = ?", [comment_id]))
-        if not rows:
-            raise LedgerError(f"没有编号为{comment_id}的意见。")
-        return self._comment(rows[0])
-
-    @staticmethod
-    def _comment(row: dict) -> Comment:
-        return Comment(id=row["id"], round_number=row["round_number"], unit_id=row["unit_id"],
-                       unit_name=row["unit_name"], category=row["category"], clause_ref=row["clause_ref"],
-                       body=row["body"], quoted_text=row["quoted_text"], proposed_wording=row["proposed_wording"],
-                       received_on=_date(row["received_on"]), source=row["source"], submissions=row["submissions"],
-                       disposition=Disposition(row["disposition"]), reason=row["reason"],
-                       work_item=row["work_item"], handler=row["handler"], decided_on=_date(row["decided_on"]))
-
-    def _filter_sql(self, round_number=None, unit_id=None, category=None, disposition=None, clause_ref=None,
-                    query=None, clause_origins=None) -> tuple[str, list]:
-        where, params = [], []
-        if round_number is not None:
-            where.append("r.number = ?")
-            params.append(round_number)
-        if unit_id is not None:
-            where.append("c.unit_id = ?")
-            params.append(unit_id)
-        if category:
-            where.append("u.category = ?")
-            params.append(category)
-        if disposition is not None:
-            where.append("c.disposition = ?")
-            params.append(Disposition(disposition).value)
-        if clause_ref:
-            refs = self.subtree_refs(clause_ref)
-            where.append(f"c.clause_ref IN ({','.join('?' * len(refs))})")
-            params += refs
-        if clause_origins is not None:
-            # [(version number, refs)] from storage.versions.CommentPlaces: a clause of a later draft
-            # shows the comments of each round on the clauses of the draft that round consulted on
-            parts = []
-            for number, refs in clause_origins:
-                if refs:
-                    parts.append("(r.version_id = (SELECT id FROM versions WHERE number = ?) "
-                                 f"AND c.clause_ref IN ({','.join('?' * len(refs))}))")
-                    params += [number, *refs]
-            where.append("(" + " OR ".join(parts) + ")" if parts else "0")
-        if query:
-            expression = search.match_expression(query)
-            if expression:
-                where.append("c.id IN (SELECT rowid FROM comments_search WHERE comments_search MATCH ?)")
-                params.append(expression)
-        return (" WHERE " + " AND ".join(where)) if where else "", params
-
-    def subtree_refs(self, ref: str) -> list[str]:
-        """``ref`` and the refs of every clause under it, in any draft version."""
-        children: dict[str, set[str]] = {}
-        for child, parent in self.db.execute("SELECT ref, parent_ref FROM clauses WHERE parent_ref IS NOT NULL"):
-            children.setdefault(parent, set()).add(child)
-        found, queue = [ref], [ref]
-        while queue:
-            for child in sorted(children.get(queue.pop(), ())):
-                found.append(child)
-                queue.append(child)
-        return found
-
-    def comments(self, *, limit: int | None = None, offset: int = 0, order: str = "c.id", **filters) -> list[Comment]:
-        """Comments matching the filters (round_number, unit_id, category, disposition, clause_ref,
-        clause_origins, query)."""
-        where, params = self._filter_sql(**filters)
-        sql = _COMMENT_SELECT + where + f" ORDER BY {order}"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return [self._comment(r) for r in self.db.query(sql, params)]
-
-    def comment_ids(self, *, order: str = "c.id", **filters) -> list[int]:
-        """Only the ids, for views that load rows as they are shown."""
-        where, params = self._filter_sql(**filters)
-        sql = "SELECT c.id FROM " + self._joins(where + order) + where + f" ORDER BY {order}"
-        return [r[0] for r in self.db.execute(sql, params)]
-
-    @staticmethod
-    def _joins(uses: str) -> str:
-        """The comments table, joined to rounds (r) and units (u) only where ``uses`` needs them.
-
-        Every comment has its round and unit (NOT NULL, foreign keys on), so leaving a join
-        out never changes the rows; it spares a 100,000-comment ledger two lookups a row.
-        """
-        tables = "comments c"
-        if re.search(r"\br\.", uses):
-            tables += " JOIN rounds r ON r.id = c.round_id"
-        if re.search(r"\bu\.", uses):
-            tables += " JOIN units u ON u.id = c.unit_id"
-        return tables
-
-    def comments_by_ids(self, ids: Sequence[int]) -> dict[int, Comment]:
-        """The comments with these ids; quick enough for a 100,000-row export (plain tuples, no dicts)."""
-        result: dict[int, Comment] = {}
-        dispositions = {d.value: d for d in Disposition}
-        dates: dict[str | None, date | None] = {None: None, "": None}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
-            for (comment_id, round_number, unit_id, unit_name, category, clause_ref, body, quoted_text,
-                 proposed_wording, received_on, source, submissions, disposition, reason, work_item, handler,
-                 decided_on) in self.db.execute(_COMMENT_SELECT + f" WHERE c.id IN ({marks})", chunk):
-                for value in (received_on, decided_on):
-                    if value not in dates:
-                        dates[value] = _date(value)
-                result[comment_id] = Comment(
-                    id=comment_id, round_number=round_number, unit_id=unit_id, unit_name=unit_name,
-                    category=category, clause_ref=clause_ref, body=body, quoted_text=quoted_text,
-                    proposed_wording=proposed_wording, received_on=dates[received_on], source=source,
-                    submissions=submissions, disposition=dispositions[disposition], reason=reason,
-                    work_item=work_item, handler=handler, decided_on=dates[decided_on])
-        return result
-
-    def update_comment(self, comment_id: int, *, who: str = "", **fields) -> Change:
-        """Change the text fields of a comment (not its disposition); history kept."""
-        editable = {"clause_ref", "body", "quoted_text", "proposed_wording", "received_on", "source", "unit_id"}
-        unknown = set(fields) - editable
-        if unknown:
-            raise LedgerError(f"不能这样修改意见：{'、'.join(sorted(unknown))}")
-        current = self.comment(comment_id)
-        if "clause_ref" in fields and fields["clause_ref"] not in self._valid_refs(self._round_id(current.round_number)):
-            raise LedgerError(f"草案中没有条款“{fields['clause_ref']}”。")
-        if "body" in fields and not str(fields["body"]).strip():
-            raise LedgerError("意见内容不能为空。")
-        return self._write_comment(current, {k: (_iso(v) if k == "received_on" else v) for k, v in fields.items()},
-                                   who, "已修改意见")
-
-    def set_disposition(self, comment_id: int, disposition: Disposition, *, reason: str | None = None,
-                        work_item: str | None = None, handler: str | None = None,
-                        decided_on: date | None = None, who: str = "") -> Change:
-        """Decide a comment. 部分采纳, 未采纳 and 在工作中落实 need a reason; history kept."""
-        disposition = Disposition(disposition)
-        current = self.comment(comment_id)
-        reason = current.reason if reason is None else reason
-        work_item = current.work_item if work_item is None else work_item
-        if disposition is not Disposition.IN_WORK:
-            work_item = ""  # only 在工作中落实 names a work item; the history keeps the old one
-        check_disposition(disposition, reason, work_item)
-        values = {"disposition": disposition.value, "reason": reason, "work_item": work_item,
-                  "handler": current.handler if handler is None else handler,
-                  "decided_on": None if disposition is Disposition.PENDING else _iso(decided_on or date.today())}
-        return self._write_comment(current, values, who or values["handler"], f"已设为“{disposition.label}”")
-
-    def _write_comment(self, current: Comment, values: dict, who: str, message: str) -> Change:
-        old = {"disposition": current.disposition.value, "reason": current.reason, "work_item": current.work_item,
-               "handler": current.handler, "decided_on": _iso(current.decided_on), "clause_ref": current.clause_ref,
-               "body": current.body, "quoted_text": current.quoted_text, "proposed_wording": current.proposed_wording,
-               "received_on": _iso(current.received_on), "source": current.source, "unit_id": current.unit_id}
-        changed = {k: v for k, v in values.items() if old.get(k) != v}
-        if not changed:
-            return Change("comments", (), "没有变化")
-        now = _now()
-        with self.transaction():
-            self.db["comments"].update(current.id, changed)
-            self.db["history"].insert(history_row(current.id, {k: old.get(k) for k in changed}, changed, who, now))
-            if set(changed) & set(search.COMMENT_FIELDS):
-                row = next(self.db.query("SELECT * FROM comments WHERE id = ?", [current.id]))
-                search.index_comment(self.db.conn, current.id, row)
-        return Change("comments", (current.id,), message)
-
-    def delete_comment(self, comment_id: int) -> Change:
-        self.comment(comment_id)
-        with self.transaction():
-            self.db["comments"].delete(comment_id)
-            self.db.execute("DELETE FROM comments_search WHERE rowid = ?", [comment_id])
-        return Change("comments", (comment_id,), "已删除意见")
-
-    def restore_comment(self, comment: Comment) -> Change:
-        """Put a deleted comment back with its id (for undo)."""
-        row = {"id": comment.id, "round_id": self._round_id(comment.round_number), "unit_id": comment.unit_id,
-               "clause_ref": comment.clause_ref, "body": comment.body, "quoted_text": comment.quoted_text,
-               "proposed_wording": comment.proposed_wording, "received_on": _iso(comment.received_on),
-               "source": comment.source, "submissions": comment.submissions,
-               "disposition": comment.disposition.value, "reason": comment.reason, "work_item": comment.work_item,
-               "handler": comment.handler, "decided_on": _iso(comment.decided_on), "created_at": _now()}
-        with self.transaction():
-            self.db["comments"].insert(row)
-            search.index_comment(self.db.conn, comment.id, row)
-        return Change("comments", (comment.id,), "已恢复意见")
-
-    def history(self, comment_id: int | None = None) -> list[HistoryEntry]:
-        """Each changed field of one comment (or of every comment), oldest first; the fields of one action
-        share its ``action`` number."""
-        where, params = ("WHERE comment_id = ?", [comment_id]) if comment_id is not None else ("", [])
-        return [entry for r in self.db.query(f"SELECT * FROM history {where} ORDER BY id", params)
-                for entry in history_entries(r)]
-
-    def count_comments(self, **filters) -> int:
-        where, params = self._filter_sql(**filters)
-        return self.db.execute("SELECT count(*) FROM " + self._joins(where) + where, params).fetchone()[0]
-
-    def clause_counts(self) -> dict[str, tuple[int, int]]:
-        """Comments per clause reference: (all, still 待处理), from one grouped query."""
-        # two index-only passes: far quicker on a large ledger than one pass reading every row
-        pending = dict(self.db.execute("SELECT clause_ref, count(*) FROM comments WHERE disposition = ? "
-                                       "GROUP BY clause_ref", [Disposition.PENDING.value]))
-        return {ref: (total, pending.get(ref, 0))
-                for ref, total in self.db.execute("SELECT clause_ref, count(*) FROM comments GROUP BY clause_ref")}
+    add_comment = _delegate("comments", "add")
+    add_comments = _delegate("comments", "add_many")
+    comment = _delegate("comments", "get")
+    comment_ids = _delegate("comments", "ids")
+    comments_by_ids = _delegate("comments", "by_ids")
+    set_disposition = _delegate("comments", "decide")
+    history = _delegate("comments", "history")
+    count_comments = _delegate("comments", "count")
 
     # -- search and statistics ---------------------------------------------------
 

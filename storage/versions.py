@@ -26,8 +26,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
+from feedback.progress import Progress, silent
 from feedback.draft import Clause, Draft
 from feedback.explanation_text import chinese_date, date_span
 from feedback.ledger import Change, Comment, LedgerError
@@ -37,14 +38,8 @@ from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, Revi
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, RoundMethod
 from storage import search
 
-Progress = Callable[[float, str], None]
-
 _MATCHES = "clause_matches"
 _LOW_OVERLAP = 0.3  # fewer matched clauses than this share suggests a different document
-
-
-def _silent(fraction: float, message: str) -> None:
-    return None
 
 
 def _version_numbers(project) -> list[int]:
@@ -337,7 +332,7 @@ def prepare_revision(draft: Draft, previous: int | None, old_clauses: Sequence[C
     >>> [(m.from_ref, m.to_ref, m.relation.label) for m in prepared.matches]
     [('一', '一', '未修改'), ('一1', '一1', '修改')]
     """
-    report = progress or _silent
+    report = silent(progress)
     name = source_file or "修改稿"
     if not draft.clauses:
         raise LedgerError(f"“{name}”中没有识别出条款，未导入。")
@@ -345,7 +340,7 @@ def prepare_revision(draft: Draft, previous: int | None, old_clauses: Sequence[C
     warnings: list[str] = []
     if previous is not None:
         matches = match_clauses(old_clauses, draft.clauses,
-                                progress=lambda f, m: report(0.1 + 0.7 * f, m))
+                                progress=report.part(0.1, 0.8))
         kept = sum(1 for m in matches if m.from_ref is not None and m.to_ref is not None)
         if old_clauses and kept < _LOW_OVERLAP * min(len(old_clauses), len(draft.clauses)):
             warnings.append(f"“{name}”与第{previous}稿相同或相近的条款很少，请确认是否为同一文件的修改稿。")
@@ -358,7 +353,7 @@ def save_revision(project, prepared: PreparedRevision, *, source_file: str = "",
 
     Refused when another version was added since the revision was matched.
     """
-    report = progress or _silent
+    report = silent(progress)
     numbers = _version_numbers(project)
     previous = numbers[-1] if numbers else None
     if previous != prepared.from_version:
@@ -366,7 +361,7 @@ def save_revision(project, prepared: PreparedRevision, *, source_file: str = "",
     draft, matches = prepared.draft, prepared.matches
     report(0.85, "正在保存新一稿")
     with project.transaction():
-        change = project.add_version(draft, source_file=source_file, note=note)
+        change = project.versions.add(draft, source_file=source_file, note=note)
         number = change.ids[0]
         if previous is not None:
             _write_matches(project, previous, number, matches)
@@ -389,7 +384,7 @@ def import_revision(project, draft: Draft, *, source_file: str = "", note: str =
     ``formed_on`` is the day the revision was made (for the drafting history).
     ``progress(fraction, message)`` is called along the way.
     """
-    report = progress or _silent
+    report = silent(progress)
     numbers = _version_numbers(project)
     previous = numbers[-1] if numbers else None
     report(0.05, "正在读取上一稿")
@@ -507,7 +502,7 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
                     include_unchanged: bool = False, progress: Progress | None = None) -> list[VersionChange]:
     """The changes from one version to another, in draft order, each with the adopted comments
     (of the rounds on ``from_version``) behind it and the drafter's note."""
-    report = progress or _silent
+    report = silent(progress)
     _check_pair(project, from_version, to_version)
     report(0.1, "正在比对条款")
     groups, old, new = _groups(project, from_version, to_version)
@@ -698,7 +693,7 @@ def earlier_comments(project, unit_id: int, round_number: int) -> list:
     round's draft it now concerns (``feedback.handling.EarlierComment``), in order."""
     from feedback.handling import EarlierComment
 
-    current = project.version_for_round(round_number)
+    current = project.rounds.version_for(round_number)
     mappings: dict[int, dict[str, list[tuple[str, Relation]]]] = {}
     result = []
     for rnd in project.rounds():

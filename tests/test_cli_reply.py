@@ -127,7 +127,7 @@ def test_references_resolve_against_the_draft_of_the_comments_round(project_file
     revised = [line.replace("3.实施", "4.实施").replace("4.推进", "5.推进").replace("5.建立", "6.建立")
                for line in revised]
     with Project.open(project_file) as project:
-        project.add_version(parse_lines(revised))
+        project.versions.add(parse_lines(revised))
         assert project.draft(2).by_ref()["二（二）4"].heading == "实施管网延伸工程"
     letter = tmp_path / "复函.txt"
     letter.write_text(replies.FINANCE_LETTER, encoding="utf-8")

@@ -147,7 +147,7 @@ def test_registry_edits_undo_and_redo_keeping_unit_numbers(project):
     add = AddUnits(project, [dict(name="市审计局", category="市级部门", aliases=["审计局"])])
     unit_id = execute(add, talk).ids[0]
     reply = RecordReply(project, 1, unit_id, ReplyState.NO_COMMENTS)
-    project.set_recipients(1, [1, 2, unit_id])
+    project.rounds.set_recipients(1, [1, 2, unit_id])
     assert execute(reply, talk) is not None
     reply.undo()
     add.undo()

@@ -4,7 +4,8 @@ import random
 from hypothesis import given, settings, strategies as st
 from rapidfuzz import fuzz
 
-from feedback.duplicates import Cancelled, group_duplicates, normalize, normalize_all
+from feedback.duplicates import group_duplicates, normalize, normalize_all
+from feedback.progress import Cancelled, Progress
 
 BASE = "建议将农村学校教师周转宿舍建设纳入年度计划，并明确资金来源"
 
@@ -65,7 +66,7 @@ def test_progress_can_cancel():
     rnd = random.Random(3)
     texts = ["".join(rnd.choice("教育学校课程老师学生家长质量") for _ in range(30)) for _ in range(5000)]
     try:
-        group_duplicates(texts, progress=lambda done, total: False)
+        group_duplicates(texts, progress=Progress(cancelled=lambda: True))
     except Cancelled:
         return
     raise AssertionError("not cancelled")

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from exports.forms import (CLAUSE_SHEET, FIRST_ANSWER_ROW, FORM_SHEET, HEADER_ROW, ID_SHEET, collect_forms,
                            read_form, write_form, write_forms, form_context)
-from feedback.duplicates import Cancelled
+from feedback.progress import Cancelled, Progress
 from feedback.outline import parse_lines
 from feedback.vocabulary import Disposition, ReplyState, RoundMethod
 from storage.project import Project
@@ -281,13 +281,15 @@ def test_hostile_or_broken_files_give_one_line_and_change_nothing(project, tmp_p
 
 
 def test_cancelling_writes_nothing(project, tmp_path):
-    with pytest.raises(Cancelled):
-        write_forms(project, tmp_path / "out", progress=lambda done, total: done < 2)
+    seen = []
+    with pytest.raises(Cancelled):  # stopped after the second form
+        write_forms(project, tmp_path / "out", progress=Progress(lambda done, total: seen.append(done),
+                                                                cancelled=lambda: len(seen) >= 2))
     assert list((tmp_path / "out").glob("*.xlsx")) == []
     forms = write_forms(project, tmp_path / "forms")
     fill_form(forms[0], [(OPTION_TASK4, "建议", "", "")])
     with pytest.raises(Cancelled):
-        collect_forms(project, forms[:1], progress=lambda done, total: False)
+        collect_forms(project, forms[:1], progress=Progress(cancelled=lambda: True))
     assert project.count_comments() == 0
 
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exports.ledger_xlsx import LEDGER_HEADERS, LEDGER_SHEET, REPLIES_SHEET, REPLY_HEADERS, export_ledger
-from feedback.duplicates import Cancelled
+from feedback.progress import Cancelled, Progress
 from feedback.outline import parse_lines
 from feedback.vocabulary import Disposition, ReplyState
 from storage.project import Project
@@ -96,11 +96,11 @@ def test_the_filtered_view_and_cancelling(project, tmp_path):
     assert export_ledger(project, tmp_path / "汉台区.xlsx", category="县区") == \
         len(project.comment_ids(category="县区")) == 8
     with pytest.raises(Cancelled):
-        export_ledger(project, tmp_path / "cancel.xlsx", progress=lambda done, total: False)
+        export_ledger(project, tmp_path / "cancel.xlsx", progress=Progress(cancelled=lambda: True))
     assert not list(tmp_path.glob("cancel.xlsx*"))
     before = out.read_bytes()
     with pytest.raises(Cancelled):  # a cancelled export over an earlier file leaves that file as it was
-        export_ledger(project, out, progress=lambda done, total: False)
+        export_ledger(project, out, progress=Progress(cancelled=lambda: True))
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.glob("*xlsx*")) == ["未采纳.xlsx", "汉台区.xlsx"]  # no temporary left
 

@@ -112,12 +112,11 @@ def test_a_project_deleted_while_open_is_never_written_in_silence(tmp_path):
 SLOW_NEW = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
-    from storage.project import Project
-    original = Project._insert_version
+    from storage.draft_versions import Versions
     def slow(self, *args, **kwargs):
         print("building", flush=True)
         time.sleep(60)
-    Project._insert_version = slow
+    Versions.insert = slow
     from ui.cli import run
     run(["new", {path!r}, "--draft", {draft!r}])
 """)

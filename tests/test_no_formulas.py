@@ -24,7 +24,7 @@ def hostile_project(tmp_path):
     path = tmp_path / "项目.yjt"
     project = Project.create(path, parse_lines(["=行动方案", "一、总体要求", "1.坚持问题导向。"]))
     project.update_plan(title="=1+1行动方案", drafting_unit="@市发展改革委")
-    project.add_category("=类别")
+    project.units.add_category("=类别")
     project.add_units([dict(name=name, category="=类别" if i % 2 else "市级部门") for i, name in enumerate(HOSTILE)])
     project.add_round(sent_on=date(2024, 3, 1), deadline=date(2024, 3, 15), recipients=[u.id for u in project.units()])
     project.add_comments([dict(round_number=1, unit_id=u.id, clause_ref="总体意见", body=u.name,

@@ -64,7 +64,7 @@ def test_dates_out_of_order(complete):
     complete.update_plan(written_on=date(2021, 7, 1), drafted_on=date(2021, 7, 20))
     found = codes(document_findings(complete, "explanation"))
     assert "dates.plan" in found and found.count("dates.written") == 2
-    complete.update_round(2, sent_on=date(2021, 7, 1), deadline=date(2021, 7, 26))
+    complete.rounds.update(2, sent_on=date(2021, 7, 1), deadline=date(2021, 7, 26))
     assert "dates.rounds" in codes(document_findings(complete, "table"))
 
 

@@ -145,7 +145,7 @@ def test_demo_counts(demo):
 
 
 def test_recipients_proposed_from_the_draft(demo):
-    proposed = demo.propose_recipients()
+    proposed = demo.units.propose_recipients()
     municipal = [name for name, category in proposed if category == "市级部门"]
     assert len(municipal) == 19 and "市教育局" not in municipal
     assert {"市委组织部", "市委编办"} <= set(municipal)
@@ -197,9 +197,9 @@ def test_backups_on_open_keep_the_last_ten(tmp_path):
 
 def test_delete_and_restore_comment_keeps_its_id(demo):
     comment = demo.comments()[5]
-    demo.delete_comment(comment.id)
+    demo.comments.delete(comment.id)
     assert demo.search(comment.body[:6]) == [] or all(h.id != comment.id for h in demo.search(comment.body[:6]))
-    demo.restore_comment(comment)
+    demo.comments.restore(comment)
     assert demo.comment(comment.id) == comment
 
 
@@ -234,12 +234,12 @@ def test_leaving_in_work_clears_the_work_item_but_history_keeps_it(demo):
 
 
 def test_clause_counts_add_up_to_the_comments(demo):
-    counts = demo.clause_counts()
+    counts = demo.comments.clause_counts()
     assert sum(total for total, _ in counts.values()) == demo.count_comments() == 32
     assert all(pending == 0 for _, pending in counts.values())  # the demo is fully decided
     demo.set_disposition(1, Disposition.PENDING)
     ref = demo.comment(1).clause_ref
-    assert demo.clause_counts()[ref][1] == 1
+    assert demo.comments.clause_counts()[ref][1] == 1
 
 
 def test_reading_leaves_nothing_beside_the_file_and_writes_nothing(tmp_path):

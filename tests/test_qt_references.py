@@ -32,8 +32,7 @@ A_DAY = textwrap.dedent("""
     for _ in range(3):
         def work(progress, rows=40_000):
             for done in range(rows):
-                if not progress(done, rows):
-                    break
+                progress.step(done, rows)
             return rows
         jobs.append(run_job(None, "正在导入…", work, minimum_duration_ms=0))
     while not all(job.done for job in jobs):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from feedback.draft import Clause
 from feedback.outline import parse_lines
+from feedback.progress import Progress
 from feedback.revision import (ACCEPT_SCORE, CONFIDENT_SCORE, NEAR_SCORE, ChangeGroup, ClauseMatch, FlagKind,
                                Relation, change_groups, char_diff, check_consistency, clause_body, clause_reading,
                                describe_change, diff_text, diff_tokens, match_clauses, new_pieces, old_pieces,
@@ -117,7 +118,7 @@ def test_changed_units_note_counts_as_a_modification():
 def test_progress_is_reported_in_order():
     seen = []
     match_clauses(parse_lines(FIRST_DRAFT).clauses, parse_lines(SECOND_DRAFT).clauses,
-                  progress=lambda fraction, message: seen.append(fraction))
+                  progress=Progress(lambda done, total: seen.append(done / total)))
     assert seen == sorted(seen) and len(seen) >= 3
 
 

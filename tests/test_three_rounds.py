@@ -76,7 +76,7 @@ def test_three_rounds(project, tmp_path):
 
     # -- round 2: written, on the second draft, only the changed clauses -------------------------
     project.add_round(sent_on=date(2023, 4, 25), deadline=date(2023, 5, 5), recipients=list(units.values()))
-    assert project.version_for_round(2) == 2 and project.version_for_round(1) == 1
+    assert project.rounds.version_for(2) == 2 and project.rounds.version_for(1) == 1
     assert form_context(project, 1).version == 1  # round 1's forms would still be the first draft's
     changed = changed_refs(project, 2)
     assert changed == ["二（一）2", "二（二）4", "二（二）5", "二（二）6", "二（三）", "二（三）8"]
@@ -131,7 +131,7 @@ def test_three_rounds(project, tmp_path):
     report = import_public_comments(project, table, create_round=True)
     assert report.status == "imported" and report.comments == 1
     (public,) = [r for r in project.rounds() if r.method is RoundMethod.ONLINE]
-    assert public.number == 3 and project.version_for_round(3) == 3
+    assert public.number == 3 and project.rounds.version_for(3) == 3
     assert project.comments(round_number=3)[0].clause_ref == "二（一）2"
 
     # comments of earlier rounds show on the matched clauses of the newest draft, with their round

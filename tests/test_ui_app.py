@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 from feedback.commands import ScriptedInteraction  # noqa: E402
 from feedback.vocabulary import Disposition, ReplyState  # noqa: E402
 from storage.project import Project  # noqa: E402
-from ui.jobs import JobCancelled, run_job  # noqa: E402
+from ui.jobs import run_job  # noqa: E402
 
 DRAFT = ["某市推进教育数字化行动方案（征求意见稿）", "一、总体要求", "坚持应用为王。", "二、重点任务",
          "1.建设智慧校园。到2025年建成50所。（牵头单位：市教育局；责任单位：市财政局、市工信局）",
@@ -228,8 +228,7 @@ def test_a_long_job_reports_progress_and_can_be_cancelled(qtbot):
 
     def long_job(progress):
         for i in range(2000):
-            if not progress(i, 2000):
-                raise JobCancelled
+            progress.step(i, 2000)  # raises Cancelled once the user has cancelled
             steps.append(i)
             time.sleep(0.002)
         return "done"
@@ -455,11 +454,12 @@ def test_display_problem_names_missing_x11_packages(monkeypatch):
 
 
 def test_fraction_reports_become_percent_and_stop_once_cancelled():
-    from ui.jobs import JobCancelled, fraction_progress
+    from feedback.progress import Cancelled, Progress
 
     seen = []
-    report = fraction_progress(lambda done, total: seen.append((done, total)) or len(seen) < 2)
+    report = Progress(lambda done, total: seen.append((done, total)), cancelled=lambda: len(seen) >= 2)
     report(0.25, "正在写入")
     assert seen == [(25, 100)]
-    with pytest.raises(JobCancelled):
-        report(0.5, "正在写入")
+    with pytest.raises(Cancelled):
+        report.part(0.5, 1.0)(0.5, "正在写入")
+    assert seen == [(25, 100), (75, 100)]

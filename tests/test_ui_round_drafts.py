@@ -28,17 +28,17 @@ def two_rounds(tmp_path):
 
 
 def test_the_round_decides_the_draft(two_rounds):
-    assert two_rounds.version_for_round(1) == 1 and two_rounds.version_for_round(2) == 2
-    assert "二（三）8" in {c.ref for c in two_rounds.draft_for_round(1).clauses}
-    assert [c.ref for c in two_rounds.draft_for_round(2).clauses] == [c.ref for c in two_rounds.clauses(2)]
+    assert two_rounds.rounds.version_for(1) == 1 and two_rounds.rounds.version_for(2) == 2
+    assert "二（三）8" in {c.ref for c in two_rounds.rounds.draft_for(1).clauses}
+    assert [c.ref for c in two_rounds.rounds.draft_for(2).clauses] == [c.ref for c in two_rounds.clauses(2)]
     with pytest.raises(Exception, match="没有第3轮"):
-        two_rounds.draft_for_round(3)
+        two_rounds.rounds.draft_for(3)
 
 
 def test_the_entry_dialog_lists_the_clauses_of_the_chosen_rounds_draft(two_rounds, qtbot):
     project = two_rounds
     dialog = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
-                                draft_for=project.draft_for_round)
+                                draft_for=project.rounds.draft_for)
     qtbot.addWidget(dialog)
 
     def task_texts():
@@ -58,12 +58,12 @@ def test_the_clause_asked_for_survives_the_switch_to_the_round_s_draft(two_round
     """Ctrl+I on a round-1 comment: the dialog starts on the newest draft, lists round 1's, keeps the clause."""
     project = two_rounds
     only_first = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
-                                    clause_ref="二（二）3", draft_for=project.draft_for_round)
+                                    clause_ref="二（二）3", draft_for=project.rounds.draft_for)
     qtbot.addWidget(only_first)
     assert len(only_first.draft.clauses) == len(project.clauses(1))
     assert only_first.clause.ref() == "二（二）3"  # not 总体意见, not 待定位: the clause the drafter was on
     both = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
-                              clause_ref="二（二）4", draft_for=project.draft_for_round)
+                              clause_ref="二（二）4", draft_for=project.rounds.draft_for)
     qtbot.addWidget(both)
     assert both.clause.ref() == "二（二）4"
     both.round.setCurrentIndex(both.round.findData(2))

@@ -188,6 +188,6 @@ def test_a_round_is_corrected_and_the_correction_undone(demo):
 def test_no_database_message_reaches_the_user(demo):
     comment = demo.comment(1)
     with pytest.raises(ProjectError) as raised:
-        demo.restore_comment(comment)  # already there: the database refuses
+        demo.comments.restore(comment)  # already there: the database refuses
     assert "UNIQUE" not in str(raised.value) and "演示.yjt" in str(raised.value) and "未保存" in str(raised.value)
     assert isinstance(raised.value, UserError)

@@ -316,7 +316,7 @@ def test_where_comments_show_on_the_newest_draft(project):
     assert sum(total for total, _ in counts.values()) == project.count_comments() == 6
     # with one version, the counts are the plain counts per clause
     single, _ = consulted_project(project.path.parent / "q.yjt")
-    assert versions.clause_comment_counts(single, versions.comment_places(single)) == single.clause_counts()
+    assert versions.clause_comment_counts(single, versions.comment_places(single)) == single.comments.clause_counts()
     single.close()
 
 

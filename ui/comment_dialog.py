@@ -564,10 +564,10 @@ class CommentEntryDialog(QDialog):
 def entry_dialog(project, *, round_number: int | None = None, unit_id: int | None = None,
                  clause_ref: str | None = None, parent=None) -> CommentEntryDialog:
     """The entry dialog on ``project``: the round follows the unit, clauses are the round's draft."""
-    draft = project.draft_for_round(round_number) if round_number is not None else project.draft()
+    draft = project.rounds.draft_for(round_number) if round_number is not None else project.draft()
     return CommentEntryDialog(project.rounds(), project.units(), draft, round_number=round_number, unit_id=unit_id,
                               clause_ref=clause_ref, find_units=project.find_units, replies=project.replies(),
-                              localities=project.localities(), draft_for=project.draft_for_round, parent=parent)
+                              localities=project.localities(), draft_for=project.rounds.draft_for, parent=parent)
 
 
 def file_entry(window, dialog: CommentEntryDialog) -> None:

@@ -940,7 +940,7 @@ class ExplanationPage(QWidget):
             from exports.answers import write_answers
 
             write_answers(project, target, thank_no_comments=thank,
-                          progress=lambda done, total: report(done / total, tr("正在生成各单位反馈")))
+                          progress=report)
             return target
 
         return self._start(tr("正在生成各单位采纳情况反馈…"), folder, write)
@@ -963,7 +963,7 @@ class ExplanationPage(QWidget):
     def _start(self, title: str, path: Path, write):
         """Run ``write(project, path, report)`` as a job on a read-only handle of the file."""
         from storage.numbering import fix_numbers
-        from ui.jobs import fraction_progress, run_job
+        from ui.jobs import run_job
 
         fix_numbers(self.project)  # the document goes out: its numbers are the comments' for good
         project_path = self.project.path
@@ -972,7 +972,7 @@ class ExplanationPage(QWidget):
             from storage.project import Project
 
             with Project.open(project_path, read_only=True, backup=False) as project:
-                return Path(write(project, path, fraction_progress(progress)))
+                return Path(write(project, path, progress))
 
         def done(result: Path) -> None:
             from exports.pdf_copy import converter

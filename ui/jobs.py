@@ -1,12 +1,12 @@
 """Long work off the UI thread, with a progress dialog that can cancel it.
 
-A job is a plain function ``job(progress) -> result`` where ``progress(done,
-total)`` returns False once the user has cancelled; the job then stops (return
-anything, or raise ``JobCancelled``). It runs on the global ``QThreadPool``, so it
-must not use the window's ``Project`` connection: open a second handle
-(``Project.open(path, read_only=True)``) or work on the path.
+A job is a plain function ``job(progress) -> result`` given a ``feedback.progress.Progress``
+(the one protocol every long operation takes): its reports move the dialog's bar, and once
+the user has cancelled the next report raises ``Cancelled``, which ends the job. It runs on
+the global ``QThreadPool``, so it must not use the window's ``Project`` connection: open a
+second handle (``Project.open(path, read_only=True)``) or work on the path.
 
-    run_job(window, tr("正在导出…"), lambda progress: export(path, progress),
+    run_job(window, tr("正在导出…"), lambda progress: export(path, progress=progress),
             on_done=lambda result: window.statusBar().showMessage(str(result)))
 """
 from __future__ import annotations
@@ -20,26 +20,11 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from feedback.errors import Cancelled
+from feedback.progress import Progress
 from ui.text import tr
 
 log = logging.getLogger("yijiantong")
-Progress = Callable[[int, int], bool]
 _RUNNING: set["Job"] = set()  # a job without a parent widget lives until it finishes
-
-
-JobCancelled = Cancelled  # a job stops because its progress callback returned False: the one ``Cancelled``
-
-
-def fraction_progress(progress: Progress) -> Callable[[float, str], None]:
-    """``progress`` in the form exports and storage report with: ``report(fraction, message)``.
-
-    The report raises ``JobCancelled`` once the user has cancelled, so the writer stops there.
-    """
-    def report(fraction: float, message: str) -> None:
-        if not progress(round(fraction * 100), 100):
-            raise JobCancelled()
-
-    return report
 
 
 class _Signals(QObject):
@@ -54,14 +39,13 @@ class _Runnable(QRunnable):
         self.function, self.signals, self.cancelled = function, signals, cancelled
         self.setAutoDelete(True)
 
-    def _progress(self, done: int, total: int) -> bool:
+    def _report(self, done: int, total: int) -> None:
         self.signals.progressed.emit(int(done), int(total))
-        return not self.cancelled.is_set()
 
     def run(self) -> None:
         try:
-            result = self.function(self._progress)
-        except JobCancelled:
+            result = self.function(Progress(self._report, self.cancelled.is_set))
+        except Cancelled:
             self.cancelled.set()
             self.signals.succeeded.emit(None)
         except BaseException as error:  # reported on the UI thread, never lost

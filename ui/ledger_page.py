@@ -629,7 +629,7 @@ class LedgerPage(QWidget):
         comment = self.current_comment()
         if comment is None or self.project is None or self.project.read_only:
             return
-        clauses = self.project.draft_for_round(comment.round_number).clauses  # the draft its round consulted on
+        clauses = self.project.rounds.draft_for(comment.round_number).clauses  # the draft its round consulted on
         dialog = CommentEditDialog(comment, clauses, self.project.units(), self)
         if dialog.exec():
             fields = dialog.changed_fields()

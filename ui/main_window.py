@@ -556,7 +556,7 @@ class MainWindow(QMainWindow):
         def read(progress):
             from exports.draft_files import load_draft
 
-            progress(0, 1)
+            progress.step(0, 1)
             return load_draft(source, simplified=False)
 
         def done(draft):

@@ -295,7 +295,7 @@ class CommentTableModel(QAbstractTableModel):
 
 def clause_counts(project) -> dict[str, tuple[int, int]]:
     """Comments per clause reference: (all, still 待处理), from one grouped query."""
-    return project.clause_counts()
+    return project.comments.clause_counts()
 
 
 class ClauseTreeModel(QStandardItemModel):

@@ -506,14 +506,7 @@ class SheetActions(QObject):
 
     def _run(self, title: str, work, *, on_done, on_error, writes: bool):
         """Start ``work(progress)``; while work that writes runs, the window cannot edit or close."""
-        from feedback.duplicates import Cancelled
-        from ui.jobs import JobCancelled, run_job
-
-        def guarded(progress):
-            try:
-                return work(progress)
-            except Cancelled:
-                raise JobCancelled from None
+        from ui.jobs import run_job
 
         def finish(callback):
             def run(*args):
@@ -530,7 +523,7 @@ class SheetActions(QObject):
 
         if writes:
             self._set_busy(True)
-        self.job = run_job(self.window, title, guarded, on_done=finish(on_done), on_error=finish(on_error),
+        self.job = run_job(self.window, title, work, on_done=finish(on_done), on_error=finish(on_error),
                            on_cancel=cancelled)
         self.window.jobs.append(self.job)
         self.job.finished.connect(lambda job=self.job: job in self.window.jobs and self.window.jobs.remove(job))
@@ -587,7 +580,7 @@ class SheetActions(QObject):
         if shape is None:
             return
         changed_only = False
-        version = self.project.version_for_round(number)
+        version = self.project.rounds.version_for(number)
         if version > 1:  # a later round: the clause list may hold only what the draft changed
             from storage.versions import changed_refs
 

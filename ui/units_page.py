@@ -433,7 +433,7 @@ class UnitsPage(QWidget):
             self._run(AddCategory(self.project, name))
 
     def _unregistered_named_units(self) -> list[tuple[str, str]]:
-        return [(name, category) for name, category in self.project.propose_recipients()
+        return [(name, category) for name, category in self.project.units.propose_recipients()
                 if not self.project.find_units(name)]
 
     def register_named_units(self) -> None:

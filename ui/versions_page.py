@@ -825,16 +825,16 @@ class VersionsPage(QWidget):
             if note is None:
                 return None
         old_clauses = self.project.clauses(previous) if previous is not None else []
-        from ui.jobs import fraction_progress, run_job
+        from ui.jobs import run_job
 
         def work(progress):
             from exports.draft_files import load_draft
             from storage.versions import prepare_revision
 
-            progress(0, 100)
+            progress(0.0)
             draft = load_draft(source, simplified=False)
             return prepare_revision(draft, previous, old_clauses, source_file=source.name,
-                                    progress=fraction_progress(progress))
+                                    progress=progress)
 
         def done(prepared) -> None:
             self._store_revision(prepared, source.name, note)
@@ -897,7 +897,7 @@ class VersionsPage(QWidget):
             self.window.interaction.inform(tr("“{0}”须以 .docx 或 .xlsx 结尾。").format(target.name))
             return None
         project_path = self.project.path
-        from ui.jobs import fraction_progress, run_job
+        from ui.jobs import run_job
 
         def work(progress):
             from exports.comparison import write_comparison
@@ -906,7 +906,7 @@ class VersionsPage(QWidget):
             # a handle of its own: the window's connection stays on the UI thread
             with Project.open(project_path, read_only=True, backup=False) as other:
                 return write_comparison(other, *pair, target, include_renumbered=include_renumbered,
-                                        progress=fraction_progress(progress))
+                                        progress=progress)
 
         def done(written) -> None:
             self.status.emit(tr("已导出修改对照表“{0}”。").format(Path(written).name))
@@ -935,14 +935,14 @@ class VersionsPage(QWidget):
             self.window.interaction.inform(tr("“{0}”须以 .docx 结尾。").format(target.name))
             return None
         project_path = self.project.path
-        from ui.jobs import fraction_progress, run_job
+        from ui.jobs import run_job
 
         def work(progress):
             from exports.redline import write_redline
             from storage.project import Project
 
             with Project.open(project_path, read_only=True, backup=False) as other:
-                return write_redline(other, *pair, target, progress=fraction_progress(progress))
+                return write_redline(other, *pair, target, progress=progress)
 
         def done(result) -> None:
             self.status.emit(tr("已导出修订稿“{0}”（修改{1}处，批注{2}条）及清洁稿“{3}”。").format(

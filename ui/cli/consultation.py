@@ -101,7 +101,7 @@ def register_units(args) -> bool:
         if args.add_category:
             print(run_command(AddCategory(project, args.add_category)).message)
         if args.from_draft:
-            missing = [(name, category) for name, category in project.propose_recipients()
+            missing = [(name, category) for name, category in project.units.propose_recipients()
                        if not project.find_units(name)]
             if not missing:
                 print("草案中提到的单位都已在名单中。")
@@ -160,7 +160,7 @@ def recipients(project, spec: str | None) -> tuple[list[int], list[tuple[str, st
     """
     if spec is None:
         ids, new = [], []
-        for name, category in project.propose_recipients():
+        for name, category in project.units.propose_recipients():
             found = project.find_units(name)
             if found:
                 ids.append(found[0].id)

@@ -16,39 +16,12 @@ from datetime import date
 from pathlib import Path
 
 from ui.cli.errors import CommandError
+from ui.cli.running import ConsoleInteraction
 
 
-class _Terminal:
-    """The command line's side of ``feedback.commands.Interaction``: asks on a terminal, else declines."""
-
-    def __init__(self, interactive: bool):
-        self.interactive = interactive
-        self.messages: list[str] = []
-
-    def confirm(self, question: str) -> bool:
-        from ui.cli.sheets import _ask
-
-        return _ask(question) if self.interactive else False
-
-    def choose(self, question: str, options) -> str | None:
-        from ui.cli.sheets import _ask_choice
-
-        if not self.interactive:
-            return None
-        picked = _ask_choice(question, list(options))
-        return None if picked is None else list(options)[picked]
-
-    def inform(self, message: str) -> None:
-        self.messages.append(message)
-
-    def ask_text(self, question: str, default: str = "") -> str | None:
-        return None
-
-
-def _interactive() -> bool:
-    from ui.cli.sheets import _interactive as terminal
-
-    return terminal()
+def _talk(*, terminal: bool | None = None) -> ConsoleInteraction:
+    """Asks on a terminal; otherwise declines, and the command names the candidates itself."""
+    return ConsoleInteraction(decline=True, blank="都不是", terminal=terminal)
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -70,7 +43,7 @@ def _read(project, source: str, draft):
     return read_reply(source, draft)
 
 
-def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, authors=()):
+def _choose_unit(project, typed: str | None, file_name: str, talk: ConsoleInteraction, authors=()):
     """The registry unit of the reply; asked or refused when not certain, never a default."""
     from feedback.matching import ACCEPTED, UnitIndex, unit_from_authors, unit_from_file_name
 
@@ -115,7 +88,7 @@ def _signer_differs(project, signer: str, unit) -> str:
     return ""
 
 
-def _choose_round(project, unit, requested: int | None, talk: _Terminal,
+def _choose_round(project, unit, requested: int | None, talk: ConsoleInteraction,
                   dated: date | None = None) -> tuple[int, list[str]]:
     from feedback.matching import reply_round
 
@@ -160,7 +133,7 @@ def run_reply(args) -> int:
 
         args.paths, args.json, args.replace = [source], False, False
         return run_collect(args)
-    talk = _Terminal(_interactive() and source != "-")
+    talk = _talk(terminal=False if source == "-" else None)  # stdin is the letter
     received = _parse_date(args.date)
     project = Project.open(args.project)
     try:
@@ -220,7 +193,7 @@ def run_comment_table(args, mapping: dict[str, str]) -> int:
     from storage.intake import public_unit
     from storage.project import Project
 
-    talk = _Terminal(_interactive())
+    talk = _talk()
     project = Project.open(args.project)
     try:
         rounds = project.rounds()

@@ -24,25 +24,6 @@ def _open(path, read_only: bool = False):
     return Project.open(path, read_only=read_only, backup=not read_only)
 
 
-def _interactive() -> bool:
-    return sys.stdin is not None and sys.stdin.isatty()
-
-
-def _ask(question: str) -> bool:
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline().strip().lower()
-    return answer in ("y", "yes", "是", "好", "确定")
-
-
-def _ask_choice(question: str, options: list[str]) -> int | None:
-    print(question, file=sys.stderr)
-    for index, option in enumerate(options, 1):
-        print(f"  {index}. {option}", file=sys.stderr)
-    print("请输入序号（直接回车表示都不是）：", end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline().strip()
-    return int(answer) - 1 if answer.isdigit() and 1 <= int(answer) <= len(options) else None
-
-
 def _recorded(project, text: str, action):
     """Run an import as the window does, through the one executor (``RecordedAction``); its result."""
     from feedback.commands import RecordedAction
@@ -72,25 +53,27 @@ def run_forms(args) -> int:
 def run_collect(args) -> int:
     """Per-file report; exit 0 when every file was taken, 1 when any was rejected or not replaced."""
     from exports.forms import collect_forms
+    from ui.cli.running import ConsoleInteraction
 
-    interactive = _interactive() and not args.json
+    # asked on a terminal (not with --json); otherwise the cautious answers below
+    talk = ConsoleInteraction(decline=True, blank="都不是", terminal=False if args.json else None)
 
     defaulted = []
     edited = getattr(args, "edited", None)
 
     def confirm(question) -> bool:
         if getattr(question, "kind", "") == "replace":
-            return True if args.replace else (_ask(question) if interactive else False)
+            return True if args.replace else talk.confirm(question)
         if getattr(question, "kind", "") == "edited":  # an edited row: keep its decision, or back to 待处理
-            if edited is None and interactive:
-                return _ask(question)
+            if edited is None and talk.asking:
+                return talk.confirm(question)
             defaulted.append(question)
             return edited == "keep"
         # a unit name matching the registry the same way place names aside (市公安局 = 汉中市公安局)
-        return _ask(question) if interactive else True
+        return talk.confirm(question) if talk.asking else True
 
     def choose(question: str, options: list[str]) -> int | None:
-        return _ask_choice(question, options) if interactive else None
+        return talk.choose_index(question, options)
 
     project = _open(args.project)
     try:
