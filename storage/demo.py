@@ -39,7 +39,7 @@ def build_demo_project(path, *, overwrite: bool = True) -> Project:
     plan["drafted_on"] = date.fromisoformat(plan["drafted_on"])
     plan["written_on"] = date.fromisoformat(plan["written_on"])
     project.update_plan(**plan)
-    project.db["settings"].insert({"key": "demo_note", "value": data["note"]}, replace=True)
+    project.settings.set("demo_note", data["note"])
 
     units = [dict(name=name, category=category) for name, category in project.units.propose_recipients()]
     units += [dict(name=name, category=UnitCategory.COUNTY.label) for name in data["counties"]]

@@ -19,18 +19,20 @@ Each mutation is one transaction and returns a ``Change`` (``what == 'sections'`
 >>> _ = move_section(project, section.id, 0)
 >>> [s.title for s in list_sections(project)][:2]
 ['其他需要说明的事项', '起草背景']
+>>> [s.title for s in project.documents()] == [s.title for s in list_sections(project)]
+True
 >>> project.close()
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import json
 
 from feedback.explanation_text import (DOCUMENT_KINDS, EXPLANATION, GROUP_BY_UNIT, GROUPINGS, LETTER, SectionKind,
                                        clean_body, default_section_body, default_sections, process_sentence,
                                        strip_heading_number)
 from feedback.ledger import Change, LedgerError
+from storage.part import Part
 from storage.versions import version_timeline
 
 __all__ = ["EXPLANATION", "LETTER", "Section", "list_sections", "section", "save_section", "move_section",
@@ -250,11 +252,7 @@ def process_text(project) -> str:
 
 def attachment_grouping(project) -> str:
     """How the explanation's attachment table is ordered: ``unit`` (the default) or ``clause``."""
-    row = project.db.execute("SELECT value FROM settings WHERE key = ?", [_GROUPING]).fetchone()
-    try:
-        value = json.loads(row[0]) if row else GROUP_BY_UNIT
-    except ValueError:
-        return GROUP_BY_UNIT
+    value = project.settings.get_json(_GROUPING, GROUP_BY_UNIT)
     return value if value in GROUPINGS else GROUP_BY_UNIT
 
 
@@ -262,6 +260,52 @@ def set_attachment_grouping(project, group_by: str) -> Change:
     """Keep the ordering of the attachment table (``unit`` or ``clause``) in the project."""
     if group_by not in GROUPINGS:
         raise LedgerError(f"未知的分组方式：{group_by}（可选 unit 或 clause）")
-    with project.transaction():
-        project.db["settings"].insert({"key": _GROUPING, "value": json.dumps(group_by)}, pk="key", replace=True)
+    project.settings.set_json(_GROUPING, group_by)
     return Change("sections", (), f"附件表格改为{GROUPINGS[group_by]}排列")
+
+
+class Documents(Part):
+    """``project.documents``: the sections of the generated documents and the drafter's choices about them.
+
+    Calling the part lists the explanation's sections (``project.documents()``); the methods are the
+    functions of this module bound to the project.
+    """
+
+    def __call__(self, document: str = EXPLANATION) -> list[Section]:
+        return list_sections(self.project, document)
+
+    def section(self, section_id: int) -> Section:
+        return section(self.project, section_id)
+
+    def save(self, section_id: int, *, title: str | None = None, body: str | None = None) -> Change:
+        return save_section(self.project, section_id, title=title, body=body)
+
+    def move(self, section_id: int, position: int) -> Change:
+        return move_section(self.project, section_id, position)
+
+    def add(self, title: str, body: str = "", **options) -> Change:
+        return add_section(self.project, title, body, **options)
+
+    def remove(self, section_id: int) -> Change:
+        return remove_section(self.project, section_id)
+
+    def restore(self, removed: Section) -> Change:
+        return restore_section(self.project, removed)
+
+    def reset(self, document: str = EXPLANATION) -> Change:
+        return reset_sections(self.project, document)
+
+    def generated_body(self, section_id: int) -> str:
+        return generated_body(self.project, section_id)
+
+    def regenerate(self, section_id: int) -> Change:
+        return regenerate_section(self.project, section_id)
+
+    def process_text(self) -> str:
+        return process_text(self.project)
+
+    def attachment_grouping(self) -> str:
+        return attachment_grouping(self.project)
+
+    def set_attachment_grouping(self, group_by: str) -> Change:
+        return set_attachment_grouping(self.project, group_by)

@@ -20,24 +20,17 @@ _PLAN_ID_KEY = "form_plan_id"
 _SECRET_KEY = "form_secret"
 
 
-def _setting(project, key: str) -> str | None:
-    row = project.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
 def form_keys(project) -> tuple[str, str]:
     """The project's form identifier and signing key, made on first use.
 
     Returned forms are recognised by the identifier; the key signs each form's
     identifiers, so an edited identifier is detected.
     """
-    plan_id, secret = _setting(project, _PLAN_ID_KEY), _setting(project, _SECRET_KEY)
+    plan_id, secret = project.settings.get(_PLAN_ID_KEY), project.settings.get(_SECRET_KEY)
     if plan_id and secret:
         return plan_id, secret
     plan_id, secret = secrets.token_hex(8), secrets.token_hex(16)
-    with project.transaction():
-        project.db["settings"].insert_all([{"key": _PLAN_ID_KEY, "value": plan_id},
-                                           {"key": _SECRET_KEY, "value": secret}], replace=True)
+    project.settings.set_many({_PLAN_ID_KEY: plan_id, _SECRET_KEY: secret})
     return plan_id, secret
 
 

@@ -33,6 +33,7 @@ from storage import search
 from feedback import __version__
 from storage.backups import BackupError, backup_infos, copy_database, make_backup
 from storage.comments import Comments
+from storage.documents import Documents
 from storage.draft_versions import Versions
 from storage.faults import os_reason, sqlite_reason
 from storage.part import from_iso as _date, now_text as _now
@@ -40,6 +41,7 @@ from storage.plan import PlanDetails
 from storage.rollback_journal import change_counter, journal_path, set_aside_foreign_journal
 from storage.locking import FileLock
 from storage.rounds import Rounds
+from storage.settings import Settings
 from storage.schema import (APPLICATION_ID, FILE_SUFFIX, OUR_TABLES, SCHEMA_VERSION, migrate, read_header,
                             schema_version)
 from storage.units import Units
@@ -131,6 +133,8 @@ class Project:
         self.units = Units(self)
         self.rounds = Rounds(self)
         self.comments = Comments(self)
+        self.documents = Documents(self)
+        self.settings = Settings(self)
         try:
             self._identity = _identity(self.path)
         except OSError:
@@ -338,7 +342,7 @@ class Project:
                 self.notices.append(f"打开时未能备份：{error}")
 
     def _record_app_version(self) -> None:
-        self.db["settings"].insert({"key": APP_VERSION_KEY, "value": __version__}, pk="key", replace=True)
+        self.settings.set(APP_VERSION_KEY, __version__)
 
     @staticmethod
     def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:

@@ -1,4 +1,5 @@
-"""The project façade's typed parts: ``project.plan``, ``.versions``, ``.units``, ``.rounds``, ``.comments``.
+"""The project façade's typed parts: ``project.plan``, ``.versions``, ``.units``, ``.rounds``, ``.comments``,
+``.documents``, ``.settings``.
 
 Calling a part lists its records (as ``project.units()`` always did); its methods are the typed
 API; the ``Project`` methods kept for many callers give the same answers; nothing outside
@@ -16,10 +17,12 @@ from feedback.ledger import LedgerError
 from feedback.outline import parse_lines
 from feedback.vocabulary import Disposition, ReplyState
 from storage.comments import Comments
+from storage.documents import Documents, list_sections
 from storage.draft_versions import Versions
 from storage.plan import PlanDetails
 from storage.project import Project
 from storage.rounds import Rounds
+from storage.settings import Settings
 from storage.units import Units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,3 +89,18 @@ def test_nothing_outside_storage_touches_the_database_handle():
                 if re.search(r"\.db\b(?!\w)", line) and "thumbs.db" not in line:
                     offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []
+
+
+def test_the_documents_and_settings_parts(project):
+    assert isinstance(project.documents, Documents) and isinstance(project.settings, Settings)
+    assert [s.title for s in project.documents()] == [s.title for s in list_sections(project)] == [
+        "起草背景", "主要内容", "起草过程", "下一步打算"]
+    change = project.documents.add("其他需要说明的事项", "无。")
+    assert change.what == "sections" and project.documents()[-1].title == "其他需要说明的事项"
+    assert project.documents.attachment_grouping() == "unit"
+    project.documents.set_attachment_grouping("clause")
+    assert project.documents.attachment_grouping() == "clause" and project.settings.get_json("explanation_grouping") == "clause"
+    with pytest.raises(LedgerError):
+        project.documents.set_attachment_grouping("page")
+    project.settings.set_many({"a": "1", "b": "2"})
+    assert {k: v for k, v in project.settings().items() if k in "ab"} == {"a": "1", "b": "2"}
