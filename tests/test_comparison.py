@@ -186,12 +186,18 @@ def test_revise_compare_and_matches_on_the_command_line(tmp_path, capsys):
     assert "采纳但未修改：市住建局对二（三）5（现为二（三）7）的意见已采纳，但该条款未作修改。" in out
     assert "待确认" not in out
 
+    # the consistency check is listed before generating and stops it unless --force
     assert run(["compare", str(tmp_path / "p.yjt"), "--from", "1", "--to", "2", "--out",
-                str(tmp_path / "对照表.docx")]) == 0
+                str(tmp_path / "对照表.docx")]) == 1
+    err = capsys.readouterr().err
+    assert "提示：采纳但未修改：市住建局对二（三）5（现为二（三）7）的意见已采纳" in err
+    assert "生成修改对照表前发现" in err and not (tmp_path / "对照表.docx").exists()
+    assert run(["compare", str(tmp_path / "p.yjt"), "--from", "1", "--to", "2", "--out",
+                str(tmp_path / "对照表.docx"), "--force"]) == 0
     assert "共6处修改" in capsys.readouterr().out
     assert len(docx.Document(str(tmp_path / "对照表.docx")).tables[0].rows) == 7
     assert run(["compare", str(tmp_path / "p.yjt"), "--out", str(tmp_path / "对照表.xlsx"),
-                "--include-renumbered"]) == 0
+                "--include-renumbered", "--force"]) == 0
     assert "共8处修改" in capsys.readouterr().out
     with pytest.raises(LedgerError, match="须以 .docx 或 .xlsx 结尾"):
         run(["compare", str(tmp_path / "p.yjt"), "--out", str(tmp_path / "对照表.pdf")])
