@@ -159,6 +159,7 @@ class Project:
         self.read_only = read_only
         self.damage: str | None = None   # why a damaged file was opened read-only
         self.notices: list[str] = []     # what opening the file did that the user should know
+        self._deleted_numbers: dict[int, int] = {}  # fixed numbers of deleted comments, for undo
         try:
             self._identity = _identity(self.path)
         except OSError:
@@ -1060,13 +1061,16 @@ class Project:
 
     def delete_comment(self, comment_id: int) -> Change:
         self.comment(comment_id)
+        from storage.numbering import numbers_of
+
+        self._deleted_numbers.update(numbers_of(self, [comment_id]))
         with self.transaction():
             self.db["comments"].delete(comment_id)
             self.db.execute("DELETE FROM comments_search WHERE rowid = ?", [comment_id])
         return Change("comments", (comment_id,), "已删除意见")
 
     def restore_comment(self, comment: Comment) -> Change:
-        """Put a deleted comment back with its id (for undo)."""
+        """Put a deleted comment back with its id and the number it went out with (for undo)."""
         row = {"id": comment.id, "round_id": self._round_id(comment.round_number), "unit_id": comment.unit_id,
                "clause_ref": comment.clause_ref, "body": comment.body, "quoted_text": comment.quoted_text,
                "proposed_wording": comment.proposed_wording, "received_on": _iso(comment.received_on),
@@ -1076,6 +1080,10 @@ class Project:
         with self.transaction():
             self.db["comments"].insert(row)
             search.index_comment(self.db.conn, comment.id, row)
+            if comment.id in self._deleted_numbers:
+                from storage.numbering import put_back
+
+                put_back(self, {comment.id: self._deleted_numbers[comment.id]})
         return Change("comments", (comment.id,), "已恢复意见")
 
     def history(self, comment_id: int | None = None) -> list[HistoryEntry]:
