@@ -19,9 +19,10 @@ from typing import Callable, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
-from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, DocumentError,
-                                     OfficialDocument, Span, atomic_save, xml_safe)
+from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, STYLE_TABLE_TEXT, Column,
+                                     DocumentError, OfficialDocument, Span, atomic_save, xml_safe)
 from exports.xlsx_safety import MAX_CELL_CHARS, clean_cell_text, needs_text_guard, set_text
 from feedback.explanation_text import quoted_title
 from feedback.revision import DiffRun, Relation, new_pieces, old_pieces
@@ -158,22 +159,22 @@ def comparison_rows(project, from_version: int, to_version: int, *, include_renu
 
 def build_comparison(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
                      progress: Progress | None = None) -> OfficialDocument:
-    """The landscape Word document: title, which versions, the table, the legend."""
+    """The landscape Word document: title, which versions, the legend, the table."""
     report = progress or (lambda fraction, message: None)
     rows = comparison_rows(project, from_version, to_version, include_renumbered=include_renumbered,
                            progress=lambda f, m: report(0.6 * f, m))
     doc = OfficialDocument(page=LANDSCAPE)
     doc.title(comparison_title(project), blank_after=False)
     doc.paragraph(versions_caption(from_version, to_version), STYLE_ADDRESSEE).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.blank_line()
     report(0.7, "正在生成对照表")
     if rows:
+        # above the table in the table's size: below it, it could stand alone on a last page
+        doc.paragraph(LEGEND, STYLE_TABLE_TEXT).paragraph_format.space_after = Pt(6)
         table = doc.table(COLUMNS, [row.cells() for row in rows], font_size=SIZE_SMALL_4)
         _align_rows_top(table)
         _nested_tables(table, (2, 3))
-        doc.blank_line()
-        doc.body(LEGEND)
     else:
+        doc.blank_line()
         doc.body(f"第{to_version}稿与第{from_version}稿相比，条款内容没有修改。")
     return doc
 
