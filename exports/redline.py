@@ -77,10 +77,14 @@ def clause_style(clause: Clause) -> str:
 
 
 def clause_lines(clauses: Sequence[Clause]) -> tuple[list[str], list[str]]:
-    """The paragraphs the clauses read as, and the style of each."""
+    """The paragraphs the clauses read as, and the style of each. A first 款 begins with its
+    article's own text, printed with the article: only what follows it is the 款's."""
     lines, styles = [], []
     for clause in clauses:
-        for index, line in enumerate(clause_reading(clause).split("\n")):
+        reading = clause_reading(clause).split("\n")
+        if clause.kind is ClauseKind.PARAGRAPH and clause.number == 1:
+            reading = reading[1:]
+        for index, line in enumerate(reading):
             lines.append(line)
             styles.append(clause_style(clause) if index == 0 else STYLE_BODY)
     return lines, styles

@@ -363,3 +363,20 @@ def test_comments_have_their_own_small_style(plan_project, tmp_path):
     assert styles["annotation text"].font.size.pt == 10.5
     clean = Document(str(tmp_path / "修订（清洁稿）.docx"))
     assert "annotation text" not in [s.name for s in clean.styles]
+
+
+def test_an_article_of_several_paragraphs_reads_once(tmp_path):
+    """A 管理办法's article with 款: its first 款 is the article's own text, printed once (not again
+    as a paragraph of its own), in the revised draft and its clean copy, as the drafter wrote it."""
+    from tests.fixtures.draft_shapes import regulation
+
+    first = regulation()
+    second = [line.replace("百分之二十五", "百分之二十") for line in first]
+    project = _project(tmp_path, "条例.yjt", first, second)
+    out = tmp_path / "条例（修订）.docx"
+    result = write_redline(project, 1, 2, out)
+    as_written = [project.draft(2).title] + [line.replace("　", "\u3000") for line in second[2:]]
+    assert _docx_paragraphs(out, accept=True) == as_written
+    assert _docx_paragraphs(result.clean_path, accept=False) == as_written
+    assert _docx_paragraphs(out, accept=False) == [project.draft(1).title] + first[2:]
+    project.close()
