@@ -339,6 +339,8 @@ def redline_paragraphs(changes: Sequence[VersionChange], old_order: Sequence[str
         change = unit.change
         old_lines, old_styles = clause_lines(change.old_clauses)
         new_lines, new_styles = clause_lines(change.new_clauses)
+        if not (old_lines or new_lines):
+            continue  # a first 款 with nothing beyond its article's text
         if unit.side == "old":
             made = whole_paragraphs(old_lines, old_styles, DELETE)
         elif unit.side == "new":

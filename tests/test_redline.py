@@ -379,4 +379,9 @@ def test_an_article_of_several_paragraphs_reads_once(tmp_path):
     assert _docx_paragraphs(out, accept=True) == as_written
     assert _docx_paragraphs(result.clean_path, accept=False) == as_written
     assert _docx_paragraphs(out, accept=False) == [project.draft(1).title] + first[2:]
+    # and no empty paragraph where the first 款 would have been
+    for path in (out, result.clean_path):
+        root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+        texts = ["".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText")) for p in root.iter(f"{W}p")]
+        assert "" not in texts[2:-1], path.name  # the blank line under the title, the last paragraph mark
     project.close()
