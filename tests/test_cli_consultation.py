@@ -133,6 +133,10 @@ def test_regulation_round_to_all_units_and_refusals(tmp_path, capsys):
     unplaced = cli(capsys, "comment", project, "add", "--unit", "市公安局", "--text", "条款待查。")
     assert unplaced[0] == 0 and "待定位" in unplaced[2]
     assert cli(capsys, "decide", project, "9", "采纳")[2].strip() == "错误：没有序号为9的意见（序号见 comment list 第一列）。"
+    # a round put up online goes to the public: no unit is sent it, none is counted as not answering
+    status, out, _ = cli(capsys, "round", project, "add", "--method", "网上公开", "--sent", "2023-06-20",
+                         "--deadline", "2023-07-20")
+    assert status == 0 and "向社会公开，不发送单位" in out and "第2轮（网上公开）" in out and "发送0个单位" in out
     assert cli(capsys, "stats", project, "--round", "5")[2].strip() == "错误：没有第5轮征求意见。"
     unknown = cli(capsys, "plan", project, "--set", "颜色=红")
     assert unknown[0] == 2 and "没有“颜色”这个字段" in unknown[2]

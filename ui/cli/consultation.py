@@ -213,12 +213,14 @@ def run_round(args) -> int:
         return 0
     with _project(args.project) as project:
         if args.action == "add":
-            ids, new = recipients(project, args.units)
+            # a round put up online goes to the public, to no unit unless named
+            online = args.method is RoundMethod.ONLINE and args.units is None
+            ids, new = ([], []) if online else recipients(project, args.units)
             fields = _round_fields(args)
             if args.version is not None:
                 fields["version_number"] = args.version
             change = run_command(AddRound(project, recipients=ids, new_units=new, **fields))
-            message = f"{change.message}：发送{len(ids) + len(new)}个单位"
+            message = f"{change.message}：{'向社会公开，不发送单位' if online else f'发送{len(ids) + len(new)}个单位'}"
             print(message + (f"（其中新登记草案中提到的{len(new)}个）" if new else "") + "。")
         else:
             chosen = recipients(project, args.units)[0] if args.units is not None else None
