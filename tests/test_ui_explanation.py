@@ -312,3 +312,8 @@ def test_a_long_attachment_is_cut_short_in_the_preview_only(page):
     assert shown.count("<tr>") == 1 + 5
     assert f"预览只显示前5行，共{len(content.rows)}条意见" in shown
     assert "rowspan" in explanation_page.attachment_html(content)  # a unit's rows share one cell, as in the document
+
+
+def test_the_findings_before_generating_are_listed_one_a_line(page):
+    lines = page.warnings.text().splitlines()
+    assert len(lines) >= 2 and all(line.startswith("同一条款处理不一：") for line in lines[-2:])

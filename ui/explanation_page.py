@@ -664,7 +664,7 @@ class ExplanationPage(QWidget):
 
     def refresh_warnings(self) -> None:
         """What to look at before sending the explanation (fields missing, comments undecided …)."""
-        self.warnings.setText("　".join(explanation_warnings(self.project)))
+        self.warnings.setText("\n".join(explanation_warnings(self.project)))  # one finding a line
         self.warnings.setVisible(bool(self.warnings.text()))
 
     def _show_automatic(self, content: ExplanationContent) -> None:
