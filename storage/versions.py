@@ -884,7 +884,17 @@ def version_timeline(project) -> list[TimelineEntry]:
                 span = date_span(rnd.sent_on, rnd.deadline)
                 event = f"就第{version.number}稿{_ROUND_PHRASES[rnd.method]}"
                 entries.append(TimelineEntry(rnd.sent_on or rnd.deadline, f"{span}，{event}" if span else event))
-    return entries
+    return _in_date_order(entries)
+
+
+def _in_date_order(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries by date, as things happened (a round on an earlier draft sent after a later
+    one was formed comes after it); an entry without a date keeps its place after the one before."""
+    keys, last = [], date.min
+    for index, entry in enumerate(entries):
+        last = entry.date or last
+        keys.append((last, index))
+    return [entry for _, entry in sorted(zip(keys, entries), key=lambda pair: pair[0])]
 
 
 # -- what the versions panel lists ---------------------------------------------------------------
