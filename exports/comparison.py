@@ -286,7 +286,8 @@ def write_comparison_docx(project, from_version: int, to_version: int, path, *, 
 
 SHEET_COLUMNS = ("序号", "原条款编号", "修改后条款编号", "原条款", "修改后条款", "修改说明/依据意见", "修改类型")
 _SHEET_WIDTHS = (6, 14, 14, 56, 56, 36, 10)
-_LINE_POINTS = 14.5  # one line of 11 pt 仿宋 with its leading
+_LINE_POINTS = 16.0  # one line of 11 pt 仿宋 or its fallback CJK fonts (taller leading) as LibreOffice sets it
+_ROW_PADDING = 3.0  # the cell's top and bottom margins
 
 
 def _display_width(text: str) -> float:
@@ -299,14 +300,14 @@ def row_height_points(texts: Sequence[str], widths: Sequence[float]) -> float:
     rows, LibreOffice and printing use the height written).
 
     >>> row_height_points(['一二三四五六七八九十'], [11])
-    29.0
+    35.0
     """
     lines = 1
     for text, width in zip(texts, widths):
         per_line = max(width - 1, 1)
         count = sum(max(1, -(-int(_display_width(line)) // int(per_line))) for line in (text or "").split("\n"))
         lines = max(lines, count)
-    return lines * _LINE_POINTS
+    return lines * _LINE_POINTS + _ROW_PADDING
 
 
 def _rich_cell(cell, pieces: Sequence[tuple[str, bool]], marked) -> None:
