@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     app.add_argument("--demo", action="store_true", help="打开内置的演示项目")
     app.add_argument("--read-only", action="store_true", help="只读打开，不作任何修改")
     app.add_argument("--screenshot", metavar="PNG", help="把窗口保存为 PNG 图片后退出")
-    app.add_argument("--page", help="截图的页面：ledger、units、statistics… 或 start")
+    app.add_argument("--page", metavar="页面", help="截图的页面：ledger、units、statistics… 或 start")
     app.add_argument("--size", metavar="宽x高", type=_size, help="截图时窗口的大小，例如 1366x768（默认 1440x900）")
     options = app.parse_args(argv)
     if options.project and options.demo:

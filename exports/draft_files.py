@@ -466,11 +466,14 @@ def _read_pdf(path: Path, name: str) -> list[SourceBlock]:
 
     _checked_size(path, name)
     lines: list[str] = []
+    edges: set[int] = set()
     pages = 0
     try:
         for page in extract_pages(str(path)):
             pages += 1
+            first = len(lines) + 1
             lines += _printed_lines(page)
+            edges |= {*range(first, first + 3), *range(len(lines) - 2, len(lines) + 1)}
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise _fail(name, f"PDF 文件已加密（有密码保护），{_ORIGINAL}") from exc
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -479,7 +482,8 @@ def _read_pdf(path: Path, name: str) -> list[SourceBlock]:
     if sum(len(line.strip()) for line in lines) < 20:
         raise _fail(name, f"PDF 中没有可提取的文字（可能是扫描件），{_ORIGINAL}")
     return SourceBlocks((SourceBlock(text=line) for line in lines),
-                        [f"草案取自 PDF（{pages}页），断行和页码已自动处理，请核对条款结构"], printed=True)
+                        [f"草案取自 PDF（{pages}页），断行和页码已自动处理，请核对条款结构"], printed=True,
+                        page_edges=frozenset(edges))
 
 
 def _printed_lines(page) -> list[str]:

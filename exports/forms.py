@@ -750,7 +750,7 @@ def _read_sheet(ws, identity: FormIdentity, file_name: str, resolver: ClauseReso
         body = comment or f"建议修改为：{proposed}"
         if reason:
             body += f"\n理由：{reason}"
-        rows.append(FormRow(row, ref, body, proposed, reason))
+        rows.append(FormRow(row, ref, body, proposed or proposed_wording(comment), reason))  # 改为“…” in 意见建议
     if no_comments and rows:
         raise fail(f"选择了“无修改意见”，但填写了{len(rows)}条意见，请二者选一")
     if not no_comments and not rows:

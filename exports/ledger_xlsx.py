@@ -24,13 +24,14 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from exports.saving import atomic_save
+from exports.saving import DocumentError, atomic_save
 from exports.xlsx_safety import (MAX_CELL_CHARS, clean_cell_text, guarded_cell, has_control_characters,
                                  needs_text_guard)
 from exports.adoption_table import UNPLACED_CAPTION, disposition_note
 from feedback.duplicates import Cancelled
 from feedback.explanation_text import plain_title, quoted_title
 from feedback.vocabulary import UNPLACED_CLAUSE_REF, ClauseKind
+from storage.faults import os_reason
 from storage.numbering import fix_numbers
 
 LEDGER_SHEET = "意见汇总处理表"
@@ -242,14 +243,23 @@ def export_ledger(project, path, *, order: str | None = None, today: date | None
         cancelled = False
         _write_replies(workbook, project, today, body)
     set_workbook_properties(workbook, title, plan.drafting_unit)
-    path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(temporary: str) -> None:
         workbook.save(temporary)  # also when cancelled: closes the streams it opened
         if cancelled:
             raise Cancelled
 
-    atomic_save(path, write, suffix=".xlsx")
+    try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DocumentError(f"无法建立文件夹“{path.parent}”：{os_reason(error)}。") from error
+        atomic_save(path, write, suffix=".xlsx")
+    except DocumentError:
+        for sheet in workbook.worksheets:  # never saved: close its streams now, not noisily at exit
+            if not sheet.closed:
+                sheet.close()
+        raise
     return total
 
 

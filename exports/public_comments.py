@@ -458,6 +458,19 @@ _EXACT_DISPOSITIONS = {"是": Disposition.ADOPTED, "否": Disposition.REJECTED, 
                        "待处理": Disposition.PENDING, "": Disposition.PENDING}
 
 
+GENERIC_WORK = "相关工作"
+_WORK_NAMED_RE = re.compile(r"在([^，。；,;在]{2,20}?工作)中")
+_UNNAMED_WORKS = ("下一步工作", "今后工作", "日常工作", "实际工作", "具体工作", "相关工作", "工作实践")
+
+
+def _work_named(reason: str) -> str:
+    """The work a published reason names (将在古树名木日常养护工作中落实 → 古树名木日常养护工作), else
+    ``GENERIC_WORK``: 转有关部门研究 names none, and is no work's name."""
+    found = _WORK_NAMED_RE.search(reason)
+    name = found.group(1) if found else ""
+    return name if name and not name.endswith(_UNNAMED_WORKS) else GENERIC_WORK
+
+
 def disposition_of(text: str) -> Disposition | None:
     """The disposition a published table's wording means, or None when it must be asked.
 
@@ -498,22 +511,28 @@ def _docx_table(path: Path) -> tuple[list[str], list[tuple[list, int]]]:
 
 
 def read_comment_table(project, path, mapping: dict[str, str], *, round_number: int,
-                       choose: Callable[[str, list[str]], str | None] | None = None) -> TableIntake:
+                       choose: Callable[[str, list[str]], str | None] | None = None,
+                       public_unit_id: int | None = None) -> TableIntake:
     """An existing comment table (.xlsx, .csv or a .docx table) read into comments with their decisions.
 
-    ``mapping`` (role → header) needs ``text`` and ``unit``; ``disposition`` and ``reason``
-    bring the published decision along. A unit or a disposition wording that is not
-    certain is asked through ``choose`` (question, options → option or None); unanswered,
-    the whole table is refused naming the row and the wording. Nothing is written here.
+    ``mapping`` (role → header) needs ``text`` and ``unit`` — or ``submitter`` for a table of
+    comments from the public (反馈人 朱**), filed under ``public_unit_id`` with the person named
+    in the source; ``disposition`` and ``reason`` bring the published decision along. A unit or a
+    disposition wording that is not certain is asked through ``choose`` (question, options →
+    option or None); unanswered, the whole table is refused naming the row and the wording.
+    Nothing is written here.
     """
     from exports.forms import ClauseResolver, clause_options
     from feedback.matching import UnitIndex
 
     path = Path(path)
     name = path.name
-    for role in ("text", "unit"):
-        if role not in mapping:
-            raise LedgerError(f"“{name}”：请用 --map 指定{TABLE_ROLES[role]}所在的列（{role}=列名）")
+    if "text" not in mapping:
+        raise LedgerError(f"“{name}”：请用 --map 指定{TABLE_ROLES['text']}所在的列（text=列名）")
+    by_person = "unit" not in mapping and "submitter" in mapping and public_unit_id is not None
+    if "unit" not in mapping and not by_person:
+        raise LedgerError(f"“{name}”：请用 --map 指定{TABLE_ROLES['unit']}所在的列（unit=列名；"
+                          "个人提出的意见用 submitter=列名）")
     rounds = {r.number: r for r in project.rounds()}
     if round_number not in rounds:
         raise LedgerError(f"没有第{round_number}轮征求意见。")
@@ -543,6 +562,9 @@ def read_comment_table(project, path, mapping: dict[str, str], *, round_number: 
         if not body:
             continue
         typed_unit = cell(row, "unit")
+        person = cell(row, "submitter")
+        if by_person:
+            unit_of[typed_unit] = public_unit_id
         if typed_unit not in unit_of:
             match = index.match(typed_unit) if typed_unit else None
             if match is not None and match.status in ("exact", "alias", "equivalent", "place"):
@@ -568,6 +590,9 @@ def read_comment_table(project, path, mapping: dict[str, str], *, round_number: 
         reason = cell(row, "reason")
         if disposition is Disposition.IN_WORK and not reason:
             reason = wording  # 转有关部门研究: the published words are the explanation
+        work = _work_named(reason) if disposition is Disposition.IN_WORK else ""
+        if disposition is Disposition.IN_WORK and work == GENERIC_WORK:
+            notes.append(f"第{number}行“{reason[:30]}”未写明在哪项工作中落实，已记为“{GENERIC_WORK}”，请补写")
         if disposition.needs_reason and not reason:
             notes.append(f"第{number}行“{wording}”未写理由，已记为“{Disposition.PENDING.label}”，请补写理由后再处理")
             disposition = Disposition.PENDING
@@ -578,10 +603,9 @@ def read_comment_table(project, path, mapping: dict[str, str], *, round_number: 
         when = parse_date(row[columns["date"]]) if "date" in columns and columns["date"] < len(row) else None
         items.append(dict(round_number=round_number, unit_id=unit_of[typed_unit], clause_ref=ref or UNPLACED_CLAUSE_REF,
                           body=body, disposition=disposition, reason=reason,
-                          # 转有关部门研究: the published words say in which work it is carried out
-                          work_item=reason if disposition is Disposition.IN_WORK else "",
+                          work_item=work,
                           received_on=date.fromisoformat(when) if when else None,
-                          source=f"意见表“{name}”第{number}行"))
+                          source=f"意见表“{name}”第{number}行" + (f"（{person}）" if person else "")))
     if not items:
         raise sheet_error(name, f"“{mapping['text']}”列中没有意见内容")
     return TableIntake(name, round_number, items, notes)

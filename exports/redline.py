@@ -27,7 +27,7 @@ from exports.official_format import (STYLE_BODY, STYLE_HEADING1, STYLE_HEADING2,
                                      save_document, set_properties, title_lines, title_width, xml_safe)
 from feedback.draft import Clause
 from feedback.explanation_text import quoted_title
-from feedback.revision import Relation, char_diff, clause_reading
+from feedback.revision import Relation, char_diff, clause_reading, first_paragraph_refs, restates_article
 from feedback.vocabulary import ClauseKind
 from storage.numbering import comment_numbers, fix_numbers
 from storage.versions import VersionChange, changes_between, version_date
@@ -77,14 +77,14 @@ def clause_style(clause: Clause) -> str:
 
 
 def clause_lines(clauses: Sequence[Clause]) -> tuple[list[str], list[str]]:
-    """The paragraphs the clauses read as, and the style of each. A first 款 begins with its
-    article's own text, printed with the article: only what follows it is the 款's."""
+    """The paragraphs the clauses read as, and the style of each. An article's 第一款 is the
+    article's own paragraph (the one carrying its number): only what follows it is written."""
     lines, styles = [], []
     for clause in clauses:
-        reading = clause_reading(clause).split("\n")
+        own = clause_reading(clause).split("\n")
         if clause.kind is ClauseKind.PARAGRAPH and clause.number == 1:
-            reading = reading[1:]
-        for index, line in enumerate(reading):
+            own = own[1:]
+        for index, line in enumerate(own):
             lines.append(line)
             styles.append(clause_style(clause) if index == 0 else STYLE_BODY)
     return lines, styles
@@ -339,8 +339,8 @@ def redline_paragraphs(changes: Sequence[VersionChange], old_order: Sequence[str
         change = unit.change
         old_lines, old_styles = clause_lines(change.old_clauses)
         new_lines, new_styles = clause_lines(change.new_clauses)
-        if not (old_lines or new_lines):
-            continue  # a first 款 with nothing beyond its article's text
+        if not old_lines and not new_lines:
+            continue  # a 第一款 read with its article
         if unit.side == "old":
             made = whole_paragraphs(old_lines, old_styles, DELETE)
         elif unit.side == "new":
@@ -396,7 +396,8 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
             sect_pr.addprevious(element)
         else:
             body.append(element)
-    changed = sum(1 for c in changes if c.relation.changed) if tracked else 0
+    firsts = first_paragraph_refs(old), first_paragraph_refs(new)
+    changed = sum(1 for c in changes if c.relation.changed and not restates_article(c.group, *firsts)) if tracked else 0
     renumbered = sum(1 for c in changes if c.relation is Relation.RENUMBERED) if tracked else 0
     return doc, RedlineResult(Path(), None, changed, renumbered, len(anchors), paragraphs)
 

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from lxml import etree
@@ -26,7 +27,7 @@ from feedback.letters import (LetterSplit, RevisedParagraph, WordComment, commen
 
 TEXT_SUFFIXES = (".txt", ".text")
 WORD_SUFFIXES = (".docx", ".docm")
-LEGACY_SUFFIXES = {".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）"}
+LEGACY_SUFFIXES = {".doc": "旧版 Word 文档（.doc）", ".wps": "WPS 文字文档（.wps）", ".odt": "OpenDocument 文本（.odt）"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".heic")
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls", ".et")
 REPLY_SUFFIXES = TEXT_SUFFIXES + WORD_SUFFIXES + tuple(LEGACY_SUFFIXES) + (".pdf",)
@@ -85,7 +86,16 @@ def read_reply(path, draft: Draft) -> Reply:
                           "已有的意见处理表请用 import-public --map … 导入")
     try:
         if head.startswith(b"%PDF") or suffix == ".pdf":
-            return Reply(name, "来函", split_letter(_pdf_text(path, name), draft))
+            text = _pdf_text(path, name)
+            form = _pdf_form(path)
+            if form is not None:
+                return Reply(name, "反馈表", _form_split(*form, draft))
+            if any(is_form_header(line.split()) for line in text.splitlines()):
+                raise _fail(name, "PDF 中的反馈表没有表格线，无法可靠地逐行读出；"
+                                  "请向填报单位索要 Word 或 Excel 版，或对照原件手工录入")
+            return Reply(name, "来函", split_letter(text, draft))
+        if suffix == ".odt":  # a zip too, but not Word's
+            return _read_legacy(path, name, draft)
         if head.startswith(b"PK\x03\x04") or suffix in WORD_SUFFIXES:
             return _read_word(path, name, draft)
         if head.startswith(b"\xd0\xcf\x11\xe0") or suffix in LEGACY_SUFFIXES:
@@ -139,6 +149,33 @@ def _pdf_text(path: Path, name: str) -> str:
         raise _fail(name, "PDF 中没有文字层（可能是扫描件或图片），无法读取文字；"
                           "请向来函单位索要 Word 版，或对照原件手工录入")
     return text
+
+
+def _pdf_form(path: Path) -> tuple[list[list[str]], int, list[str]] | None:
+    """A feedback form printed to PDF: the rows of its first ruled table with a form's header row,
+    that header's index and the lines printed above the table; None when there is none.
+
+    A cell's printed lines are one text: a Chinese line wraps without a space.
+    """
+    import pdfplumber
+
+    rows: list[list[str]] = []
+    header_index, above = None, []
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages[:MAX_PDF_PAGES]:
+            for table in page.find_tables():
+                cells = [[re.sub(r"\s*\n\s*", "", cell or "").strip() for cell in row] for row in table.extract()]
+                if header_index is None:
+                    header_index = next((i for i, row in enumerate(cells[:3]) if is_form_header(row)), None)
+                    if header_index is None:
+                        continue
+                    top = page.crop((0, 0, page.width, table.bbox[1])).extract_text() or ""
+                    lines = [line for line in top.splitlines() if not is_form_header(line.split())]
+                    above = ["".join(lines)] + lines  # 填报时间：2024年5月13 / 日: a wrapped line joined
+                    rows = cells
+                elif cells and len(cells[0]) == len(rows[0]):
+                    rows += cells[1:] if is_form_header(cells[0]) else cells  # the table goes on over the page
+    return None if header_index is None else (rows, header_index, above)
 
 
 def _page_lines(page) -> str:
@@ -230,17 +267,26 @@ def _read_word(path: Path, name: str, draft: Draft) -> Reply:
     if revised or any(key in comments for key in anchors):
         word_comments = [WordComment(anchors[key][0], anchors[key][1], text, author)
                          for key, (text, author) in comments.items() if key in anchors]
-        return Reply(name, "修订稿", comments_from_revisions(paragraphs, word_comments, draft))
+        letter = comments_from_revisions(paragraphs, word_comments, draft)
+        if letter.dated is None:
+            letter.dated = _last_revision_date(body, etree.fromstring(comments_xml, parser) if comments_xml else None)
+            if letter.dated is not None:
+                letter.warnings.append(f"修订稿没有成文日期，收到日期取最后一处修订或批注的日期"
+                                       f"（{letter.dated.isoformat()}）")
+        return Reply(name, "修订稿", letter)
     table = _form_table(body)
     if table is not None:
         return Reply(name, "反馈表", _form_letter(body, table, draft))
+    sheet = _feedback_sheet(body, draft)
+    if sheet is not None:
+        return Reply(name, "反馈单", sheet)
     texts = [p.new for p in paragraphs]
     copy = _edited_copy(path, draft)
     if copy is not None:
         return Reply(name, "修改稿", copy)
     letter = split_letter("\n".join(texts), draft)
     if body.find(f".//{{{_W}}}tbl") is not None:
-        letter.warnings.append("文档中含有表格，表格内的文字未作为意见读取，请人工核对")
+        letter.warnings.append("文档中含有表格，表格中的文字已逐格当作段落读取，请人工核对意见的拆分")
     return Reply(name, "来函", letter)
 
 
@@ -305,6 +351,19 @@ def _revised_paragraphs(body) -> tuple[list[RevisedParagraph], dict[str, tuple[i
     return paragraphs, anchors
 
 
+def _last_revision_date(*roots) -> date | None:
+    """The day of the newest w:date on a revision or a comment (2024-05-12T16:30:00Z → 2024-05-12)."""
+    days = []
+    for root in roots:
+        for element in root.iter() if root is not None else ():
+            stamp = element.get(f"{{{_W}}}date") or ""
+            try:
+                days.append(date.fromisoformat(stamp[:10]))
+            except ValueError:
+                continue
+    return max(days, default=None)
+
+
 def _word_comments(data: bytes, parser) -> dict[str, tuple[str, str]]:
     root = etree.fromstring(data, parser)
     found = {}
@@ -316,7 +375,12 @@ def _word_comments(data: bytes, parser) -> dict[str, tuple[str, str]]:
 
 
 def _cell_text(tc) -> str:
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{{{_W}}}t")) for p in tc.iter(f"{{{_W}}}p")).strip()
+    """A cell's text, a paragraph or a line break (Shift+Enter) a new line."""
+    def line(p) -> str:
+        return "".join((e.text or "") if _local(e) == "t" else "\n"
+                       for e in p.iter(f"{{{_W}}}t", f"{{{_W}}}br", f"{{{_W}}}cr"))
+
+    return "\n".join(line(p) for p in tc.iter(f"{{{_W}}}p")).strip()
 
 
 def _table_rows(tbl) -> list[list[str]]:
@@ -335,19 +399,23 @@ def _form_table(body):
 
 def _form_letter(body, table, draft: Draft) -> LetterSplit:
     tbl, header_index = table
-    rows = _table_rows(tbl)
-    columns = form_columns(rows[header_index])
-    answers = [{role: row[column] if column < len(row) else "" for role, column in columns.items()}
-               for row in rows[header_index + 1:]]
-    comments, warnings, said_none = comments_from_form_rows(answers, draft)
-    # 填报单位 and the date: in a line above the table, or in the cells of the rows above the header
     above = []
     for element in body:
         if element is tbl:
             break
         if _local(element) == "p":
             above.append("".join(t.text or "" for t in element.iter(f"{{{_W}}}t")))
-    above += ["  ".join(row) for row in rows[:header_index]]
+    return _form_split(_table_rows(tbl), header_index, above, draft)
+
+
+def _form_split(rows: list[list[str]], header_index: int, above: list[str], draft: Draft) -> LetterSplit:
+    """A feedback form's rows read as comments; ``above`` the lines printed above the table."""
+    columns = form_columns(rows[header_index])
+    answers = [{role: row[column] if column < len(row) else "" for role, column in columns.items()}
+               for row in rows[header_index + 1:]]
+    comments, warnings, said_none = comments_from_form_rows(answers, draft)
+    # 填报单位 and the date: in a line above the table, or in the cells of the rows above the header
+    above = list(above) + ["  ".join(row) for row in rows[:header_index]]
     unit = None
     for line in above:
         found = _UNIT_LINE_RE.search(line.replace("\u3000", " "))
@@ -364,6 +432,41 @@ def _form_letter(body, table, draft: Draft) -> LetterSplit:
     if unit is None:
         warnings.insert(0, "未能从反馈表中识别出填报单位")
     return LetterSplit(unit, said_none, comments, warnings, dated)
+
+
+# 征求意见反馈单: a table of labels and values (单位名称 | 汉中市财政局 | 联系人 | …; 意见建议 | …)
+_SHEET_UNIT_LABELS = ("单位名称", "反馈单位", "填报单位", "报送单位", "提出单位", "单位")
+_SHEET_OPINION_LABELS = ("意见建议", "意见和建议", "意见及建议", "修改意见和建议", "修改意见", "具体修改意见",
+                         "反馈意见", "具体意见", "意见", "建议")
+
+
+def _feedback_sheet(body, draft: Draft) -> LetterSplit | None:
+    """A 反馈单 read as a letter: the opinion cell split into comments (or 无意见), the unit from its
+    单位名称 cell, the date from any cell; None when no table has an opinion label beside a value."""
+    for tbl in body.iter(f"{{{_W}}}tbl"):
+        rows = _table_rows(tbl)
+        found: dict[str, str] = {}
+        for row in rows:
+            for label, value in zip(row, row[1:]):
+                key = re.sub(r"[\s:：（）()]", "", label)
+                if not value.strip() or re.sub(r"[\s:：（）()]", "", value) in _SHEET_UNIT_LABELS + _SHEET_OPINION_LABELS:
+                    continue  # a header row (序号 | 单位 | 意见) is no label beside its value
+                if key in _SHEET_UNIT_LABELS:
+                    found.setdefault("unit", value.strip())
+                elif key in _SHEET_OPINION_LABELS:
+                    found.setdefault("opinion", value.strip())
+        if "opinion" not in found or "unit" not in found:
+            continue
+        letter = split_letter(found["opinion"], draft)
+        letter.unit_name_guess = _SEAL_WORDS_RE.sub("", found["unit"]).strip() or letter.unit_name_guess
+        letter.warnings = [w for w in letter.warnings if "反馈单位" not in w]
+        days = [d for row in rows for cell in row for part in re.split(r"[\s:：]+", cell) if (d := letter_date(part))]
+        letter.dated = letter.dated or (max(days) if days else None)
+        return letter
+    return None
+
+
+_SEAL_WORDS_RE = re.compile(r"[（(]\s*(?:盖章|公章)\s*[)）]")
 
 
 def _edited_copy(path: Path, draft: Draft) -> LetterSplit | None:

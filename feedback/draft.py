@@ -37,10 +37,14 @@ class SourceBlock:
 class SourceBlocks(list):
     """The blocks of one file, with what the reader noticed about the file as a whole."""
 
-    def __init__(self, blocks=(), warnings=(), *, printed: bool = False) -> None:
+    def __init__(self, blocks=(), warnings=(), *, printed: bool = False,
+                 page_edges: frozenset[int] | None = None) -> None:
         super().__init__(blocks)
         self.warnings: list[str] = list(warnings)
         self.printed = printed  # one block per printed line (a PDF): lines are to be rejoined
+        # the 1-based numbers of the blocks at the top and foot of each printed page, when known:
+        # only there are page numbers and running heads
+        self.page_edges = page_edges
 
 
 @dataclass

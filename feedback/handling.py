@@ -51,8 +51,12 @@ def _outcome(comment: Comment) -> str:
     return f"{disposition.label}，理由：{reason}。" if reason else f"{disposition.label}。"
 
 
+_INNER_QUOTES = str.maketrans("“”", "‘’")
+
+
 def _quote(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
+    """The text in “”, quotation marks inside it made single (‘’) as Chinese usage has it."""
+    text = " ".join(text.split()).translate(_INNER_QUOTES)
     return f"“{text if len(text) <= limit else text[:limit] + '……'}”"
 
 

@@ -27,7 +27,7 @@ from datetime import date
 
 from feedback.draft import Draft
 from feedback.numerals import CIRCLED, chinese_to_int
-from feedback.references import ReferenceMatch, ReferenceResolver, normalise, quoted_phrases
+from feedback.references import _LEADING_NUMBER_RE, ReferenceMatch, ReferenceResolver, normalise, quoted_phrases
 from feedback.text import clean_line
 from feedback.units import UNIT_ENDINGS
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
@@ -72,16 +72,23 @@ _NUMBERINGS = (
 )
 _NUMBER_SKIP_TOLERATED = 2  # 一、二、四、: a lost item number must not merge two comments
 _TITLE_RE = re.compile(r"^(?P<unit>.*?)关于.*(?:意见|建议|函|反馈|说明)[^。]{0,6}$")
+# 市发展改革委对《…（征求意见稿）》的意见: a title without 关于; its unit, often shortened, is read
+# only when the letter is not signed
+_TITLE_TO_RE = re.compile(r"^(?P<unit>[^《》,。;:]{0,30}?)对《[^《》]+》(?:\([^()]*\))?(?:提出)?的?(?:修改|反馈)?"
+                          r"(?:意见|建议|复函|函)(?:和建议|建议)?$")
 _SALUTATION_RE = re.compile(r"^[^,。;:]{2,20}:$")
 # An opening sentence; 经研究 alone is not one, since 经研究，第4条… is a comment.
 _INTRO_RE = re.compile(r"如下|以下|收悉")
 _PROPOSING_RE = re.compile(r"建议|改为|增加|删除|删去|补充|调整|加上|添加|增写|表述为")
 # 无修改意见和建议, 无不同意见, 原则同意, 同意该稿, 无异议 …: a unit with nothing to say.
 _NO_COMMENT_RE = re.compile(
-    r"(?:无|没有|暂无|并无)(?:任何)?(?:修改|其他|其它|不同|补充|反馈|具体|修订|书面)?(?:意见|建议)"
-    r"(?:(?:和|或|及|与|、|或者)(?:修改|其他|不同|补充)?(?:意见|建议))?"
-    r"|无需修改|无异议|没有异议|原则(?:上)?同意|(?:完全|表示)赞同|(?:完全|一致)?同意(?:该|此|本|这|所附|上述)(?:个|份)?"
-    r"(?:稿|文稿|草案|方案|征求意见稿|文件|意见稿|计划|内容)|^(?:我[局委办部院会厅室]|本单位)?(?:完全)?同意$")
+    r"(?:无|没有|暂无|并无)(?:任何)?(?:修改|其他|其它|不同|补充|反馈|具体|修订|书面){0,2}(?:意见|建议)"
+    r"(?:(?:和|或|及|与|、|或者)?(?:修改|其他|不同|补充)?(?:意见|建议))?"
+    r"|无需修改|(?:没有|无)(?:需要|需)?修改(?:的)?(?:地方|内容|之处)|无异议|没有异议|原则(?:上)?同意|(?:完全|表示)赞同"
+    r"|(?:完全|一致)?同意(?:该|此|本|这|所附|上述)(?:个|份|件)?"
+    r"(?:稿|文稿|草案|方案|征求意见稿|文件|意见稿|计划|内容|办法|规定|条例|细则|规划|制度|措施)"
+    r"|同意(?:印发|出台|发布|实施|施行)"
+    r"|(?:^|,)(?:我[局委办部院会厅室]|本单位)?(?:表示)?(?:完全)?同意$")
 _TITLE_IN_BRACKETS_RE = re.compile(r"《[^《》]*》")
 _SPLIT_POINTS_RE = re.compile(r"[;；]")
 _POINT_MIN = 6  # a part shorter than this is not a proposal of its own
@@ -102,7 +109,7 @@ _GENERAL_RE = re.compile(
 _PROPOSED_RE = re.compile(
     r"(?:修改为|改为|调整为|表述为|修改成|改成|替换为|更改为)\s*:?\s*"
     r"(?:“(?P<q1>[^”]*)”|\"(?P<q2>[^\"]*)\"|「(?P<q3>[^」]*)」|(?P<plain>[^。;\n]+))"
-    r"|(?:增加|补充|增写|新增|加上|添加|加入)(?:表述|内容|一句)?\s*:?\s*“(?P<q4>[^”]*)”")
+    r"|(?:增加|补充|增写|新增|加上|添加|加入)(?:表述|内容|一句话|一句|一条|一款|一项|一段|如下内容|以下内容)?\s*:?\s*“(?P<q4>[^”]*)”")
 _REASON_AFTER_RE = re.compile(r",\s*(?:理由|原因)")
 
 
@@ -135,7 +142,7 @@ def split_letter(text: str, draft: Draft) -> LetterSplit:
     """The comments of a reply letter given as plain text, placed on ``draft``'s clauses."""
     lines = [_Line.of(cleaned) for raw in text.splitlines() if (cleaned := clean_line(raw).text)]
     head, body, tail = _frame(lines)
-    unit = _unit_from_head(head) or _unit_from_signature(tail)
+    unit = _unit_from_head(head) or _unit_from_signature(tail) or _unit_from_title_to(head)
     paragraphs, said_none = _body_paragraphs(body)
     warnings: list[str] = []
     pieces = _pieces(paragraphs, warnings)
@@ -200,7 +207,12 @@ def _title_length(lines: list[_Line]) -> int:
 
 
 def _is_title(line: _Line) -> bool:
-    return bool(_TITLE_RE.match(line.key)) and "。" not in line.key and len(line.key) <= 80
+    if "。" in line.key or len(line.key) > 80:
+        return False
+    if _TITLE_RE.match(line.key):
+        return True
+    to = _TITLE_TO_RE.match(line.key)
+    return bool(to) and (not to.group("unit") or _looks_like_unit(_Line.of(to.group("unit"))))
 
 
 def _without_seal(line: _Line) -> str:
@@ -227,6 +239,13 @@ def _unit_from_head(head: list[_Line]) -> str | None:
     if match and _looks_like_unit(_Line.of(match.group("unit"))):
         return title.text[:match.end("unit")].strip()
     return next((line.text for line in head if _looks_like_unit(line)), None)
+
+
+def _unit_from_title_to(head: list[_Line]) -> str | None:
+    """The unit before 对《…》的意见 in a title without 关于."""
+    match = next((m for line in head if (m := _TITLE_TO_RE.match(line.key))), None)
+    unit = match.group("unit").strip() if match else ""
+    return unit if unit and _looks_like_unit(_Line.of(unit)) else None
 
 
 def _unit_from_signature(tail: list[_Line]) -> str | None:
@@ -369,7 +388,9 @@ def _points(text: str) -> list[str]:
     if len(parts) < 2 or not all(len(p) >= _POINT_MIN and _PROPOSING_RE.search(normalise(p)) for p in parts):
         return [text]
     parts[-1] += newline + rest
-    return parts
+    # 一、…；二、…；三、…: the numbers of the points written in one paragraph are not their text
+    return [parts[0]] + [numbered[2] if (numbered := _numbering(_Line.of(p))) and numbered[2] else p
+                         for p in parts[1:]]
 
 
 def _merge_reasons(paragraphs: list[str]) -> list[str]:
@@ -410,10 +431,12 @@ def _comment(text: str, context: str, resolver: ReferenceResolver) -> SplitComme
     if proposal:
         before = [q for q in quotes if 0 <= text.find(q) < proposal.start()]
         quotes = before[::-1] + [q for q in quotes if q not in before]
+    proposed = _proposed_wording(text)
+    quotes = [q for q in quotes if q != proposed]  # the new wording is not the draft's
     quoted = next((q for q in quotes if match.ref and resolver.holds(q, match.ref)), None) \
         or next((q for q in quotes if resolver.holds(q)), None) or (quotes[0] if quotes else "")
     return SplitComment(text=text, clause_ref=_clause_ref(text, match), quoted_text=quoted,
-                        proposed_wording=_proposed_wording(text), reference=match, note=_locator_note(text))
+                        proposed_wording=proposed, reference=match, note=_locator_note(text))
 
 
 def _locator_note(text: str) -> str:
@@ -521,7 +544,11 @@ def changed_sentences(old: str, new: str) -> tuple[str, str]:
     ends = [old.find(mark, last[2]) for mark in _SENTENCE_END]
     end_old = min([e + 1 for e in ends if e >= 0] or [len(old)])
     end_new = len(new) - (len(old) - end_old) if end_old - last[2] <= tail else len(new)
-    return old[start:end_old].strip(), new[start:end_new].strip()
+    before, after = old[start:end_old].strip(), new[start:end_new].strip()
+    label = _LEADING_NUMBER_RE.match(before or after)
+    if label and before.startswith(label.group()) and after.startswith(label.group()):
+        before, after = before[label.end():], after[label.end():]  # 第八条 is the clause's number, not its words
+    return before, after
 
 
 def _change_wording(quoted: str, proposed: str) -> str:
@@ -673,11 +700,8 @@ def comments_from_form_rows(rows: list[dict[str, str]], draft: Draft) -> tuple[l
         if not proposed and _says_no_comments(normalise(comment)):
             said_none = True
             continue
-        if not comment and is_comment_not_wording(proposed):
-            comment, proposed = proposed, _proposed_wording(proposed)
-        body = comment or f"建议修改为：{proposed}"
-        if reason:
-            body += f"\n理由：{reason}"
+        if is_comment_not_wording(proposed):  # a comment typed into 修改后表述, alone or beside another
+            comment, proposed = f"{comment}\n{proposed}" if comment else proposed, _proposed_wording(proposed)
         match = resolver.resolve(clause_text) if clause_text else ReferenceMatch(None, "none", reason="未填写条款")
         if not match.certain and original:
             by_quote = resolver.resolve(f"“{original}”")
@@ -689,7 +713,12 @@ def comments_from_form_rows(rows: list[dict[str, str]], draft: Draft) -> tuple[l
         if _GENERAL_RE.search(normalise(clause_text)) or normalise(clause_text) in ("总体", "整体", "全文", "总体意见"):
             ref = GENERAL_CLAUSE_REF
         note = f"位置：第{page}页" if page and page.isdigit() else (f"位置：{page}" if page else "")
-        comments.append(SplitComment(body, ref, original, proposed or _proposed_wording(comment), match, note))
+        # 建议将…改为…；建议明确…: each proposal of the cell a comment on the row's clause, as in letters
+        parts = _points(comment) if comment and not proposed else [comment]
+        for index, part in enumerate(parts):
+            body = (part or f"建议修改为：{proposed}") + (f"\n理由：{reason}" if reason else "")
+            quoted = original if index == 0 or original in part else ""
+            comments.append(SplitComment(body, ref, quoted, proposed or _proposed_wording(part), match, note))
         if ref == UNPLACED_CLAUSE_REF:
             warnings.append(f"反馈表第{number}行未能定位到条款（{match.reason or '未填写条款'}），已标为“待定位”")
     return comments, warnings, said_none and not comments

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Hashable, Protocol, Sequence
+from datetime import date
+from typing import Hashable, Mapping, Protocol, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -198,11 +199,13 @@ _WAITING = ("none", "overdue")
 
 
 def reply_round(round_numbers: Sequence[int], replies: Sequence, unit_id: Hashable,
-                requested: int | None = None) -> RoundChoice:
+                requested: int | None = None, *, dated: date | None = None,
+                sent_on: Mapping[int, date | None] | None = None) -> RoundChoice:
     """The round a reply of ``unit_id`` belongs to: the one asked for, else the one the unit was sent.
 
     ``replies`` are the recipients of every round (``round_number``, ``unit_id``, ``state``).
-    Sent several rounds, the one still awaiting its answer is taken; anything else is the
+    Sent several rounds, a round sent after the letter's date (``dated``, against ``sent_on``)
+    is set aside, then the one still awaiting its answer is taken; anything else is the
     user's choice — never the newest round by default.
 
     >>> from types import SimpleNamespace as R
@@ -216,6 +219,8 @@ def reply_round(round_numbers: Sequence[int], replies: Sequence, unit_id: Hashab
     own = sorted({r.round_number for r in replies if r.unit_id == unit_id})
     if requested is not None:
         return RoundChoice(requested, [requested], requested in own)
+    if dated is not None and sent_on and len(own) > 1:  # a letter cannot answer a round not yet sent
+        own = [n for n in own if not (sent_on.get(n) and sent_on[n] > dated)] or own
     if len(own) == 1:
         return RoundChoice(own[0], own, True)
     if own:
@@ -252,3 +257,30 @@ def unit_from_authors(index: UnitIndex, authors: Sequence[str]) -> tuple[Hashabl
     if len(found) == 1:
         return next(iter(found.items()))
     return None, ""
+
+
+_FILE_NAME_SEPARATORS_RE = re.compile(r"[（）()【】\[\]《》<>_\-—·、，,；;\s]+")
+_FILE_NAME_WORDS = ("修改意见", "反馈意见", "意见建议", "征求意见稿", "意见", "建议", "反馈", "修订稿", "修订", "修改稿",
+                    "修改", "复函", "回函", "的")
+
+
+def unit_from_file_name(index: UnitIndex, stem: str) -> Hashable | None:
+    """The unit a reply's file name names, when it names exactly one: ``绿化办法（市财政局修改意见）``.
+
+    >>> from types import SimpleNamespace as Entry
+    >>> county = UnitIndex([Entry(id=1, name='财政局', aliases=[]), Entry(id=2, name='民政局', aliases=[])])
+    >>> unit_from_file_name(county, '实施方案（某某县财政局修改意见）'), unit_from_file_name(county, '财政局、民政局意见')
+    (1, None)
+    """
+    found: set[Hashable] = set()
+    for segment in _FILE_NAME_SEPARATORS_RE.split(stem):
+        shorter = True
+        while shorter:
+            shorter = False
+            for word in _FILE_NAME_WORDS:
+                if segment.endswith(word) and len(segment) > len(word):
+                    segment, shorter = segment[:-len(word)], True
+        match = index.match(segment) if len(segment) >= 2 else None
+        if match is not None and match.status in ACCEPTED:
+            found.add(match.unit_id)
+    return next(iter(found)) if len(found) == 1 else None

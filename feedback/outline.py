@@ -30,7 +30,13 @@ _REG_RE = re.compile(rf"^第\s*({_NUM})\s*(编|篇|部分|章|节|条)(?:\s+|　
 _REG_FAMILY = {"编": "volume", "篇": "book", "部分": "segment", "章": "chapter", "节": "division", "条": "article"}
 _REG_WORD = {family: word for word, family in _REG_FAMILY.items()}
 # 1.1 / 3.2.7 / 3.2.0.7, with or without a trailing dot, then a space or the heading
-_DECIMAL_RE = re.compile(r"^(\d{1,2}(?:[.．]\d{1,3}){1,5})[.．]?(?:[ 　]+|(?=[\u4e00-\u9fff“《（(]))")
+_DECIMAL_RE = re.compile(r"^((?:\d{1,2}|[A-Z])(?:[.．]\d{1,3}){1,5})[.．]?(?:[ 　]+|(?=[\u4e00-\u9fff“《（(]))")
+def _code_numbers(code: str) -> list[int]:
+    """The numbers of a decimal number: 4.1.2 → [4, 1, 2]; an appendix's A.1 → [101, 1]."""
+    return [int(n) if n.isdigit() else 100 + ord(n) - ord("A") for n in re.split(r"[.．]", code)]
+
+
+_BARE_DECIMAL_RE = re.compile(r"^\d{1,2}(?:\.\d{1,3}){1,5}\.?$")  # a standard's term number on its own line
 _DECIMAL_TOP_RE = re.compile(r"^(\d{1,2})(?:[.．、]?[ 　]+|[.．]?(?=[\u4e00-\u9fff]))")
 # a 第X条 at the start of a line that is a citation inside a sentence, not an article
 _INSERTED_RE = re.compile(rf"^(之[{_CN}]+)(?:\s+|　|(?=[^、，的]))")
@@ -44,6 +50,7 @@ _POINT_RE = re.compile(r"^(?:[（(]\s*(\d{1,3})\s*[）)]|(\d{1,3})\s*[）)](?=[\
 _SUBPOINT_RE = re.compile(rf"^([{CIRCLED}])\s*[、.．]?\s*")
 _COLUMN_RE = re.compile(rf"^专栏\s*(\d+|[{_CN}]+)\s*[:：、.．]?\s*")
 _ATTACHMENT_RE = re.compile(r"^附件\s*(\d*)\s*[:：]?\s*")
+_APPENDIX_RE = re.compile(r"^附\s*录\s*([A-Z])(?![A-Za-z])\s*[:：]?\s*")  # a standard's 附录A
 # The number was lost but its closing punctuation stayed: ）实施…, 、总体要求
 _BROKEN_PAREN_RE = re.compile(r"^[（(]?\s*[）)]\s*(?=\S)")
 _BROKEN_COMMA_RE = re.compile(r"^、\s*(?=\S)")
@@ -117,8 +124,34 @@ class _Classifier:
         self.tops = tops  # first numbers of the decimal numbers with more levels: 4 of 4.1
         self.last_article = 0
         self.last_top = 0
+        self.last_code: list[int] = []
+        self.sentence_ended = True  # the paragraph before ended its sentence or was numbered
 
     def __call__(self, text: str) -> tuple[str | None, int, str, str]:
+        found = self._classify(text)
+        if found[0] == "decimal":
+            self.last_code = _code_numbers(found[3])
+        self.sentence_ended = found[0] is not None or text.rstrip().endswith(tuple("。；;：:！？!?"))
+        return found
+
+    def _figure(self, code: str, rest: str) -> bool:
+        """``2.5 亿元…`` starting a line that continues a sentence: a figure, not the number ``2.5``.
+
+        A number followed by a quantity word is a clause number only when it is the next one
+        expected and the paragraph before ended (``6.1 人力资源保障`` after ``5.2 总结评估``).
+        """
+        if rest[:1] not in _QUANTITY_CHARS:
+            return False
+        if not self.sentence_ended:
+            return True
+        last = self.last_code
+        expected = [last + [1]] if last else [[1], [1, 1]]
+        for depth in range(len(last)):
+            following = last[:depth] + [last[depth] + 1]
+            expected += [following, following + [1]]
+        return _code_numbers(code) not in expected
+
+    def _classify(self, text: str) -> tuple[str | None, int, str, str]:
         if match := _REG_RE.match(text):
             family, number, rest = _REG_FAMILY[match.group(2)], _to_int(match.group(1)), text[match.end():]
             if family == "article":
@@ -131,18 +164,25 @@ class _Classifier:
                 return family, number, rest, ""
             return None, 0, text, ""
         if self.decimal:
-            if match := _decimal_match(text):
-                code = match.group(1).replace("．", ".")
+            if _BARE_DECIMAL_RE.match(text) and int(text.split(".")[0]) == self.last_top:  # 3.1 over a term
+                code = text.rstrip(".．").replace("．", ".")
                 self.last_top = int(code.split(".")[0])
+                return "decimal", int(code.split(".")[-1]), "", code
+            if (match := _decimal_match(text)) and not self._figure(match.group(1).replace("．", "."),
+                                                                    text[match.end():]):
+                code = match.group(1).replace("．", ".")
+                self.last_top = _code_numbers(code)[0]
                 return "decimal", int(code.split(".")[-1]), text[match.end():], code
             if (match := _DECIMAL_TOP_RE.match(text)) and _heading_like(text[match.end():], 30) \
-                    and not re.match(r"^\d+[.．]\S", text) and (
+                    and not re.match(r"^\d+[.．]\S", text) and not self._figure(match.group(1), text[match.end():]) and (
                         int(match.group(1)) == self.last_top + 1
                         or int(match.group(1)) > self.last_top and int(match.group(1)) in self.tops):
                 self.last_top = int(match.group(1))
                 return "decimal", self.last_top, text[match.end():], match.group(1)
         if match := _COLUMN_RE.match(text):
             return "column", _to_int(match.group(1)), text[match.end():], ""
+        if match := _APPENDIX_RE.match(text):
+            return "attachment", ord(match.group(1)) - ord("A") + 1, text[match.end():], f"附录{match.group(1)}"
         if match := _ATTACHMENT_RE.match(text):
             rest = text[match.end():]
             if len(rest) <= _TITLE_MAX and "。" not in rest:
@@ -219,20 +259,24 @@ def _labels(family: str, number: int, regulation: bool, code: str = "", text: st
     if family == "column":
         return f"专栏{number}", f"专栏{number}"
     if family == "attachment":
-        return (f"附件{number}" if number else "附件"), (f"附件{number}" if number else "附件")
+        label = code or (f"附件{number}" if number else "附件")  # 附录A keeps its letter
+        return label, label
     raise ValueError(family)
 
 
 # A label and the ordinary space after it (第三条　, 1.1 , 一、 ): the space is the standard
 # form, not noise, and placeholders of blanks (自　　年　　月　　日) are meant.
-_LABEL_SPACE_RE = re.compile(
-    rf"^\s*(第\s*{_NUM}\s*(?:编|篇|部分|章|节|条)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
-    rf"|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)[ \t\u3000\u00a0]+(?=\S)")
+_LABEL = (rf"(第\s*{_NUM}\s*(?:编|編|篇|部分|章|节|節|条|條)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?|[（(]\s*[{_CN}\d]+\s*[）)]"
+          rf"|[A-Z](?:[.．]\d{{1,3}})+|附\s*录\s*[A-Z]|[a-z\d][)）]|[{_CN}]+、|专栏\s*[{_CN}\d]+|附件\s*\d*[:：]?)")  # a) b) 1) 2): a standard's lists
+_LABEL_SPACE_RE = re.compile(rf"^\s*{_LABEL}[ \t\u3000\u00a0]+(?=\S)")
+_LABEL_RE = re.compile(rf"^\s*{_LABEL}")
 _PLACEHOLDER_RE = re.compile(r"(?<=\S)[ \u3000\u00a0_＿]{2,}(?=[年月日元号个名份项次%％）)])|"
                              r"(?<=[（(])[ \u3000\u00a0_＿]{2,}(?=[）)])|"
                              r"(?<=[自于至年月])[ \u3000\u00a0]+(?=[年月日])")
 _MAY_HOLD_BLANKS_RE = re.compile(r"[ \u3000\u00a0_＿]")
 _BLANK = "\ue000"  # stands for a meant blank while the line is cleaned
+_KEPT_SPACE = "\ue001"  # likewise for a meant ordinary space
+_PHRASE_SPACE_RE = re.compile(r"(?<=\S)[ \u3000\u00a0](?=\S)")
 _SPACES_RE = re.compile(r"[ \t\u3000\u00a0]+")
 _INDENT_RE = re.compile(r"^(?:[\u3000\u00a0\t]|\s{2,})")
 _BOX_LINE_RE = re.compile(r"^\s*[|｜│┃](.*?)[|｜│┃]?\s*$")
@@ -262,13 +306,13 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
             label, raw = match.group(1).strip(), raw[match.end():]
             if len(squeezed := _SPACES_RE.sub("", raw)) <= 6:
                 raw = squeezed  # 第一章　总　　则: headings are spaced out in print, not noisy
-        cleaned = clean_line(raw)
+        cleaned = clean_line(_keep_phrase_spaces(raw))
         for what in cleaned.removed:
             kind = re.sub(r"\d+个|[(（].*", "", what)
             noise[kind] = noise.get(kind, 0) + 1
             if noise[kind] <= 3:
                 warnings.append(ParseWarning(f"已清除{what}", line=line_no))
-        text = cleaned.text.replace(_BLANK, "\u3000")
+        text = cleaned.text.replace(_BLANK, "\u3000").replace(_KEPT_SPACE, " ")
         if label:
             text = f"{label} {text}" if text else label
         if not text.strip("\u3000"):
@@ -282,15 +326,37 @@ def _tokenize(blocks: Iterable[SourceBlock], simplified: bool, warnings: list[Pa
     return tokens
 
 
-def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> list[_Token]:
+def _keep_phrase_spaces(raw: str) -> str:
+    """The space between the phrases of a heading line is meant, not noise.
+
+    ``坚持创新驱动发展　全面塑造发展新优势``, ``县长 陈大用``, ``GB 50028　城镇燃气设计规范``,
+    ``运行　operation``: two to four words of two characters or more, no sentence. A line
+    spaced out letter by letter (``总 体 要 求``) is not one of them.
+    """
+    if not _MAY_HOLD_BLANKS_RE.search(raw.strip()):
+        return raw
+    words = _LABEL_RE.sub("", raw).split()
+    if not 2 <= len(words) <= 4 or len(raw) > 60 or min(map(len, words)) < 2 or re.search(r"[。；;，,]", raw):
+        return raw
+    return _PHRASE_SPACE_RE.sub(lambda m: _BLANK if m.group() == "\u3000" else _KEPT_SPACE, raw)
+
+
+def _unprint(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False,
+             page_edges: frozenset[int] | None = None) -> list[_Token]:
     """Text copied from a PDF: page numbers and running heads out, printed lines rejoined.
 
-    ``printed`` says the blocks are known to be printed lines (read from a PDF).
+    ``printed`` says the blocks are known to be printed lines (read from a PDF); ``page_edges``
+    the lines at the top and foot of its pages, where alone page numbers and heads can stand.
     """
     texts = [t for t in tokens if t.family != "table" and not t.box]
     for index in pdf_text.footnotes([t.text for t in texts]):
         texts[index].family = "note"
     drop, numbers, heads = pdf_text.page_furniture([t.text for t in texts])
+    if page_edges is not None:  # a table's 序号 cells are no page numbers, its repeated cells no heads
+        drop = {i for i in drop if texts[i].line in page_edges}
+        drop |= {i for i, t in enumerate(texts) if t.line in page_edges and pdf_text.is_page_number(t.text)}
+        numbers = sum(1 for i in drop if pdf_text.is_page_number(texts[i].text))
+        heads = len(drop) - numbers
     if drop:
         what = f"页码{numbers}处" + (f"、页眉页脚{heads}处" if heads else "")
         warnings.append(ParseWarning(f"已删除从PDF复制带来的{what}"))
@@ -354,7 +420,7 @@ def _drop_typed_contents(tokens: list[_Token], warnings: list[ParseWarning]) -> 
     limit = max(10, len(tokens) // 2)
     start = next((i for i, t in enumerate(tokens[:limit]) if t.family != "table" and _CONTENTS_RE.match(t.text)), None)
     if start is None:
-        return tokens
+        return _drop_untitled_contents(tokens, warnings, max(60, limit))
     squeezed = [re.sub(r"\s", "", t.text) if t.family != "table" else "" for t in tokens]
     end = start + 1
     while end < len(tokens) and tokens[end].family != "table":
@@ -370,6 +436,34 @@ def _drop_typed_contents(tokens: list[_Token], warnings: list[ParseWarning]) -> 
         return tokens
     warnings.append(ParseWarning(f"已略去目录（{end - start - 1}行），目录不作为条款", line=tokens[start].line))
     return tokens[:start] + tokens[end:]
+
+
+_ENTRY_NUMBER_RE = re.compile(rf"^(?:第\s*{_NUM}\s*(?:编|編|篇|部分|章|节|節|条|條)|\d{{1,2}}(?:[.．]\d{{1,3}})*[.．、]?)\s*")
+
+
+def _drop_untitled_contents(tokens: list[_Token], warnings: list[ParseWarning], limit: int) -> list[_Token]:
+    """Headings listed at the top with no word 目录, the body then starting again with the first one.
+
+    ``第一章总则`` … ``第六章附则`` then ``第一章总则`` again; a lost number counts for nothing
+    (``总则`` … ``8 附则`` then ``1 总则``). Only a run of short heading lines qualifies.
+    """
+    def key(token: _Token) -> str:
+        text = re.sub(r"\s", "", token.text)
+        return _ENTRY_NUMBER_RE.sub("", text) if len(text) <= _HEADING_MAX and not re.search(r"[。；;，,]", text) else ""
+
+    seen: dict[str, int] = {}
+    for index, token in enumerate(tokens[:limit]):
+        if not seen and index > 60:
+            break  # contents stand at the top: no run of headings began there
+        entry = key(token) if token.family != "table" else ""
+        if not entry:
+            seen.clear()  # the run of heading lines ended
+            continue
+        first = seen.setdefault(entry, index)
+        if first < index - 2 and _ENTRY_NUMBER_RE.match(tokens[index].text):
+            warnings.append(ParseWarning(f"已略去目录（{index - first}行），目录不作为条款", line=tokens[first].line))
+            return tokens[:first] + tokens[index:]
+    return tokens
 
 
 def _repair_broken(tokens: list[_Token], warnings: list[ParseWarning]) -> None:
@@ -444,6 +538,7 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
     """
     warnings: list[ParseWarning] = [ParseWarning(w) for w in getattr(blocks, "warnings", ())]
     printed = getattr(blocks, "printed", False)
+    page_edges = getattr(blocks, "page_edges", None)
     blocks = list(blocks)
     try:
         tokens = _tokenize(blocks, simplified, warnings)
@@ -451,25 +546,28 @@ def parse_blocks(blocks: Iterable[SourceBlock], *, simplified: bool = False) -> 
         tokens = [_Token(i, b.text.strip(), source=b.text.strip())
                   for i, b in enumerate(blocks, 1) if not b.is_table and b.text.strip()]
     try:
-        return _structured(list(tokens), list(warnings), printed)
+        return _structured(list(tokens), list(warnings), printed, page_edges)
     except Exception as exc:  # noqa: BLE001 - degrade to an honest flat list
         return _flat(tokens, warnings, exc)
 
 
-def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False) -> Draft:
-    tokens = _unprint(tokens, warnings, printed)
-    tokens = _drop_typed_contents(tokens, warnings)
+def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: bool = False,
+                page_edges: frozenset[int] | None = None) -> Draft:
+    tokens = _drop_typed_contents(tokens, warnings)  # before lines are rejoined: its entries are of one width
+    tokens = _unprint(tokens, warnings, printed, page_edges)
     texts = [t for t in tokens if t.family != "table"]
-    articles = [t for t in texts if (m := _ARTICLE_RE.match(t.text)) and not t.text[m.end():].lstrip().startswith(
-        _CITATION_NEXT)]
+    seen = _simplified_view([t.text for t in texts])  # 第一條, 牽頭 read as written in Traditional characters
+    articles = [t for t, text in zip(texts, seen) if (m := _ARTICLE_RE.match(text))
+                and not text[m.end():].lstrip().startswith(_CITATION_NEXT)]
     regulation = len(articles) >= 2
-    codes = [m.group(1) for t in texts if (m := _decimal_match(t.text))]
-    classify = _Classifier(regulation, len(codes) >= 2, {int(re.split(r"[.．]", c)[0]) for c in codes})
-    for token in texts:
+    codes = [m.group(1) for text in seen if (m := _decimal_match(text))]
+    classify = _Classifier(regulation, len(codes) >= 2, {_code_numbers(c)[0] for c in codes})
+    for token, text in zip(texts, seen):
         if token.family == "note":
             continue
         original = token.text
-        token.family, token.number, token.text, token.code = classify(token.text)
+        token.family, token.number, rest, token.code = classify(text)
+        token.text = original[len(original) - len(rest):] if text is not original else rest
         if token.family is None and token.level is not None and _heading_like(token.text, 60):
             token.family = "heading"
         if token.box and token.family not in (None, "column"):
@@ -484,6 +582,21 @@ def _structured(tokens: list[_Token], warnings: list[ParseWarning], printed: boo
         warnings.append(ParseWarning(f"请检查：编号有{gaps}处不连续，可能有条款没有识别出来或被误认"))
     return Draft(title=title, clauses=clauses, warnings=warnings,
                  style="regulation" if regulation else "plan")
+
+
+def _simplified_view(texts: list[str]) -> list[str]:
+    """The texts as the numbering is read: a draft in Traditional characters seen in Simplified ones.
+
+    A text is seen converted only when the conversion keeps its length, so what follows a
+    number is cut from the text as written; a draft in Simplified characters is seen as is.
+    """
+    sample = "".join(texts)[:3000]
+    if sum(a != b for a, b in zip(sample, to_simplified(sample))) < 5:
+        return texts
+    converted = to_simplified("\n".join(texts)).split("\n")
+    if len(converted) != len(texts):
+        return texts
+    return [new if len(new) == len(old) else old for old, new in zip(texts, converted)]
 
 
 def _flat(tokens: list[_Token], warnings: list[ParseWarning], exc: Exception) -> Draft:
@@ -553,6 +666,10 @@ def _take_title(tokens: list[_Token]) -> tuple[str, int, int]:
     elif head.family is not None:
         return "", 0, 0
     title, index = head.text, start + 1
+    for _ in range(2):  # a title set on two or three lines: 立山区政府2023年重点工作 / 任务分解和责任分工方案
+        if start and _title_line_above(tokens[start - 1]) and len(title) + len(tokens[start - 1].text) <= _TITLE_MAX:
+            start -= 1
+            title = tokens[start].text + title
     while index < len(tokens) and tokens[index].family is None:
         text = tokens[index].text
         if len(text) <= 20 and "。" not in text and (text[0] in "（(" or "征求意见稿" in text or "年" in text):
@@ -561,6 +678,14 @@ def _take_title(tokens: list[_Token]) -> tuple[str, int, int]:
         else:
             break
     return title, start, index
+
+
+def _title_line_above(token: _Token) -> bool:
+    """A line above the title's that is the beginning of the title: not a number, date, document
+    number, cover letter title or menu word."""
+    text = token.text
+    return (token.family is None and 6 <= len(text) <= _TITLE_MAX and text[:1] not in "（(【[〔"
+            and not re.search(r"[。，,；;：:！!？?《〔]|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}[-—./]\d|号$|通知$", text))
 
 
 def _table_text(rows: list[list[str]]) -> str:
@@ -648,6 +773,9 @@ def _add_task_table(rows: list[list[str]], header: int, columns: dict[str, int],
         attach(node, group or parent)
 
 
+_NATURE_RE = re.compile(r"^[（(](?:规范性|资料性|规范性附录|资料性附录|参考件|补充件)[）)]$")  # under 附录A
+
+
 def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarning]) -> tuple[list[_Node], _Node | None]:
     ranks = _REG_RANK if regulation else _PLAN_RANK
     first_decimal = next((i for i, t in enumerate(tokens) if t.family == "decimal"), len(tokens))
@@ -665,6 +793,7 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
         return preamble
 
     notes: list[str] = []
+    joined = pages = 0
     for token in tokens:
         if notes:  # the footnotes of the paragraph before, after it
             (stack[-1] if stack else target()).paragraphs.extend(notes)
@@ -685,9 +814,18 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
             continue
         if token.family is None:
             top = stack[-1] if stack else None
-            if top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.paragraphs \
-                    and not top.children and _heading_like(token.text):
+            if top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.children \
+                    and _NATURE_RE.match(token.text) and not top.paragraphs:
+                top.paragraphs.append(token.text)  # 附录A / （规范性） / its title
+            elif top is not None and top.kind is ClauseKind.ATTACHMENT and not top.head_text and not top.children \
+                    and all(_NATURE_RE.match(p) for p in top.paragraphs) and _heading_like(token.text):
                 top.head_text = token.text  # 附件1 on a line of its own, its title on the next
+            elif top is not None and top.kind is ClauseKind.DECIMAL and not top.head_text and not top.paragraphs \
+                    and not top.children and _heading_like(token.text, 60):
+                top.head_text = token.text  # 3.1 on a line of its own, the term on the next
+            elif stack and regulation and (how := _continues_sentence(stack[-1], token.text)):
+                joined += 1
+                pages += how == "page"
             elif stack and regulation and _in_article(stack):
                 _add_regulation_paragraph(stack, token)
             else:
@@ -717,7 +855,37 @@ def _build_tree(tokens: list[_Token], regulation: bool, warnings: list[ParseWarn
         stack.append(node)
     if notes:
         (stack[-1] if stack else target()).paragraphs.extend(notes)
+    if joined:
+        warnings.append(ParseWarning(f"已把{joined}处断开的句子接回上一段（上一段没有结束，下一行不是新的一款）"
+                                     + (f"，并删去夹在断开处的页码{pages}处" if pages else "")))
     return roots, preamble
+
+
+def _continues_sentence(node: _Node, text: str) -> str:
+    """A line that goes on with the unfinished sentence of the article or 款 above is joined to it
+    (``"joined"``, or ``"page"`` when a page number was dropped); ``""`` when it is not.
+
+    ``…突出重点、公平公`` then ``开、确保实效…``: a paragraph that stops on a character, not on
+    punctuation, did not end when it is longer than a heading, stops on a figure or leaves a
+    quotation or bracket open; the next line is not a new 款. A page number
+    glued to its end is dropped, a figure going on with its unit (``9`` / ``亿元``) kept.
+    """
+    if node.kind not in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH):
+        return ""
+    last = node.paragraphs[-1] if node.paragraphs else node.head_text
+    if not re.search(r"[\u4e00-\u9fff\w]$", last) or node.tables and last == _table_text(node.tables[-1]):
+        return ""  # a table ends where it ends
+    unclosed = last.count("“") > last.count("”") or last.count("（") > last.count("）")
+    if len(last) <= 20 and (len(last) < 8 or not last[-1].isdigit() and not unclosed):
+        return ""  # a short line is a heading (第四条　资金用途) or a table's cell (20)
+    how = "joined"
+    if text[:1] not in _QUANTITY_CHARS and (page := re.search(r"(?<=[\u4e00-\u9fff])\d{1,3}$", last)):
+        last, how = last[:page.start()], "page"  # …公平公1 / 开、…: the copy glued the page number on
+    if node.paragraphs:
+        node.paragraphs[-1] = last + text
+    else:
+        node.head_text = last + text
+    return how
 
 
 def _in_article(stack: list[_Node]) -> bool:
@@ -769,7 +937,8 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
         walk(root, 1)
 
     texts = {id(node): _body_text(node) for node, _ in ordered}
-    notes = {key: find_units_note(text) for key, text in texts.items()}
+    seen = dict(zip(texts, _simplified_view(list(texts.values()))))  # 牽頭 read as 牵头
+    notes = {key: find_units_note(seen[key]) for key in texts}
     known = {name for note in notes.values() if note for name in note.lead + note.responsible
              if 3 <= len(name) <= 12}  # names written with separators, to find lost ones elsewhere
     clauses: list[Clause] = []
@@ -806,11 +975,14 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
         responsible: list[str] = []
         if node.units is not None:
             lead, responsible = node.units
-        elif notes[id(node)] and (note := find_units_note(text, known)):
-            lead, responsible = note.lead, note.responsible
+        elif notes[id(node)] and (note := find_units_note(seen[id(node)], known)):
+            lead, responsible = _as_written(note.lead, seen[id(node)], text), \
+                _as_written(note.responsible, seen[id(node)], text)
             text = note.remove_from(text)
         heading = ""
-        if node.kind in (ClauseKind.ARTICLE, ClauseKind.PARAGRAPH):
+        if node.kind is ClauseKind.PARAGRAPH:
+            heading = ""  # 第一款 carries its article's words, not its title （定义）
+        elif node.kind is ClauseKind.ARTICLE:
             bracket = re.match(r"^[（(【]([^）)】]{1,15})[）)】]", node.head_text)
             heading = bracket.group(1) if bracket else ""
         elif node.kind is not ClauseKind.PREAMBLE:
@@ -819,6 +991,14 @@ def _finish(roots: list[_Node], preamble: _Node | None, regulation: bool, warnin
                               text=text, number=node.number, parent_ref=parent_ref,
                               lead_units=lead, responsible_units=responsible, tables=node.tables))
     return clauses
+
+
+def _as_written(names: list[str], seen: str, text: str) -> list[str]:
+    """Unit names found in the text as seen, spelled as the text writes them."""
+    if seen is text:
+        return names
+    spans = ((name, seen.find(name)) for name in names)
+    return [text[at:at + len(name)] if at >= 0 else name for name, at in spans]
 
 
 def doubts(clauses: list[Clause]) -> list[str]:

@@ -19,9 +19,13 @@ _PAGE_NUMBER_RE = re.compile(
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*[/／]\s*\d{1,4}"
     r"|[-—－–]\s*[ivxlcIVXLC]+\s*[-—－–])$")
+_DASHED_NUMBER_RE = re.compile(r"^[-—－–―]\s*\d{1,4}\s*[-—－–―]$")
 _TERMINAL = ("。", "！", "？", "；", "：", "!", "?", ";", ":", "”", "」", "）", ")")
 # Characters printed half as wide as a Chinese one (Latin, digits, half-width forms).
-_NARROW_RE = re.compile("[\x00-\u10ff\u2000-\u200f\u2010-\u2027\u2030-\u205e\uff61-\uffdc\uffe8-\uffee]")
+# ASCII , ; : ! ? ( ) in Chinese text were printed as full-width marks and copied as ASCII ones:
+# they are left out of the first range.
+_NARROW_RE = re.compile(r"[\x00-\x20\x22-\x27\x2a\x2b\x2d-\x39\x3c-\x3e\x40-\u10ff"
+                        r"\u2000-\u200f\u2010-\u2027\u2030-\u205e\uff61-\uffdc\uffe8-\uffee]")
 _OPENING_CONTINUATION = tuple("，、。；：）)》”」")
 
 
@@ -48,10 +52,12 @@ def page_furniture(lines: list[str]) -> tuple[set[int], int, int]:
 
     A running head is a short line repeated at least three times, nearly always within
     two lines of a page number and next to at least half of them; nothing is taken for one unless the text has page numbers.
+    A lone number is taken for a page number only when printed between dashes (``- 2 -``).
     """
     numbers = {i for i, text in enumerate(lines) if is_page_number(text)}
-    if len(numbers) < 2:
-        return set(), 0, 0
+    if len(numbers) < 2:  # one bare figure may be anything; ``- 2 -`` between dashes is a page number
+        numbers = {i for i in numbers if _DASHED_NUMBER_RE.match(lines[i].strip())}
+        return numbers, len(numbers), 0
     near = {j for i in numbers for j in range(i - 2, i + 3)} | {0, 1}  # the first page's head too
     counts = Counter(text for text in lines if len(text) <= 40)
     counts_near = Counter(text for i, text in enumerate(lines) if i in near and len(text) <= 40)
@@ -113,14 +119,17 @@ def rejoin(lines: list[str], indented: list[bool], width: int | None = None) -> 
 
     A line continues the paragraph above when the line above is full and ends inside
     a sentence, whatever it starts with; after a full line ending a sentence, only when
-    the draft marks new paragraphs by indenting and this line is not indented. Without a
+    the draft marks new paragraphs by indenting (long indented lines) and this line is not
+    indented. Without a
     ``width`` the widest lines are taken as full.
     """
     if not lines:
         return []
     if width is None:
         width = max(display_width(text) for text in lines)
-    uses_indent = sum(indented) >= max(2, len(lines) // 10)
+    # indented paragraph starts are long lines; short indented ones are a table's cells
+    uses_indent = sum(1 for text, indent in zip(lines, indented)
+                      if indent and display_width(text) >= width / 2) >= max(2, len(lines) // 10)
     groups: list[list[int]] = [[0]]
     full_lines = [display_width(text) >= width - 4 for text in lines]
     for index in range(1, len(lines)):

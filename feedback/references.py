@@ -297,6 +297,9 @@ class ReferenceResolver:
         for clause in draft.clauses:
             if clause.heading:
                 self._by_heading.setdefault(_searchable(clause.heading), []).append(clause.ref)
+        # （三）工业项目不高于20%。: a short last item read as its own heading is the draft's wording too
+        self._wording_headings = {_searchable(c.heading) for c in draft.clauses
+                                  if c.heading and _searchable(c.text) == _searchable(c.heading)}
         self._step_re = _compile_steps([normalise(c.heading) for c in draft.clauses if len(c.heading) >= 2])
 
     # ---- public -----------------------------------------------------------
@@ -359,7 +362,8 @@ class ReferenceResolver:
 
     def is_heading(self, phrase: str) -> bool:
         """Whether ``phrase`` is the heading of a clause (a quoted item title, not the draft's wording)."""
-        return _searchable(phrase) in self._by_heading
+        key = _searchable(phrase)
+        return key in self._by_heading and key not in self._wording_headings
 
     def cited_documents(self, text: str) -> list[str]:
         """The other documents whose articles ``text`` cites: ``《某某条例》第十二条`` → ['某某条例']."""
@@ -424,6 +428,10 @@ class ReferenceResolver:
                 found += self._find_step(scope, step)
             if not found:
                 found, inferred = self._count_within(scopes, step, inferred)
+            if not found and step.kind == "paragraph" and step.number == 1 and None not in scopes:
+                # 第六条第一款 of an article of one paragraph: the article is its only paragraph
+                found = [scope for scope in scopes if not any(
+                    c.kind == ClauseKind.PARAGRAPH and c.parent_ref == scope for c in self.draft.clauses)]
             if not found:
                 where = "草案中" if scopes == [None] else f"{'、'.join(s for s in scopes if s)}中"
                 label = text[step.start:step.end].strip("“”\" ")
@@ -521,6 +529,8 @@ class ReferenceResolver:
         """Numbers and quote together: the quote picks the clause the numbers allow."""
         pairs = [(p, q) for p in primary.candidates for q in quote.candidates if self._related(p, q)]
         refs = list(dict.fromkeys(self._deeper(p, q) for p, q in pairs))
+        if len(refs) > 1 and primary.certain and all(self._related(primary.ref, r) for r in refs):
+            return primary  # 第七条中“移植”, in both its paragraphs: the article named
         if len(refs) == 1:
             return ReferenceMatch(refs[0], primary.how, refs, True, "", primary.text, primary.span)
         if refs:

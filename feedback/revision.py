@@ -793,6 +793,9 @@ class DraftMaps:
     def __init__(self, old: Draft, new: Draft):
         self.old_parents = {c.ref: c.parent_ref for c in old.clauses}
         self.new_parents = {c.ref: c.parent_ref for c in new.clauses}
+        # article → its 第一款 (``first_paragraph_refs``)
+        self.first_paragraphs = {c.parent_ref: c.ref for c in old.clauses
+                                 if c.kind is ClauseKind.PARAGRAPH and c.number == 1}
         self.previous_sibling: dict[str, str] = {}
         last_child: dict[str | None, str] = {}
         for clause in new.clauses:
@@ -804,13 +807,17 @@ class DraftMaps:
 def comments_behind(group: ChangeGroup, old: Draft, new: Draft, old_of_new: dict[str, list[str]],
                     comments_by_ref: dict[str, list[CommentLike]], maps: DraftMaps | None = None) -> list[CommentLike]:
     """The adopted comments a change answers: on its clauses, their parents, or — for a new
-    clause — on the clause it was put under or after. ``maps`` spares working out the drafts'
+    clause — on the clause it was put under or after. An article's change answers the comments
+    on its 第一款 too (the article's own paragraph). ``maps`` spares working out the drafts'
     parents again for each group."""
     maps = maps or DraftMaps(old, new)
     old_parents = maps.old_parents
+    first_paragraphs = maps.first_paragraphs
     refs: list[str] = []
     for ref in group.from_refs:
         refs += [ref, *_ancestors(ref, old_parents)]
+        if ref in first_paragraphs:
+            refs.append(first_paragraphs[ref])
     if not group.from_refs:
         for ref in group.to_refs:
             parent = maps.new_parents.get(ref)
@@ -866,13 +873,27 @@ def check_consistency(groups: Sequence[ChangeGroup], old: Draft, new: Draft,
         flags.append(RevisionFlag(
             FlagKind.ADOPTED_UNCHANGED, [ref], to_refs, [comment.id],
             f"{comment.unit_name}对{ref}{where}的意见已{comment.disposition.label}，但该条款未作修改。"))
+    old_firsts, new_firsts = first_paragraph_refs(old), first_paragraph_refs(new)
     for group in groups:
-        if not group.relation.changed or behind[group.key]:
+        if not group.relation.changed or behind[group.key] or restates_article(group, old_firsts, new_firsts):
             continue
         where = describe_change(group)
         flags.append(RevisionFlag(FlagKind.CHANGE_WITHOUT_COMMENT, list(group.from_refs), list(group.to_refs), [],
                                   f"{where}，没有对应的采纳意见，请补充修改说明。", group.key))
     return flags
+
+
+def first_paragraph_refs(draft: Draft) -> set[str]:
+    """The 第一款 clauses of a draft. An article's first 款 is the article's own paragraph, so a
+    change of it is the article's, and its appearing or going is the article gaining or losing
+    further 款: not a change of its own."""
+    return {c.ref for c in draft.clauses if c.kind is ClauseKind.PARAGRAPH and c.number == 1}
+
+
+def restates_article(group: ChangeGroup, old_firsts: set[str], new_firsts: set[str]) -> bool:
+    """True when the change concerns only 第一款 clauses (``first_paragraph_refs``)."""
+    return bool(group.from_refs or group.to_refs) and set(group.from_refs) <= old_firsts \
+        and set(group.to_refs) <= new_firsts
 
 
 def describe_change(group: ChangeGroup) -> str:

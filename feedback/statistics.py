@@ -281,7 +281,8 @@ def _work_phrase(items: list[str]) -> str:
         item = items[0]
         return item if item.endswith("工作") else item + "工作"
     stems = [i[:-2] if i.endswith("工作") else i for i in items]
-    return "、".join(stems) + "等工作"
+    stems = [stem for stem in stems if stem != "相关"] or stems  # 相关工作 beside named works adds nothing
+    return "、".join(stems) + ("等工作" if len(stems) > 1 else "工作")
 
 
 def _short_date(value: date) -> str:

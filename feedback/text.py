@@ -30,6 +30,8 @@ _ROMANIZATION_RE = re.compile(
 )
 _BOX_ONLY_RE = re.compile(r"^[\s\u2500-\u257f\u2580-\u259f\u25a0-\u25ff|｜_＿\-—－=＝+＋~～.·…]*$")
 _HAS_BOX_RE = re.compile(r"[\u2500-\u259f]")
+# the space the official format puts after 第X章 / 第X条: layout, not noise
+_NUMBER_SPACE_RE = re.compile(f"^(第[一二三四五六七八九十百千零〇两\\d]+[编章节条])[ {_ODD_SPACES}]+")
 
 
 @dataclass
@@ -56,6 +58,7 @@ def clean_line(raw: str) -> CleanedLine:
         removed.append("不可见字符")
         text = _INVISIBLE_RE.sub("", text)
     text = text.strip(_ODD_SPACES + " \r\n")
+    text = _NUMBER_SPACE_RE.sub(r"\1", text, count=1)
     if _ODD_SPACE_RE.search(text):
         removed.append("异常空格")
         text = _ODD_SPACE_RE.sub(" ", text)

@@ -133,8 +133,9 @@ def _looks_like_units(names: list[str]) -> bool:
         for name in names)
 
 
-def _phrased(body: str, known: Iterable[str]) -> tuple[list[str], list[str]] | None:
-    """``X牵头，Y、Z按职责分工负责`` as (lead, responsible); None unless every part is a role of units."""
+def _phrased(body: str, known: Iterable[str], *, need_lead: bool = True) -> tuple[list[str], list[str]] | None:
+    """``X牵头，Y、Z按职责分工负责`` as (lead, responsible); None unless every part is a role of units
+    (and, when ``need_lead``, one of them leads)."""
     lead: list[str] = []
     responsible: list[str] = []
     for part in re.split(r"[；;，,]\s*", body.strip()):
@@ -155,7 +156,9 @@ def _phrased(body: str, known: Iterable[str]) -> tuple[list[str], list[str]] | N
         if not _looks_like_units(names):
             return None
         target.extend(names)
-    return (lead, responsible) if lead else None
+    if not lead and (need_lead or any("由" in name or len(name) > 15 for name in responsible)):
+        return None  # with no lead, only plain names: not （具体办法由县人民政府另行负责）
+    return (lead, responsible) if lead or responsible else None
 
 
 def _role_lines(text: str, known: Iterable[str]) -> UnitsNote | None:
@@ -200,6 +203,10 @@ def find_units_note(text: str, known: Iterable[str] = ()) -> UnitsNote | None:
     if note := _role_lines(text, known):
         return note
     if "牵头" not in tail:
+        # （县交通运输局负责）, （县财政局、县发改局按职责分工负责）: units named, none leading
+        if tail.rstrip(" 。.；;\n").endswith(("负责）", "负责)")) and (match := _PHRASED_NOTE_RE.search(tail)) \
+                and (roles := _phrased(match.group("body"), known, need_lead=False)):
+            return UnitsNote(roles[0], roles[1], offset + match.start())
         return None
     ending = tail.rstrip(" 。.；;\n")
     if ending.endswith(("）", ")")) and (match := _PHRASED_NOTE_RE.search(tail)) \
@@ -215,9 +222,12 @@ def unit_key(name: str, localities: Sequence[str] = ()) -> str:
     """A key under which spellings of one unit agree, in either script.
 
     The place prefix (``汉中市``, ``汉中``) and the leading ``市`` are dropped, so
-    ``公安局``, ``市公安局`` and ``汉中市公安局`` share a key.
+    ``公安局``, ``市公安局`` and ``汉中市公安局`` share a key; so do ``区人民政府`` and ``区政府``,
+    ``住房和城乡建设局`` and ``住房城乡建设局``, ``发展和改革委员会`` and ``发展改革委``.
     """
-    key = fold(name)
+    key = fold(name).replace("人民政府", "政府")  # 南郑区政府 is 南郑区人民政府
+    # 规范简称: 住房城乡建设局 and 住房和城乡建设局, 发展改革委 and 发展和改革委员会 are one unit
+    key = re.sub(r"委员会$", "委", key.replace("和", "")) if len(key) > 4 else key
     for place in sorted((fold(p) for p in localities if p), key=len, reverse=True):
         for prefix in (place + "市", place):
             if key.startswith(prefix) and len(key) > len(prefix) + 1:

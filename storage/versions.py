@@ -32,9 +32,9 @@ from feedback.draft import Clause, Draft
 from feedback.explanation_text import chinese_date, date_span
 from feedback.ledger import Change, Comment, LedgerError
 from feedback.revision import (ChangeGroup, ClauseMatch, DiffRun, Relation, RevisionFlag, change_groups,
-                               DraftMaps, char_diff, check_consistency, clause_reading, comments_behind, group_similarity,
-                               match_clauses, relation_for)
-from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, Disposition, RoundMethod
+                               DraftMaps, char_diff, check_consistency, clause_reading, comments_behind,
+                               first_paragraph_refs, group_similarity, match_clauses, relation_for, restates_article)
+from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF, ClauseKind, Disposition, RoundMethod
 from storage import search
 
 Progress = Callable[[float, str], None]
@@ -373,8 +373,10 @@ def save_revision(project, prepared: PreparedRevision, *, source_file: str = "",
         if formed_on is not None:
             _write_version_date(project, number, formed_on)
     stored = stored_matches(project, previous, number) if previous is not None else []
-    groups = change_groups(stored, [c.ref for c in project.clauses(previous)] if previous else (),
-                           [c.ref for c in draft.clauses])
+    old_clauses = project.clauses(previous) if previous else []
+    groups = change_groups(stored, [c.ref for c in old_clauses], [c.ref for c in draft.clauses])
+    firsts = first_paragraph_refs(Draft("", old_clauses)), first_paragraph_refs(draft)
+    groups = [g for g in groups if not (g.relation.changed and restates_article(g, *firsts))]
     flags = revision_flags(project, previous, number) if previous is not None else []
     report(1.0, "已完成")
     return RevisionResult(number, previous, stored, groups, flags, change, list(prepared.warnings))
@@ -412,6 +414,13 @@ class VersionChange:
     @property
     def relation(self) -> Relation:
         return self.group.relation
+
+    @property
+    def restates_article(self) -> bool:
+        """Only 第一款 clauses: an article's own paragraph, whose change the article's row shows
+        (``feedback.revision.first_paragraph_refs``)."""
+        clauses = [*self.old_clauses, *self.new_clauses]
+        return bool(clauses) and all(c.kind is ClauseKind.PARAGRAPH and c.number == 1 for c in clauses)
 
     @property
     def old_text(self) -> str:
@@ -472,8 +481,9 @@ def changed_refs(project, version_number: int) -> list[str]:
     earlier = [n for n in numbers if n < version_number]
     if not earlier:
         raise LedgerError(f"第{version_number}稿之前没有草案，无法只列出修改的条款。")
-    groups, _, new = _groups(project, earlier[-1], version_number)
-    changed = {ref for g in groups if g.relation.changed for ref in g.to_refs}
+    groups, old, new = _groups(project, earlier[-1], version_number)
+    firsts = first_paragraph_refs(old), first_paragraph_refs(new)
+    changed = {ref for g in groups if g.relation.changed and not restates_article(g, *firsts) for ref in g.to_refs}
     return [c.ref for c in new.clauses if c.ref in changed]
 
 
@@ -528,6 +538,12 @@ def changes_between(project, from_version: int, to_version: int, *, include_renu
         result.append(VersionChange(group, [old_by_ref[r] for r in group.from_refs if r in old_by_ref],
                                     [new_by_ref[r] for r in group.to_refs if r in new_by_ref],
                                     sorted(behind, key=lambda c: c.id), notes.get(group.key, "")))
+    if not include_unchanged:
+        # a 第一款 is its article's paragraph: the article's row shows the change, unless a note or a
+        # comment on that 款 which no other row carries is behind it
+        carried = {c.id for change in result if not change.restates_article for c in change.comments}
+        result = [change for change in result if not change.restates_article or change.note
+                  or any(c.clause_ref in change.group.from_refs and c.id not in carried for c in change.comments)]
     report(1.0, "已完成")
     return result
 

@@ -143,7 +143,7 @@ def test_regulation_round_to_all_units_and_refusals(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["stats"], "缺少必需的参数：project"),
+    (["stats"], "缺少必需的参数：项目"),
     (["stats", "p.yjt", "--today", "2023-02-30"], "“2023-02-30”不是日期"),
     (["stats", "p.yjt", "--round", "二"], "“二”不是整数"),
     (["decide", "p.yjt", "x", "采纳"], "“x”不是正整数"),

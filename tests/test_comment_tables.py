@@ -70,7 +70,8 @@ def test_an_adoption_table_comes_in_with_its_decisions_and_reasons(project_file,
         (3, "总体意见", Disposition.IN_WORK, "转有关部门研究"),
         (2, "二（一）2", Disposition.ADOPTED, ""),
     ]
-    assert intake.items[3]["work_item"] == "转有关部门研究"
+    assert intake.items[3]["work_item"] == "相关工作"  # 转有关部门研究 names no work: told, not pasted as one
+    assert any("第" in n and "转有关部门研究" in n and "相关工作" in n for n in intake.notes)
     assert any("第5行" in n and "第十二条" in n for n in intake.notes)
 
 

@@ -170,8 +170,29 @@ def test_regulation_posted_as_pdf_reads_as_its_tree(tmp_path):
                                 "制定本条例。")  # a printed line rejoined
     assert refs["第四条第二款"].text == "改建居住区绿地率不得低于百分之二十五。"
     assert any("公园绿地" in c.text for c in draft if c.ref.startswith("第九条"))  # the table's lines stay in it
+    figures = [c.text for c in draft if c.ref.startswith("第九条")]
+    assert "20" in figures and "10" in figures  # a table's figures on lines of their own are no page numbers
+    assert not any("删除" in str(w) and "页码" in str(w) for w in draft.warnings)
     assert refs["第十一条"].text == "本条例自　年　月　日起施行。"
     assert any("PDF" in str(w) for w in draft.warnings)
+
+
+@needs_office
+def test_one_page_pdf_loses_its_page_number_and_keeps_a_task_list(tmp_path):
+    # an emergency plan numbered by Word (霍邱县新店镇突发公共事件总体应急预案), printed with a footer
+    from tests.fixtures.make_docx import Level
+    items = [(0, "总则"), (1, "编制目的"), (None, "为提高处置突发公共事件的能力，特制定本预案。"), (1, "编制依据"),
+             (None, "《中华人民共和国突发事件应对法》等。"), (0, "组织体系"), (1, "领导机构"),
+             (None, "镇人民政府是本镇突发公共事件应急管理工作的行政领导机构。")]
+    source = build_numbered_docx(tmp_path / "预案.docx", items, title="某镇突发公共事件总体应急预案",
+                                 levels=(Level("decimal", "%1 "), Level("decimal", "%1.%2 ")), footer_text="第 1 页")
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   capture_output=True, timeout=180, check=True)
+    draft = load_draft(tmp_path / "预案.pdf")
+    assert [c.ref for c in draft] == ["1", "1.1", "1.2", "2", "2.1"]
+    assert draft.by_ref()["2.1"].text == "镇人民政府是本镇突发公共事件应急管理工作的行政领导机构。"
+    assert any("页码1处" in str(w) for w in draft.warnings)
 
 
 def test_pdf_without_text_is_refused_with_a_reason(tmp_path):

@@ -131,3 +131,20 @@ def test_another_levels_office_is_only_a_suggestion(index):
 def test_a_place_like_word_inside_a_name_is_not_a_prefix():
     match = UnitIndex([Entry(1, "管理局")]).match("城市管理局")
     assert match.status != "place" and (match.status == "none" or match.needs_confirmation)
+
+
+@pytest.mark.parametrize("typed, registered", [
+    ("南郑区政府", "南郑区人民政府"), ("汉中市南郑区人民政府", "南郑区政府"), ("城固县政府", "城固县人民政府")])
+def test_zhengfu_is_renmin_zhengfu(typed, registered):
+    """区政府 is how tables and signatures shorten 区人民政府."""
+    match = UnitIndex([Entry(1, registered), Entry(2, "南郑区政府办公室")], ["汉中"]).match(typed)
+    assert (match.unit_id, match.needs_confirmation) == (1, False)
+
+
+@pytest.mark.parametrize("typed, registered", [
+    ("市住房城乡建设局", "市住房和城乡建设局"), ("汉中市发展改革委", "市发展和改革委员会"),
+    ("市人力资源社会保障局", "市人力资源和社会保障局"), ("汉中市发展和改革委员会", "市发展改革委")])
+def test_the_standard_short_forms_of_a_name_are_the_same_unit(typed, registered):
+    """住房城乡建设、发展改革委: the 规范简称 drop 和 and shorten 委员会 to 委."""
+    match = UnitIndex([Entry(1, registered), Entry(2, "市城乡建设局"), Entry(3, "市委")], ["汉中"]).match(typed)
+    assert (match.unit_id, match.needs_confirmation) == (1, False)

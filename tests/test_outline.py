@@ -397,3 +397,163 @@ def test_articles_with_bracketed_headings_and_inserted_articles():
     assert [(c.ref, c.heading) for c in draft] == [("第一条", "目的"), ("第二条", "定义"), ("第二条之一", ""),
                                                   ("第三条", "适用")]
     assert draft.by_ref()["第二条之一"].text == "绿地分为公园绿地和防护绿地。"
+
+
+def test_glued_contents_with_dot_leaders_is_skipped_before_lines_are_rejoined():
+    draft = parse_lines(draft_shapes.glued_contents_plan())
+    assert [c.ref for c in draft] == ["1", "1.1", "1.2", "1.3", "1.4", "1.5", "2", "2.1", "2.2", "2.3",
+                                      "3", "3.1", "3.2"]
+    assert draft.by_ref()["1.1"].parent_ref == "1" and draft.by_ref()["1"].heading == "总则"
+    assert draft.by_ref()["3.2"].text == "县卫健局负责组织医疗救治工作。"
+    said = [str(w) for w in draft.warnings]
+    assert any("目录（13行）" in w for w in said)
+    assert not any("断行" in w or "编号" in w for w in said)
+
+
+def test_chapters_listed_at_the_top_without_the_word_contents_are_no_clauses():
+    draft = parse_lines(draft_shapes.untitled_contents_regulation())
+    chapters = [c.ref for c in draft if c.kind is ClauseKind.CHAPTER]
+    assert chapters == [f"第{n}章" for n in "一二三四五六"]
+    assert [c.parent_ref for c in draft if c.kind is ClauseKind.ARTICLE][:2] == ["第一章", "第一章"]
+    assert draft.by_ref()["第一条"].heading == "第1条的标题"
+    said = [str(w) for w in draft.warnings]
+    assert any("目录（6行）" in w for w in said)
+    assert not any("重复" in w or "不连续" in w for w in said)
+
+
+def test_contents_whose_top_numbers_were_lost_is_skipped():
+    draft = parse_lines(draft_shapes.lost_number_contents_plan())
+    assert _tree(draft) == [("1", 1), ("1.1", 2), ("1.2", 2), ("2", 1), ("2.1", 2), ("2.2", 2), ("3", 1)]
+    assert draft.by_ref()["3"].text == "本预案自印发之日起施行。"
+    assert any("目录（7行）" in str(w) for w in draft.warnings)
+
+
+def test_draft_in_traditional_characters_keeps_its_structure_and_units_as_written():
+    draft = parse_lines(draft_shapes.traditional_regulation())
+    assert _tree(draft) == [("第一章", 1), ("第一条", 2), ("第二条", 2), ("第二条第一款", 3), ("第二条第二款", 3),
+                            ("第三条", 2), ("第三条第（一）项", 3), ("第三条第（二）项", 3), ("第二章", 1),
+                            ("第四条", 2)]
+    refs = draft.by_ref()
+    assert refs["第一条"].heading == "立法目的" and refs["第一章"].heading == "總則"
+    assert refs["第二条第二款"].text == "本條例所稱人才，是指具有一定的專業知識或者專門技能的勞動者。"
+    plan = parse_lines(draft_shapes.traditional_plan())
+    assert [c.ref for c in plan] == ["一", "一1", "一2", "二", "二3"]
+    task = plan.by_ref()["一1"]
+    assert task.lead_units == ["市政府辦公室", "市行政審批服務局"]
+    assert task.responsible_units == ["市級各有關部門", "各縣市區政府"]
+    assert task.text.endswith("市、縣兩級行政許可事項清單。")
+    assert plan.by_ref()["二3"].lead_units == ["市市場監管局"]
+
+
+def test_standard_terms_numbered_on_their_own_line_and_its_spaces_are_not_noise():
+    draft = parse_lines(draft_shapes.terms_standard())
+    assert _tree(draft) == [("1", 1), ("2", 1), ("3", 1), ("3.1", 2), ("3.2", 2), ("4", 1), ("4.1", 2),
+                            ("4.1.1", 3), ("4.1.2", 3)]
+    refs = draft.by_ref()
+    assert refs["3.1"].heading == "城镇燃气设施\u3000city gas facilities"
+    assert refs["3.1"].text == "用于燃气储存、输配和应用的场站、管网及用户设施。"
+    assert refs["2"].text.endswith("GB 50028\u3000城镇燃气设计规范")
+    assert refs["4.1.1"].text.endswith("a) 应掌握燃气的基本性质；\nb) 应熟悉设施的工艺流程。")
+    assert not any("空格" in str(w) for w in draft.warnings)
+
+
+def test_space_between_the_phrases_of_a_heading_is_kept_without_a_warning():
+    draft = parse_lines(draft_shapes.spaced_phrase_headings())
+    assert draft.by_ref()["第二篇"].heading == "坚持创新驱动发展\u3000全面塑造发展新优势"
+    assert draft.by_ref()["前言"].text == "某市人民政府市长\u3000某某某"
+    assert [c.ref for c in draft][1:] == ["第一篇", "第一章", "第二篇", "第二章"]
+    assert not any("空格" in str(w) for w in draft.warnings)
+
+
+def test_figure_starting_a_continued_line_is_no_decimal_clause():
+    draft = parse_lines(draft_shapes.figures_at_line_start_plan())
+    assert _tree(draft) == [("1", 1), ("1.1", 2), ("1.2", 2), ("2", 1), ("2.1", 2), ("2.2", 2), ("3", 1),
+                            ("3.1", 2)]
+    text = draft.by_ref()["1.1"].text
+    assert "2.5 亿元用于水利设施建设" in text and text.endswith("1.2 亿元，各乡镇自筹资金共计约三千万元，基本满足需要。")
+    assert draft.by_ref()["2.2"].heading == "人员分工" and draft.by_ref()["3.1"].heading == "人力资源保障"
+    assert not any("编号" in str(w) for w in draft.warnings)
+
+
+def test_space_after_an_article_number_in_traditional_characters_is_not_noise():
+    # 山西省鄉村振興責任制實施細則 as reposted: ``第一章 總 則``, ``第一條 為了…``
+    lines = [re.sub(r"^(第.條)【[^】]*】", r"\1 ", line).replace("總則", "總 則")
+             for line in draft_shapes.traditional_regulation()]
+    draft = parse_lines(lines)
+    assert draft.by_ref()["第一条"].text.startswith("為了落實人才強國戰略")
+    assert draft.by_ref()["第一章"].heading == "總則"
+    assert not any("空格" in str(w) for w in draft.warnings)
+
+
+def test_paragraph_broken_by_a_page_goes_on_in_its_article_not_as_a_new_paragraph():
+    draft = parse_lines(draft_shapes.page_broken_regulation())
+    refs = draft.by_ref()
+    assert refs["第三条"].text == "示范资金管理实行“示范先行、突出重点、公平公开、确保实效、专款专用、强化监管”的原则。"
+    assert [c.ref for c in draft if c.parent_ref == "第四条"] == ["第四条第一款", "第四条第二款"]  # 资金用途 is a heading line
+    assert refs["第五条第一款"].text == "中央财政在示范期3年共补助我省9亿元；省财政按与中央资金1:1的比例配套。"
+    assert refs["第五条第二款"].text == "省级配套资金分年度下达。"
+    assert not any(c.ref.startswith("第三条第") for c in draft)
+    assert any("接回上一段" in str(w) and "页码1处" in str(w) for w in draft.warnings)
+
+
+def test_notes_naming_units_without_a_lead_are_read():
+    refs = parse_lines(draft_shapes.responsible_only_notes_plan()).by_ref()
+    assert (refs["一1"].lead_units, refs["一1"].responsible_units) == ([], ["县交通运输局"])
+    assert refs["一1"].text == "建设产业园区。完善园区道路、管网等基础设施。"
+    assert (refs["一2"].lead_units, refs["一2"].responsible_units) == ([], ["县财政局", "县发展改革局"])
+    assert (refs["一3"].lead_units, refs["一3"].responsible_units) == (["县发展改革局"], ["县财政局", "县住建局"])
+    assert (refs["一4"].lead_units, refs["一4"].responsible_units) == ([], [])
+    assert refs["一4"].text.endswith("（具体办法由县人民政府另行负责）")
+
+
+def test_first_paragraph_does_not_take_its_articles_bracketed_title():
+    refs = parse_lines(draft_shapes.traditional_regulation(), simplified=True).by_ref()
+    assert refs["第二条"].heading == "适用范围"
+    assert (refs["第二条第一款"].heading, refs["第二条第二款"].heading) == ("", "")
+    assert refs["第二条第一款"].text.startswith("【适用范围】特区内人才引进")  # the words as written, kept
+
+
+def test_title_set_on_two_lines_is_one_title():
+    draft = parse_lines(draft_shapes.two_line_title_plan())
+    assert draft.title == "某区政府2023年重点工作任务分解和责任分工方案"
+    preamble = draft.by_ref()["前言"].text
+    assert preamble.startswith("某区人民政府\n2023年3月28日\n(此件公开发布)") and "重点工作\n任务" not in preamble
+    assert draft.by_ref()["一1"].lead_units == ["区发改局"]
+
+
+def test_standard_appendices_numbered_with_letters():
+    draft = parse_lines(draft_shapes.standard_with_appendices())
+    assert _tree(draft) == [("1", 1), ("2", 1), ("2.1", 2), ("2.1.1", 3), ("附录A", 1), ("A.1", 2), ("A.1.1", 3),
+                            ("A.2", 2), ("附录B", 1), ("B.1", 2)]
+    refs = draft.by_ref()
+    assert (refs["附录A"].heading, refs["附录A"].text) == ("巡查记录表", "（规范性）")
+    assert refs["A.2"].text == "巡查记录应保存3年，见表A.1。"
+    assert refs["2.1.1"].text == "应建立巡查制度，巡查记录格式见附录A。"
+    assert not draft.warnings
+
+
+def test_paragraph_after_a_table_in_an_article_is_its_next_paragraph():
+    from feedback.draft import SourceBlock
+    from feedback.outline import parse_blocks
+    blocks = [SourceBlock(text="某市城市绿化管理条例"), SourceBlock(text="第一条　本条例适用于本市城市规划区。"),
+              SourceBlock(text="第二条　临时占用城市绿地的，应当按照下列标准缴纳补偿费："),
+              SourceBlock(text="", rows=draft_shapes.FEE_TABLE),
+              SourceBlock(text="补偿费由城市绿化主管部门收取。")]
+    draft = parse_blocks(blocks)
+    assert [c.ref for c in draft if c.parent_ref == "第二条"] == ["第二条第一款", "第二条第二款"]
+    assert draft.by_ref()["第二条第一款"].text.endswith("防护绿地 ｜ 10")
+    assert draft.by_ref()["第二条第二款"].text == "补偿费由城市绿化主管部门收取。"
+    assert not draft.warnings
+
+
+def test_report_copied_from_pdf_with_ascii_commas_and_a_lone_page_number():
+    draft = parse_lines(draft_shapes.report_pdf_copy())
+    assert [c.ref for c in draft] == ["前言", "一", "二"]
+    text = draft.by_ref()["一"].text
+    assert "提升质量,壮大实力,发展能级稳步提升。" in text  # the sentence the page broke, rejoined
+    assert "- 2 -" not in text and "年均增长 8.3%;固定资产投资" in text
+    assert "推动高质量发展,较好地完成了主要目标任务。" in text
+    assert draft.by_ref()["前言"].text == "我代表县人民政府,向大会报告工作,请予审议,并请县政协委员和其他列席人员提出意见。"
+    assert "一是文化旅游产业蓬勃发展。" in text  # 一是 stays in its clause
+    said = [str(w) for w in draft.warnings]
+    assert any("页码1处" in w for w in said)

@@ -91,7 +91,7 @@ def test_three_rounds(project, tmp_path):
     text = "\n".join(p.text for p in letter.paragraphs)
     assert letter.addressee == "市财政局："
     assert "贵单位在第1轮征求意见中提出意见建议2条，我们逐条进行了研究：采纳1条，未采纳1条。" in text
-    assert "关于二（二）3（现为二（二）4）：“建议将“每年划拨专门资金”改为“统筹安排资金”。”已采纳。" in text
+    assert "关于二（二）3（现为二（二）4）：“建议将‘每年划拨专门资金’改为‘统筹安排资金’。”已采纳。" in text
     assert "关于总体意见：“建议压缩篇幅。”未采纳，理由：篇幅已较精简。" in text
     housing = "\n".join(p.text for p in letter_content(project, 2, unit_id=units["市住建局"]).paragraphs)
     assert "关于二（三）8（该条已删除）：" in housing

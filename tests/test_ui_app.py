@@ -401,14 +401,45 @@ def test_without_a_screen_the_run_command_leaves_a_picture_of_the_window(tmp_pat
     assert "propagateSizeHints" not in result.stderr
 
 
+def test_without_a_screen_a_project_that_cannot_open_is_said_not_waited_on(tmp_path):
+    """No display and a demo file that is not a project: the reason on stderr, exit 1, no message box left
+    waiting for a click nobody can give."""
+    import os
+    import subprocess
+
+    from ui.main_window import demo_path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    name = subprocess.run([sys.executable, "-c", "from ui.main_window import demo_path; print(demo_path())"],
+                          capture_output=True, text=True, env=env, cwd=root, timeout=60).stdout.strip()
+    assert name.startswith(str(tmp_path)) and Path(name).name == demo_path().name
+    Path(name).parent.mkdir(parents=True, exist_ok=True)
+    Path(name).write_bytes(b"PK\x03\x04 not a project" * 100)
+    result = subprocess.run([sys.executable, str(root / "main.py"), "--demo"], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "未能打开演示项目" in result.stdout and Path(name).name in result.stderr
+    assert "Traceback" not in result.stderr
+    logged = next((tmp_path / "data").rglob("yijiantong.log")).read_text(encoding="utf-8")
+    assert "cannot open" in logged and "Traceback" in logged and "不是意见通项目文件" in logged
+    shot = tmp_path / "start.png"
+    result = subprocess.run([sys.executable, str(root / "main.py"), "--demo", "--screenshot", str(shot)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1 and Path(name).name in result.stderr and shot.is_file()
+
+
 def test_display_problem_names_missing_x11_packages(monkeypatch):
     import ctypes
 
     import ui.app
 
     monkeypatch.setattr(sys, "platform", "linux")
-    assert ui.app.display_problem({}) == "没有图形显示（未设置 DISPLAY）"
     real = ctypes.CDLL
+    monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **k: real("libc.so.6"))
+    assert ui.app.display_problem({}) == "没有图形显示（未设置 DISPLAY）"
 
     def fake(name, *args, **kwargs):
         if "icccm" in name:
@@ -417,6 +448,8 @@ def test_display_problem_names_missing_x11_packages(monkeypatch):
 
     monkeypatch.setattr(ctypes, "CDLL", fake)
     assert "libxcb-icccm4" in ui.app.display_problem({"DISPLAY": ":0"})
+    assert ui.app.display_problem({}).startswith("没有图形显示（未设置 DISPLAY），并且缺少图形界面所需的系统库")
+    assert "apt-get install libxcb-icccm4 安装" in ui.app.display_problem({})
     monkeypatch.setattr(ctypes, "CDLL", lambda name, *a, **k: real("libc.so.6"))
     assert ui.app.display_problem({"DISPLAY": ":0"}) is None
 

@@ -54,6 +54,24 @@ def test_the_entry_dialog_lists_the_clauses_of_the_chosen_rounds_draft(two_round
     assert dialog.clause.currentText().strip().startswith("2.实施劳动教育")  # only in the second draft
 
 
+def test_the_clause_asked_for_survives_the_switch_to_the_round_s_draft(two_rounds, qtbot):
+    """Ctrl+I on a round-1 comment: the dialog starts on the newest draft, lists round 1's, keeps the clause."""
+    project = two_rounds
+    only_first = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
+                                    clause_ref="二（二）3", draft_for=project.draft_for_round)
+    qtbot.addWidget(only_first)
+    assert len(only_first.draft.clauses) == len(project.clauses(1))
+    assert only_first.clause.ref() == "二（二）3"  # not 总体意见, not 待定位: the clause the drafter was on
+    both = CommentEntryDialog(project.rounds(), project.units(), project.draft(), round_number=1,
+                              clause_ref="二（二）4", draft_for=project.draft_for_round)
+    qtbot.addWidget(both)
+    assert both.clause.ref() == "二（二）4"
+    both.round.setCurrentIndex(both.round.findData(2))
+    assert both.clause.ref() == "二（二）4"  # in both drafts: kept when the round changes
+    only_first.round.setCurrentIndex(only_first.round.findData(2))
+    assert only_first.clause.ref() == "待定位"  # not in the second draft: left to place, never another clause
+
+
 def test_comments_of_an_earlier_draft_are_marked_in_the_ledger(window, qtbot, tmp_path):
     from PySide6.QtCore import Qt
 
@@ -74,6 +92,9 @@ def test_comments_of_an_earlier_draft_are_marked_in_the_ledger(window, qtbot, tm
     assert shown == ["二（二）3〔第1稿〕", "二（二）4"]
     tip = model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole)
     assert tip == "第1轮的意见，针对第1稿的二（二）3"
+    table = window.ledger.table
+    for longest in ("二（二）3〔第1稿〕", "三（十）27〔第1稿〕"):  # read in full, not cut to “二（二）3…”
+        assert table.fontMetrics().horizontalAdvance(longest) + 8 <= table.columnWidth(column)
     # on the newest draft's clause 二（二）4 both show: the round-1 comment was made on its old number
     window.ledger.set_filter(clause_ref="二（二）4")
     assert model.rowCount() == 2

@@ -122,8 +122,10 @@ def test_dialogs_fit_the_screen(window, qtbot):
 
     area = window.screen().availableGeometry()
     project = window.project
+    from ui.sheets import CollectReportDialog
+
     for dialog in (CommentEntryDialog(project.rounds(), project.units(), project.draft(), parent=window),
-                   LetterSplitDialog(project.draft(), window), HelpDialog(window)):
+                   LetterSplitDialog(project.draft(), window), HelpDialog(window), CollectReportDialog([], window)):
         qtbot.addWidget(dialog)
         assert dialog.width() <= max(area.width(), dialog.minimumSizeHint().width())
         assert dialog.height() <= max(area.height(), dialog.minimumSizeHint().height())
@@ -178,6 +180,28 @@ def test_ctrl_i_opens_over_the_ledger_on_the_current_clause_and_returns_there(wi
     assert (entered.body, entered.clause_ref, entered.unit_name) == ("建议明确同步交付的验收主体。", clause, "市住建局")
     with Project.open(demo_file, read_only=True) as other:
         assert other.count_comments() == 33
+
+
+def test_ctrl_i_starts_typing_in_the_unit_box(window, qtbot):
+    """Ctrl+I then the unit's name: the keys go to the unit box, not to the round list above it."""
+    assert window.ledger.select_comment(14)
+    dialog = window.enter_comments()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and dialog.isAncestorOf(QApplication.focusWidget()),
+                    timeout=2000)
+    assert dialog.focusWidget() is dialog.unit.lineEdit() or dialog.focusWidget() is dialog.unit
+    type_text(QApplication.focusWidget(), "市住建局")
+    assert dialog.unit.unit_id() == next(u.id for u in window.project.units() if u.name == "市住建局")
+    dialog.unit.completer().popup().hide()  # the list of matches typing opened
+    dialog.reject()
+    QApplication.processEvents()
+
+    from ui.comment_dialog import entry_dialog
+
+    unit = next(u for u in window.project.units() if u.name == "市财政局")
+    known = entry_dialog(window.project, round_number=1, unit_id=unit.id, parent=window)
+    qtbot.addWidget(known)
+    assert known.focusWidget() is known.body  # the unit known (a reply from the feedback grid): straight to the text
 
 
 LETTER = ("市教育局：\n经研究，提出以下意见：\n"
@@ -363,7 +387,7 @@ def test_one_save_is_one_history_row_showing_old_and_new(window, demo_file, qtbo
 # -- 6. Chinese throughout -------------------------------------------------------------------------------------------------
 
 
-def test_qt_speaks_chinese_and_file_dialogs_are_qt_s_own_where_needed():
+def test_qt_speaks_chinese_and_file_dialogs_are_qt_s_own_where_needed(qapp):
     from PySide6.QtCore import QLocale
 
     from ui.app import translate_qt
@@ -383,6 +407,48 @@ def test_qt_speaks_chinese_and_file_dialogs_are_qt_s_own_where_needed():
     dialog.deleteLater()
     if QLocale.system().language() != QLocale.Language.Chinese:
         assert app.testAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
+
+
+def test_the_file_dialog_names_folders_in_chinese(qtbot, tmp_path):
+    """The 类型 column of Qt's file dialog: “文件夹”, not “Folder” (absent from Qt's own translation)."""
+    from PySide6.QtWidgets import QFileDialog, QFileSystemModel
+
+    from ui.app import translate_qt
+
+    assert translate_qt(QApplication.instance())
+    (tmp_path / "反馈表").mkdir()
+    dialog = QFileDialog(None, "选择文件夹", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    model = dialog.findChild(QFileSystemModel)
+    folder = model.index(str(tmp_path / "反馈表"))
+    qtbot.waitUntil(lambda: folder.isValid() and bool(model.data(folder.siblingAtColumn(2))), timeout=5000)
+    assert model.data(folder.siblingAtColumn(2)) == "文件夹"
+
+
+def test_qt_file_dialogs_open_as_large_as_the_screen_allows(window, qtbot, tmp_path):
+    """Qt's own file dialog, opened over the window, is sized like the app's dialogs and centred on it."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.widgets import FileDialogSizer, size_file_dialogs
+
+    size_file_dialogs(QApplication.instance())
+    dialog = QFileDialog(window, "另存副本", str(tmp_path), "意见通项目 (*.yjt)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    default = dialog.size()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    area = dialog.screen().availableGeometry()
+    wanted = (min(FileDialogSizer.SIZE[0], area.width() - 40), min(FileDialogSizer.SIZE[1], area.height() - 60))
+    assert (dialog.width(), dialog.height()) == (max(wanted[0], dialog.minimumSizeHint().width()),
+                                                 max(wanted[1], dialog.minimumSizeHint().height()))
+    assert dialog.width() > default.width()
+    assert area.contains(dialog.geometry()), (area, dialog.geometry(), dialog.frameGeometry())
+    dialog.resize(700, 480)  # the drafter's own size is kept while it stays open
+    dialog.hide()
+    dialog.show()
+    assert dialog.size().width() == 700
 
 
 def test_the_help_page_lists_the_shortcuts_and_the_workflow(window, qtbot):
@@ -449,6 +515,10 @@ def test_a_recent_project_opens_with_one_click_or_enter(make_window, demo_file, 
     recent.setCurrentRow(0)
     qtbot.keyClick(recent, Qt.Key.Key_Return)
     assert window.project is not None and window.current_page() == "ledger"
+    # the comments have the keyboard: 2 sets 部分采纳 on the first, it is not typed into the search box
+    assert window.focusWidget() is window.ledger.table
+    qtbot.keyClick(window.ledger.table, Qt.Key.Key_2)
+    assert window.ledger.search.text() == "" and window.ledger.panel.editor.disposition() is Disposition.PARTLY_ADOPTED
 
 
 def test_a_selected_recent_project_stays_readable(make_window, demo_file, qtbot):
@@ -466,6 +536,32 @@ def test_a_selected_recent_project_stays_readable(make_window, demo_file, qtbot)
     selected = sum(1 for p in pixels if p.rgb() == QColor("#dbe7f5").rgb())
     dark = sum(1 for p in pixels if p.lightness() < 110)
     assert selected > len(pixels) // 2 and dark > 50  # the selection shows, and so does the text on it
+
+
+@pytest.mark.parametrize("size", [LAPTOP, DESKTOP], ids=["1366x768", "1920x1080"])
+def test_a_long_recent_path_wraps_inside_the_list(make_window, tmp_path, qtbot, size):
+    """A project filed deep in a folder tree: its path wraps within the list, no sideways scroll bar."""
+    from storage.demo import build_demo_project
+
+    deep = tmp_path / "2023年度" / "教育质量三年行动计划征求意见" / "第一轮征求意见反馈汇总"
+    deep.mkdir(parents=True)
+    path = deep / "汉中市提高教育质量三年行动计划（征求意见稿）意见处理台账.yjt"
+    build_demo_project(path).close()
+    window = make_window()
+    window.open_project(path)
+    window.close_project_to_start()
+    settle(qtbot, window, size)
+    recent = window.start_page.recent
+    assert not recent.horizontalScrollBar().isVisible()
+    from PySide6.QtGui import QColor
+
+    def text_at_right_edge() -> int:  # dark pixels in the list's last 8 columns: text running into the border
+        qtbot.wait(50)
+        image = recent.viewport().grab().toImage()
+        return sum(1 for x in range(image.width() - 8, image.width()) for y in range(image.height())
+                   if QColor(image.pixel(x, y)).lightness() < 110)
+
+    assert text_at_right_edge() == 0
 
 
 def test_start_page_counts_follow_the_projects(make_window, demo_file, qtbot, monkeypatch):
@@ -574,3 +670,53 @@ def test_history_of_files_from_before_shows_one_row_per_save(window, demo_file):
     assert history.topLevelItem(0).text(1).splitlines() == ["处理：待处理 → 采纳", "经办人：— → 李",
                                                             "处理日期：— → 2023-04-27"]
     assert [h.field for h in project.history(2)] == ["disposition", "handler", "decided_on"]
+
+
+def test_closing_the_entry_dialog_does_not_lose_typed_comments_unasked(window, talk, qtbot):
+    """Esc, 取消 or the title bar's close with comments typed: asked first; 取消 keeps them."""
+    dialog = window.enter_comments()
+    qtbot.addWidget(dialog)
+    dialog.reject()  # nothing typed: closes without a question
+    assert not dialog.isVisible() and talk.questions == []
+    dialog = window.enter_comments()
+    qtbot.addWidget(dialog)
+    dialog.body.setPlainText("建议明确资金来源。")
+    dialog.add_current()
+    dialog.body.setPlainText("建议增加县区配套措施。")
+    talk.choices = [None]  # 取消: back to the dialog
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.table.rowCount() == 1 and dialog.body.toPlainText()
+    assert talk.questions[-1] == "还有2条意见没有录入，关闭后将不再保留。"
+    talk.choices = ["放弃这些意见"]
+    dialog.reject()
+    assert not dialog.isVisible() and window.project.count_comments() == 32
+
+
+def test_a_picture_of_a_project_open_in_another_window_does_not_wait_for_a_click(tmp_path, monkeypatch, demo_file,
+                                                                                 capsys):
+    """--screenshot while the drafter has the file open: read-only, said on stderr, never a hidden question."""
+    import logging
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    import ui.app
+    import ui.main_window
+    from ui.logs import log
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(ui.app, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(ui.main_window, "data_dir", lambda: tmp_path)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    shot = tmp_path / "ledger.png"
+    with Project.open(demo_file):  # the drafter's own window holds the file
+        try:
+            assert ui.app.run(str(demo_file), demo=False, screenshot=str(shot), page="ledger", size=LAPTOP) == 0
+        finally:
+            for handler in list(log.handlers):
+                if str(tmp_path) in getattr(handler, "baseFilename", ""):
+                    log.removeHandler(handler)
+                    handler.close()
+            logging.getLogger("yijiantong").handlers.clear()
+    assert QImage(str(shot)).width() == LAPTOP[0]
+    assert "→ 以只读方式打开" in capsys.readouterr().err

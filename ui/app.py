@@ -44,8 +44,6 @@ def display_problem(environ=os.environ) -> str | None:
         return None
     if environ.get("WAYLAND_DISPLAY"):
         return None
-    if not environ.get("DISPLAY"):
-        return "没有图形显示（未设置 DISPLAY）"
     import ctypes
 
     missing = []
@@ -54,9 +52,10 @@ def display_problem(environ=os.environ) -> str | None:
             ctypes.CDLL(library)
         except OSError:
             missing.append(package)
-    if missing:
-        return f"缺少图形界面所需的系统库（可用 apt-get install {' '.join(missing)} 安装）"
-    return None
+    libraries = f"缺少图形界面所需的系统库（可用 apt-get install {' '.join(missing)} 安装）" if missing else ""
+    if not environ.get("DISPLAY"):  # the libraries named all the same: they are wanted once there is a display
+        return "没有图形显示（未设置 DISPLAY）" + (f"，并且{libraries}" if libraries else "")
+    return libraries or None
 
 
 def _quiet_offscreen_warnings() -> None:
@@ -76,7 +75,25 @@ def _quiet_offscreen_warnings() -> None:
     previous = qInstallMessageHandler(handler)
 
 
+def utf8_locale(environ=os.environ) -> None:
+    """Choose C.UTF-8 for characters when no UTF-8 locale is set (a bare environment, the packaged app):
+    Qt would do the same, with a warning in English.
+
+    >>> environ = {"LANG": "C"}; utf8_locale(environ); environ["LC_CTYPE"]
+    'C.UTF-8'
+    >>> environ = {"LANG": "zh_CN.UTF-8"}; utf8_locale(environ); "LC_CTYPE" in environ
+    False
+    """
+    if not sys.platform.startswith("linux") or environ.get("LC_ALL"):
+        return
+    value = (environ.get("LC_CTYPE") or environ.get("LANG") or "C").lower()
+    if "utf-8" not in value and "utf8" not in value:
+        environ["LC_CTYPE"] = "C.UTF-8"
+
+
 def _application() -> QApplication:
+    if not QApplication.instance():
+        utf8_locale()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -102,8 +119,12 @@ def translation_folders() -> list[str]:
     return list(dict.fromkeys(f for f in folders if f and Path(f).is_dir()))
 
 
-# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added).
-QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+# Qt's own strings that its Chinese translation lacks (changed in newer Qt: the accelerators were added;
+# the file dialog's 类型 column names folders and drives through QAbstractFileIconProvider, never translated).
+QT_GAPS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+           ("QAbstractFileIconProvider", "Folder"): "文件夹", ("QAbstractFileIconProvider", "File Folder"): "文件夹",
+           ("QAbstractFileIconProvider", "Drive"): "驱动器", ("QAbstractFileIconProvider", "File"): "文件",
+           ("QAbstractFileIconProvider", "%1 File"): "%1 文件"}
 
 
 def _gap_translator(app: QApplication):
@@ -150,6 +171,9 @@ def _dress(app: QApplication) -> None:
 
     choose_font(app)
     app.setStyleSheet(STYLE_SHEET)
+    from ui.widgets import size_file_dialogs
+
+    size_file_dialogs(app)
 
 
 def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: str | None,
@@ -183,7 +207,10 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
     from ui.main_window import MainWindow
 
     # the frame goes on screen first; pages, project code and the file follow in the first loop turn
-    window = MainWindow(AppSettings(), remember_layout=not screenshot, defer=True)
+    from ui.interaction import UnattendedInteraction
+
+    window = MainWindow(AppSettings(), UnattendedInteraction() if headless else None,
+                        remember_layout=not screenshot, defer=True)
 
     def finish() -> None:
         from ui.interaction import DialogInteraction
@@ -196,6 +223,7 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
                 DialogInteraction(window).warn(message)
 
         install_excepthook(show_error, data_dir())
+        setup_logging(data_dir())  # before the project opens: a file that cannot be opened is logged
         translate_qt(app)
         window.build()
         if demo:
@@ -206,18 +234,21 @@ def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: s
             window.show_start()
         elif page and window.project is not None:
             window.show_page(page)
-        QTimer.singleShot(0, lambda: setup_logging(data_dir()))  # after the first paint
 
     if problem:
         finish()
+        failed = bool(demo or project_path) and window.project is None
         picture = data_dir() / "意见通窗口.png"
         status = _screenshot(app, window, str(picture))
-        opened = "已打开演示项目" if demo else f"已打开“{project_path}”" if project_path else "已显示起始页"
+        asked = "演示项目" if demo else f"“{project_path}”"
+        opened = f"未能打开{asked}" if failed else f"已打开{asked}" if demo or project_path else "已显示起始页"
         print(f"{problem}，无法显示窗口：{opened}，窗口已保存为图片 {picture}。在桌面环境中运行同一命令即可打开窗口。")
-        return status
+        return 1 if failed else status
     if screenshot:
         finish()
-        return _screenshot(app, window, screenshot, size)
+        failed = bool(demo or project_path) and window.project is None
+        status = _screenshot(app, window, screenshot, size)
+        return 1 if failed else status
     if window.opens_maximised:
         window.showMaximized()
     else:

@@ -268,6 +268,7 @@ class CommentEntryDialog(QDialog):
         self.clause = ClausePicker(draft.clauses)
         if clause_ref:
             self.clause.set_ref(clause_ref)
+        self._asked_ref = clause_ref  # kept until the round's own draft is listed: it may be only there
         self.body = _text_box(4)
         self.quoted = QLineEdit()
         self.quoted.setPlaceholderText(tr("意见针对的原文词句（可不填）"))
@@ -345,6 +346,9 @@ class CommentEntryDialog(QDialog):
         if unit_id is not None and round_number is None:
             self._unit_changed()
         self._round_changed()
+        self._asked_ref = None
+        # typing starts where the drafter begins: who wrote, or (the unit known) what they wrote
+        (self.unit if unit_id is None else self.body).setFocus()
 
     def _unit_changed(self, *args) -> None:
         """The round the unit was sent (asked when it was sent several, or none)."""
@@ -369,8 +373,12 @@ class CommentEntryDialog(QDialog):
         if number is not None and self.draft_for is not None:
             draft = self.draft_for(number)
             if draft is not self.draft and [c.ref for c in draft.clauses] != [c.ref for c in self.draft.clauses]:
+                chosen = self.clause.ref()
+                if chosen == UNPLACED_CLAUSE_REF and self._asked_ref:
+                    chosen = self._asked_ref
                 self.draft = draft
                 self.clause.set_clauses(draft.clauses)
+                self.clause.set_ref(chosen)  # the same clause when this draft has it, else 待定位: never another
         unit_id = self.unit.unit_id()
         notes = []
         if number is None:
@@ -519,6 +527,19 @@ class CommentEntryDialog(QDialog):
         self.add_current()
         super().accept()
 
+    # asks before typed comments are thrown away (``Interaction.choose``); None: closed without asking
+    ask = None
+
+    def reject(self) -> None:
+        """取消, Esc or the title bar's close: comments typed or read but not yet taken are not lost unasked."""
+        waiting = self.table.rowCount() + (1 if self.body.toPlainText().strip() else 0)
+        if waiting and self.ask is not None:
+            discard = tr("放弃这些意见")
+            if self.ask(tr("还有{0}条意见没有录入，关闭后将不再保留。").format(waiting),
+                           [discard, tr("取消")]) != discard:
+                return
+        super().reject()
+
     def items(self) -> list[dict]:
         """The comments entered, as ``AddComments`` takes them."""
         unit_id = self.unit.unit_id()
@@ -577,9 +598,11 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
     The file is read against the draft of the round its unit was sent, when unit and round
     are certain; a file that cannot be read is told in one sentence and gives None.
     """
+    from pathlib import Path
+
     from exports.draft_files import DraftFileError
     from exports.reply_files import read_reply
-    from feedback.matching import ACCEPTED, UnitIndex, reply_round, unit_from_authors
+    from feedback.matching import ACCEPTED, UnitIndex, reply_round, unit_from_authors, unit_from_file_name
 
     project = window.project
     try:
@@ -593,8 +616,12 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
                 unit_id = match.unit_id
         elif reply.letter.authors:  # a returned draft: Word's user name is often the unit's
             unit_id = unit_from_authors(index, reply.letter.authors)[0]
+        if unit_id is None and not guess:  # 绿化办法（市财政局修改意见）.docx
+            unit_id = unit_from_file_name(index, Path(path).stem)
         if unit_id is not None:
-            round_number = reply_round([r.number for r in project.rounds()], project.replies(), unit_id).number
+            rounds = project.rounds()  # a round sent after the letter's date is not the one it answers
+            round_number = reply_round([r.number for r in rounds], project.replies(), unit_id,
+                                       dated=reply.letter.dated, sent_on={r.number: r.sent_on for r in rounds}).number
         versions = {r.number: r.version_number for r in project.rounds()}
         if round_number is not None and versions[round_number] != project.versions()[-1].number:
             reply = read_reply(path, project.draft(versions[round_number]))
@@ -602,6 +629,7 @@ def reply_dialog(window, path) -> CommentEntryDialog | None:
         window.interaction.inform(str(error))
         return None
     dialog = entry_dialog(project, round_number=round_number, unit_id=unit_id, parent=window)
+    dialog.ask = window.interaction.choose
     dialog.source.setText(f"{reply.kind}“{reply.file}”")
     dialog.take_split(reply.letter, reply_rows(reply.letter))
     dialog.letter_notes = list(reply.letter.warnings)
@@ -646,6 +674,7 @@ def open_entry(window, parent, *, round_number: int | None = None, unit_id: int 
         return None
     dialog = entry_dialog(window.project, round_number=round_number, unit_id=unit_id, clause_ref=clause_ref,
                           parent=parent)
+    dialog.ask = window.interaction.choose
     dialog.accepted.connect(lambda: file_entry(window, dialog))
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()

@@ -1,6 +1,7 @@
 """The ``Interaction`` of the window: the commands' questions and refusals as dialogs."""
 from __future__ import annotations
 
+import sys
 from typing import Sequence
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
@@ -56,3 +57,26 @@ class DialogInteraction:
     def ask_text(self, question: str, default: str = "") -> str | None:
         text, accepted = QInputDialog.getText(self.parent, tr("意见通"), question, text=default)
         return text if accepted else None
+
+
+class UnattendedInteraction:
+    """For a window nobody can see (no display, a screenshot): every message goes to stderr, a question
+    is answered no and a choice takes the first option offered (the safe one, e.g. 以只读方式打开 for a
+    project open in another window), so a message box never waits for a click that cannot come."""
+
+    def confirm(self, question: str) -> bool:
+        print(f"{question}（无人应答，未执行）", file=sys.stderr)
+        return False
+
+    def choose(self, question: str, options: Sequence[str]) -> str | None:
+        answer = options[0] if options else None
+        print(f"{question}\n→ {answer or '（无人应答，未执行）'}", file=sys.stderr)
+        return answer
+
+    def inform(self, message: str) -> None:
+        print(message, file=sys.stderr)
+
+    warn = inform
+
+    def ask_text(self, question: str, default: str = "") -> str | None:
+        return None

@@ -188,6 +188,7 @@ class LedgerPage(QWidget):
         # the comment's text takes the width the other columns leave
         self.table.horizontalHeader().setSectionResizeMode(COLUMN_INDEX["body"], QHeaderView.ResizeMode.Stretch)
         self.table.resized.connect(self._fit_columns)
+        self.model.modelReset.connect(self._fit_clause_column)
         self.hits = HitDelegate(self.table)
         for key in ("body", "reason"):
             self.table.setItemDelegateForColumn(COLUMN_INDEX[key], self.hits)
@@ -237,6 +238,15 @@ class LedgerPage(QWidget):
             self._sized = True
             self.splitter.setSizes([int(self.width() * share) for share in _PANE_SHARES])
             self.right_splitter.setSizes([self.height() * 9 // 20, self.height() * 11 // 20])
+
+    def _fit_clause_column(self) -> None:
+        """Room for a reference marked with its draft (三（十）27〔第1稿〕) once there is a later draft."""
+        index = COLUMN_INDEX["clause"]
+        sample = "三（十）27" + ("〔第1稿〕" if self.model.marks_drafts else "")
+        wanted = self.table.fontMetrics().horizontalAdvance(sample) + 16
+        if self.table.columnWidth(index) < wanted:
+            self.table.setColumnWidth(index, wanted)
+            self._fit_columns()
 
     def _fit_columns(self) -> None:
         """Show the optional columns, in order, only while the comment's text keeps its room."""

@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
                     return False
                 project = storage.Project.open(path, read_only=True)
         except storage.ProjectError as error:
-            log.info("cannot open %s: %s", path, error)
+            log.info("cannot open %s: %s", path, error, exc_info=True)  # the cause: what the sentence calls 详情
             self.interaction.inform(str(error))
             if not path.exists():
                 self.settings.remove_recent(path)
@@ -472,6 +472,7 @@ class MainWindow(QMainWindow):
         self._stale.clear()
         self.central.setCurrentWidget(self.page_stack)
         self.show_page("ledger")
+        self.ledger.table.setFocus()  # keys 1–4, Alt+↑/↓ act on the comments at once, not typed into the search box
         self._update_state()
         log.info("opened %s%s", project.path, " read-only" if project.read_only else "")
 

@@ -106,6 +106,11 @@ class CommentTableModel(QAbstractTableModel):
             parts.append("c.id")
         return ", ".join(parts)
 
+    @property
+    def marks_drafts(self) -> bool:
+        """Whether clause references of earlier rounds carry their draft (``三（二）4〔第1稿〕``)."""
+        return bool(self._earlier)
+
     def reload(self) -> None:
         """Fetch the ids again (filters or order changed, comments added or removed)."""
         self.beginResetModel()

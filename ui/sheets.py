@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from ui.style import ERROR, MUTED, set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons
+from ui.widgets import dialog_buttons, fit_to_screen
 
 PREVIEW_ROWS = 12
 _FOLDER_BUTTON_MS = 30_000
@@ -186,7 +186,7 @@ class CollectReportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(960, min(220 + 34 * len(self.reports), 640))
+        fit_to_screen(self, 960, min(220 + 34 * len(self.reports), 640))
 
     def rows(self) -> list[list[str]]:
         """The table as text, row by row."""
@@ -320,7 +320,7 @@ class PublicMappingDialog(QDialog):
         layout.addWidget(self.cue)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.buttons)
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         self._update()
 
     def set_column(self, role: str, value: str | None) -> None:

@@ -58,6 +58,9 @@ class StartPage(QWidget):
             "QListWidget::item:hover { background: #eef4fb; }"
             "QListWidget::item:selected { background: #dbe7f5; color: #123e73; }")
         self.recent.setWordWrap(True)
+        # wrapped to the list's width, as it changes: a long path never needs a scroll bar sideways
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recent.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.recent.setCursor(Qt.CursorShape.PointingHandCursor)
         # one click opens, as Enter does (a double click is a click first)
         self.recent.itemClicked.connect(self._chosen)

@@ -32,7 +32,7 @@ from feedback.version_commands import (ConfirmAllMatches, ConfirmMatch, EditVers
                                        SetVersionDate)
 from ui.style import ERROR, MUTED, WARNING, set_role
 from ui.text import tr
-from ui.widgets import list_table
+from ui.widgets import fit_to_screen, list_table
 
 _DATA = Qt.ItemDataRole.UserRole + 1
 _DELETED_STYLE = "color:#c62828; background:#fdecea; text-decoration: line-through;"
@@ -78,6 +78,11 @@ def diff_html(runs) -> tuple[str, str]:
     (True, True)
     """
     return _marked(old_pieces(runs), _DELETED_STYLE), _marked(new_pieces(runs), _INSERTED_STYLE)
+
+
+def _folded(change) -> bool:
+    """A confirmed change of a 第一款 alone, without a note: the article's row shows it."""
+    return change.relation.changed and change.restates_article and change.group.confirmed and not change.note
 
 
 def similarity_text(change) -> str:
@@ -161,7 +166,7 @@ class MatchReviewDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
-        self.resize(820, 600)
+        fit_to_screen(self, 820, 600)
         self.groups: list[ChangeGroup] = []
         self.reload()
 
@@ -539,7 +544,7 @@ class VersionsPage(QWidget):
         pair = self.pair()
         if pair is None:
             return []
-        changes = self.changes_of(*pair)
+        changes = [c for c in self.changes_of(*pair) if not _folded(c)]
         if self.show_unchanged.isChecked():
             return changes
         return [c for c in changes if c.relation is not Relation.SAME]
@@ -560,7 +565,8 @@ class VersionsPage(QWidget):
         table.setRowCount(len(changes))
         counts: dict[Relation, int] = {}
         for change in self.changes_of(*pair):
-            counts[change.relation] = counts.get(change.relation, 0) + 1
+            if not _folded(change):
+                counts[change.relation] = counts.get(change.relation, 0) + 1
         for row, change in enumerate(changes):
             group = change.group
             key = group.key

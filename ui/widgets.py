@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QDialog, QDialogButtonBox, QTableWidget
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDateEdit, QDialog, QDialogButtonBox,
+                               QFileDialog, QSplitter, QTableWidget, QTreeView)
 
 from ui.text import tr
 
@@ -37,6 +38,44 @@ def fit_to_screen(widget, width: int, height: int) -> None:
         area = screen.availableGeometry()
         width, height = min(width, area.width() - 40), min(height, area.height() - 60)
     widget.resize(max(width, widget.minimumSizeHint().width()), max(height, widget.minimumSizeHint().height()))
+
+
+class FileDialogSizer(QObject):
+    """Qt's own file dialogs open as large as the other dialogs (900 × 560, or the screen's free area),
+    not at Qt's default, where the 类型, 大小 and 修改日期 columns and the places on the left are cut short."""
+
+    SIZE = (900, 560)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QFileDialog) and not watched.property("fitted"):
+            watched.setProperty("fitted", True)
+            fit_to_screen(watched, *self.SIZE)
+            unit = watched.fontMetrics().horizontalAdvance("中")
+            details = watched.findChild(QTreeView, "treeView")
+            if details is not None:  # the room goes to the columns: 大小, 类型 and 修改日期 read in full
+                header = details.header()
+                header.resizeSection(1, unit * 7)
+                header.resizeSection(2, unit * 10)
+                header.resizeSection(3, unit * 10)
+                header.resizeSection(0, max(header.sectionSize(0), watched.width() - 60 - unit * 36))
+            places = watched.findChild(QSplitter, "splitter")
+            if places is not None and places.count() == 2:  # the places on the left, named in full
+                places.setSizes([unit * 9, watched.width() - unit * 9])
+            parent, screen = watched.parentWidget(), watched.screen()
+            if parent is not None and screen is not None:  # centred over its window, as before, and on screen
+                area, centre = screen.availableGeometry(), parent.window().frameGeometry().center()
+                frame = watched.frameGeometry()
+                x = max(area.left(), min(centre.x() - frame.width() // 2, area.right() + 1 - frame.width()))
+                y = max(area.top(), min(centre.y() - frame.height() // 2, area.bottom() + 1 - frame.height()))
+                watched.move(x, y)
+        return False
+
+
+def size_file_dialogs(app: QApplication) -> None:
+    """Install ``FileDialogSizer`` on ``app`` (once)."""
+    if getattr(app, "_file_dialog_sizer", None) is None:
+        app._file_dialog_sizer = FileDialogSizer(app)
+        app.installEventFilter(app._file_dialog_sizer)
 
 
 def list_table(headers: list[str]) -> QTableWidget:

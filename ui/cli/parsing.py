@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from datetime import date
 
 _TYPE_NAMES = {"int": "整数", "float": "数值", "date_value": "日期"}
@@ -59,19 +60,126 @@ def translate(message: str) -> str:
     return message
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for each Chinese character or full-width mark.
+
+    >>> display_width("--size 宽x高"), display_width("用法：")
+    (12, 6)
+    """
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+_NO_LINE_START = set("，。、；：！？）》」』”’")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns; Latin words kept whole, no line opening on a closing mark.
+
+    >>> wrap("列对应，如 text=留言内容", 14)
+    ['列对应，如', 'text=留言内容']
+    >>> wrap("一二三四五六七，八", 14)
+    ['一二三四五六七，', '八']
+    """
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\s+|[!-~]+|.", " ".join(text.split())):
+        if not line and token.isspace():
+            continue
+        if line and display_width(line + token) > width and token not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    return lines + [line.rstrip()] if line.strip() else lines
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """``用法：`` instead of ``usage:``."""
+    """Chinese headings (``用法：``, ``选项：``), aligned by the columns Chinese characters really take."""
 
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
+    def _format_usage(self, usage, actions, groups, prefix):
+        # argparse indents wrapped lines by len(prefix): a blank prefix as wide as the drawn one keeps them under
+        # the first argument. It also wraps by len(): narrowed until the Chinese metavars fit (or overflow least)
+        blank = " " * display_width(prefix)
+        limit, width, prog = self._width - self._current_indent, self._width, self._prog
+        self._prog = "\0" * display_width(prog)  # a subcommand's prog may hold a Chinese metavar too
+        best = None
+        try:
+            for self._width in range(width, min(width, 40) - 1, -1):
+                text = super()._format_usage(usage, actions, groups, blank)
+                over = max(map(display_width, text.splitlines())) - limit
+                if best is None or over < best[0]:
+                    best = over, text
+                if over <= 0:
+                    break
+        finally:
+            self._width, self._prog = width, prog
+        return prefix + best[1][len(blank):].replace("\0" * display_width(prog), prog, 1)
+
+    def start_section(self, heading):
+        super().start_section(f"{heading}\0" if heading else heading)
+
+    def format_help(self):
+        # argparse ends every heading with an ASCII colon: the marked ones get a full-width one
+        return super().format_help().replace("\0:", "：")
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            width = display_width(self._format_action_invocation(action)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, width)
+
+    def _format_action(self, action):
+        text = super()._format_action(action)
+        header = " " * self._current_indent + self._format_action_invocation(action)
+        extra = display_width(header) - len(header)
+        rest = text[len(header):]
+        if not extra or not action.help or rest.startswith("\n"):
+            return text
+        padding = len(rest) - len(rest.lstrip(" "))
+        if padding - extra >= 2:
+            return header + rest[extra:]
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        return header + "\n" + " " * help_position + rest.lstrip(" ")
+
+    def _split_lines(self, text, width):
+        return wrap(text, width)
+
 
 class RawDescriptionHelpFormatter(HelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """The Chinese formatter, keeping the description's and epilog's line breaks."""
+    """The Chinese formatter, keeping the description's and epilog's line breaks (and wrapping longer lines)."""
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(indent + part for line in text.splitlines()
+                         for part in wrap(line, width - len(indent)) or [""])
+
+
+# the name shown for an argument (in usage, help and errors) when its parser gives none
+_METAVARS = {
+    "project": "项目", "file": "文件", "paths": "文件", "query": "文字", "draft": "草案", "title": "标题",
+    "date": "日期", "today": "日期", "round": "轮次", "out": "输出", "template": "模板", "unit": "单位",
+    "unit_id": "单位编号", "category": "类别", "disposition": "处理结果", "limit": "条数", "map": "列对应",
+    "sheet": "工作表", "note": "说明", "author": "姓名", "line": "行", "version": "稿",
+    "from_version": "稿", "to_version": "稿", "import_file": "表格", "export_file": "表格",
+}
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """An argparse parser speaking Chinese; its subcommands' parsers are of the same class."""
+    """An argparse parser speaking Chinese; its subcommands' parsers are of the same class.
+
+    >>> parser = ArgumentParser(prog='main.py stats')
+    >>> _ = parser.add_argument('project')
+    >>> _ = parser.add_argument('--round', type=int)
+    >>> parser.format_usage()
+    '用法：main.py stats [-h] [--round 轮次] 项目\\n'
+    """
+
+    def _add_action(self, action):
+        if action.metavar is None and action.nargs != 0 and action.choices is None:
+            action.metavar = _METAVARS.get(action.dest)
+        return super()._add_action(action)
 
     def __init__(self, *args, formatter_class=HelpFormatter, add_help: bool = True, **kwargs):
         super().__init__(*args, formatter_class=formatter_class, add_help=False, **kwargs)

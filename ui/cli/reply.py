@@ -72,7 +72,7 @@ def _read(project, source: str, draft):
 
 def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, authors=()):
     """The registry unit of the reply; asked or refused when not certain, never a default."""
-    from feedback.matching import ACCEPTED, UnitIndex, unit_from_authors
+    from feedback.matching import ACCEPTED, UnitIndex, unit_from_authors, unit_from_file_name
 
     units = {u.id: u for u in project.units()}
     index = UnitIndex(list(units.values()), project.localities())
@@ -80,6 +80,8 @@ def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, au
         unit_id, author = unit_from_authors(index, authors)
         if unit_id is not None:
             return units[unit_id], f"未写明单位，按修订人或批注人“{author}”识别为“{units[unit_id].name}”"
+    if not typed and (unit_id := unit_from_file_name(index, Path(file_name).stem)) is not None:
+        return units[unit_id], f"未写明单位，按文件名“{file_name}”识别为“{units[unit_id].name}”"
     if not typed:
         names = "、".join(u.name for u in list(units.values())[:8])
         choice = talk.choose(f"“{file_name}”是哪个单位的反馈？", [u.name for u in units.values()])
@@ -103,7 +105,18 @@ def _choose_unit(project, typed: str | None, file_name: str, talk: _Terminal, au
     return unit, f"来函单位“{typed}”已按选择识别为“{unit.name}”"
 
 
-def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tuple[int, list[str]]:
+def _signer_differs(project, signer: str, unit) -> str:
+    """A note when the letter is signed by another registered unit than the one given with --unit."""
+    from feedback.matching import ACCEPTED, UnitIndex
+
+    match = UnitIndex(project.units(), project.localities()).match(signer)
+    if match.status in ACCEPTED and match.unit_id != unit.id:
+        return f"注意：来函署名为“{signer}”，已按 --unit 记为“{unit.name}”的反馈，请核对"
+    return ""
+
+
+def _choose_round(project, unit, requested: int | None, talk: _Terminal,
+                  dated: date | None = None) -> tuple[int, list[str]]:
     from feedback.matching import reply_round
 
     rounds = {r.number: r for r in project.rounds()}
@@ -111,8 +124,18 @@ def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tupl
         raise CommandError("项目中还没有征求意见轮次，请先建立一轮征求意见")
     if requested is not None and requested not in rounds:
         raise CommandError(f"没有第{requested}轮征求意见（现有：{'、'.join(r.title for r in rounds.values())}）")
-    choice = reply_round(list(rounds), project.replies(), unit.id, requested)
+    sent_on = {n: r.sent_on for n, r in rounds.items()}
+    choice = reply_round(list(rounds), project.replies(), unit.id, requested, dated=dated, sent_on=sent_on)
     number = choice.number
+    later = [n for n in reply_round(list(rounds), project.replies(), unit.id).candidates
+             if dated and sent_on.get(n) and sent_on[n] > dated]
+    notes = []
+    if number is not None and requested is None and later:
+        notes.append(f"来函日期{dated.isoformat()}早于第{'、'.join(map(str, later))}轮的发出日期，"
+                     f"已记入第{number}轮")
+    if requested is not None and dated and sent_on.get(requested) and sent_on[requested] > dated:
+        notes.append(f"注意：来函日期{dated.isoformat()}早于第{requested}轮的发出日期"
+                     f"{sent_on[requested].isoformat()}，请核对轮次")
     if number is None:
         titles = [rounds[n].title for n in choice.candidates]
         picked = talk.choose(f"“{unit.name}”的反馈属于哪一轮？", titles)
@@ -120,7 +143,8 @@ def _choose_round(project, unit, requested: int | None, talk: _Terminal) -> tupl
             raise CommandError(f"无法确定“{unit.name}”的反馈属于哪一轮，请用 --round 指定（{'、'.join(titles)}）")
         number = choice.candidates[titles.index(picked)]
         choice = reply_round(list(rounds), project.replies(), unit.id, number)
-    notes = [] if choice.sent else [f"注意：第{number}轮征求意见没有发给“{unit.name}”，已按来函记入该轮"]
+    if not choice.sent:
+        notes.append(f"注意：第{number}轮征求意见没有发给“{unit.name}”，已按来函记入该轮")
     return number, notes
 
 
@@ -145,7 +169,9 @@ def run_reply(args) -> int:
         file_name = reply.file
         unit, unit_note = _choose_unit(project, args.unit or reply.letter.unit_name_guess, file_name, talk,
                                        reply.letter.authors)
-        number, notes = _choose_round(project, unit, args.round, talk)
+        if args.unit and reply.letter.unit_name_guess:
+            unit_note = _signer_differs(project, reply.letter.unit_name_guess, unit) or unit_note
+        number, notes = _choose_round(project, unit, args.round, talk, reply.letter.dated or received)
         version = next(r.version_number for r in project.rounds() if r.number == number)
         if version != max(v.number for v in project.versions()):
             reply = _read(project, source, project.draft(version))  # the draft this round was on
@@ -179,6 +205,8 @@ def run_reply(args) -> int:
             print(f"  [{comment.clause_ref}] {excerpt[:60]}{'…' if len(excerpt) > 60 else ''}")
     else:
         print(f"已记录“{unit.name}”第{number}轮{ReplyState.NO_COMMENTS.label}（{where}，{received.isoformat()}）")
+    if args.unit:  # the unit was given: not finding it in the letter is no news
+        letter.warnings = [w for w in letter.warnings if "识别出反馈单位" not in w]
     for note in ([unit_note] if unit_note else []) + notes + letter.warnings:
         print(f"提示：{note}", file=sys.stderr)
     return 0
@@ -189,6 +217,7 @@ def run_comment_table(args, mapping: dict[str, str]) -> int:
     with the published decisions, through ``AddComments``."""
     from exports.public_comments import read_comment_table
     from feedback.commands import AddComments, execute
+    from storage.intake import public_unit
     from storage.project import Project
 
     talk = _Terminal(_interactive())
@@ -201,10 +230,13 @@ def run_comment_table(args, mapping: dict[str, str]) -> int:
                 titles = "、".join(r.title for r in rounds) or "无"
                 raise CommandError(f"请用 --round 指定意见表记入哪一轮（现有：{titles}）")
             number = rounds[0].number
-        intake = read_comment_table(project, args.file, mapping, round_number=number, choose=talk.choose)
-        change = execute(AddComments(project, intake.items), talk)
-        if change is None:
-            raise CommandError(talk.messages[-1] if talk.messages else f"“{intake.file}”未导入")
+        with project.transaction():  # 社会公众, added for a table of persons' comments, only with them
+            public = public_unit(project) if "unit" not in mapping and "submitter" in mapping else None
+            intake = read_comment_table(project, args.file, mapping, round_number=number, choose=talk.choose,
+                                        public_unit_id=public)
+            change = execute(AddComments(project, intake.items), talk)
+            if change is None:
+                raise CommandError(talk.messages[-1] if talk.messages else f"“{intake.file}”未导入")
     finally:
         project.close()
     decided = sum(1 for item in intake.items if item["disposition"].value != "pending")

@@ -156,7 +156,7 @@ def run_matches(args) -> int:
             print(set_match(project, from_version, to_version, _refs(old), _refs(new)).message)
         for explanation in args.explain or []:
             ref, _, note = explanation.partition("=")
-            if not note.strip():
+            if not note.strip() or not ref.strip():
                 raise LedgerError(f"“{explanation}”应写成 条款=修改说明，如 二（三）8=两条内容相近，合并表述。")
             found = locate_change(project, from_version, to_version, ref.strip())
             if found.ambiguous:
