@@ -19,10 +19,11 @@ from typing import Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from feedback.progress import Progress, silent
-from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, Column, DocumentError,
-                                     OfficialDocument, Span, atomic_save, xml_safe)
+from exports.official_format import (LANDSCAPE, SIZE_SMALL_4, STYLE_ADDRESSEE, STYLE_TABLE_TEXT, Column,
+                                     DocumentError, OfficialDocument, Span, atomic_save, xml_safe)
 from exports.xlsx_safety import MAX_CELL_CHARS, clean_cell_text, needs_text_guard, set_text
 from feedback.explanation_text import quoted_title
 from feedback.revision import DiffRun, Relation, new_pieces, old_pieces
@@ -158,22 +159,22 @@ def comparison_rows(project, from_version: int, to_version: int, *, include_renu
 
 def build_comparison(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
                      progress: Progress | None = None) -> OfficialDocument:
-    """The landscape Word document: title, which versions, the table, the legend."""
+    """The landscape Word document: title, which versions, the legend, the table."""
     report = silent(progress)
     rows = comparison_rows(project, from_version, to_version, include_renumbered=include_renumbered,
                            progress=report.part(0, 0.6))
     doc = OfficialDocument(page=LANDSCAPE)
     doc.title(comparison_title(project), blank_after=False)
     doc.paragraph(versions_caption(from_version, to_version), STYLE_ADDRESSEE).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.blank_line()
     report(0.7, "正在生成对照表")
     if rows:
+        # above the table in the table's size: below it, it could stand alone on a last page
+        doc.paragraph(LEGEND, STYLE_TABLE_TEXT).paragraph_format.space_after = Pt(6)
         table = doc.table(COLUMNS, [row.cells() for row in rows], font_size=SIZE_SMALL_4)
         _align_rows_top(table)
         _nested_tables(table, (2, 3))
-        doc.blank_line()
-        doc.body(LEGEND)
     else:
+        doc.blank_line()
         doc.body(f"第{to_version}稿与第{from_version}稿相比，条款内容没有修改。")
     return doc
 
@@ -285,7 +286,8 @@ def write_comparison_docx(project, from_version: int, to_version: int, path, *, 
 
 SHEET_COLUMNS = ("序号", "原条款编号", "修改后条款编号", "原条款", "修改后条款", "修改说明/依据意见", "修改类型")
 _SHEET_WIDTHS = (6, 14, 14, 56, 56, 36, 10)
-_LINE_POINTS = 14.5  # one line of 11 pt 仿宋 with its leading
+_LINE_POINTS = 16.0  # one line of 11 pt 仿宋 or its fallback CJK fonts (taller leading) as LibreOffice sets it
+_ROW_PADDING = 3.0  # the cell's top and bottom margins
 
 
 def _display_width(text: str) -> float:
@@ -298,14 +300,14 @@ def row_height_points(texts: Sequence[str], widths: Sequence[float]) -> float:
     rows, LibreOffice and printing use the height written).
 
     >>> row_height_points(['一二三四五六七八九十'], [11])
-    29.0
+    35.0
     """
     lines = 1
     for text, width in zip(texts, widths):
         per_line = max(width - 1, 1)
         count = sum(max(1, -(-int(_display_width(line)) // int(per_line))) for line in (text or "").split("\n"))
         lines = max(lines, count)
-    return lines * _LINE_POINTS
+    return lines * _LINE_POINTS + _ROW_PADDING
 
 
 def _rich_cell(cell, pieces: Sequence[tuple[str, bool]], marked) -> None:

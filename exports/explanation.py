@@ -102,12 +102,18 @@ def explanation_content(project, *, group_by: str = GROUP_BY_UNIT, attachment: b
     return content
 
 
-def document_findings(project, document: str = preflight.EXPLANATION, *, round_number: int | None = None) -> list:
+def document_findings(project, document: str = preflight.EXPLANATION, *, round_number: int | None = None,
+                      versions: tuple[int, int] | None = None) -> list:
     """The check before generating ``document`` (``feedback.preflight``), with the
-    explanation's own: its sections as stored, and a count sentence somewhere in them."""
+    explanation's own: its sections as stored, and a count sentence somewhere in them.
+    The consistency check of the ledger against the text compares ``versions`` (old, new),
+    by default the newest draft against the one before."""
+    from storage.versions import consistency_findings
+
     stored = list_sections(project) if document == preflight.EXPLANATION else []
+    consistency = consistency_findings(project, *(versions or ()))
     findings = preflight.preflight(project, document, round_number=round_number,
-                                   sections=[(s.title, s.body) for s in stored])
+                                   sections=[(s.title, s.body) for s in stored], consistency=consistency)
     if document == preflight.EXPLANATION:
         from storage.versions import version_date
 

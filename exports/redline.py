@@ -30,6 +30,7 @@ from feedback.draft import Clause
 from feedback.explanation_text import quoted_title
 from feedback.revision import Relation, char_diff, clause_reading, first_paragraph_refs, restates_article
 from feedback.vocabulary import ClauseKind
+from storage.numbering import comment_numbers, fix_numbers
 from storage.versions import VersionChange, changes_between, version_date
 
 
@@ -223,7 +224,8 @@ def ordered_units(changes: Sequence[VersionChange], old_order: Sequence[str],
 
 # -- what a change's Word comment says ----------------------------------------------------------
 
-def comment_text(change: VersionChange, unit_side: str = "both", moved: bool = False) -> str:
+def comment_text(change: VersionChange, unit_side: str = "both", moved: bool = False,
+                 numbers: dict[int, int] | None = None) -> str:
     """``修改（原二（二）3，现为二（二）4）`` / ``依据意见：第12号 市财政局（采纳）…`` / the 修改说明.
 
     >>> from feedback.revision import ChangeGroup
@@ -246,8 +248,9 @@ def comment_text(change: VersionChange, unit_side: str = "both", moved: bool = F
         head = f"{group.relation.label}（{new}）"
     lines = [head]
     if change.comments:
-        lines.append("依据意见：" + "；".join(f"第{c.id}号 {c.unit_name}（{c.disposition.label}）"
-                                           for c in change.comments))
+        number = (lambda c: (numbers or {}).get(c.id, c.id))  # the number the ledger shows
+        lines.append("依据意见：" + "；".join(f"第{number(c)}号 {c.unit_name}（{c.disposition.label}）"
+                                           for c in sorted(change.comments, key=number)))
     else:
         lines.append("无对应意见")
     if change.note:
@@ -371,6 +374,7 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
     stamp_day = when or version_date(project, to_version) or date.today()
     revisions = Revisions(author or DEFAULT_AUTHOR, datetime.combine(stamp_day, time(9, 0), tzinfo=timezone.utc))
     doc = OfficialDocument()
+    numbers = comment_numbers(project) if anchors else {}
     if anchors:
         _add_comment_styles(doc)
     body = doc.document.element.body
@@ -378,7 +382,8 @@ def build_redline(project, from_version: int, to_version: int, *, author: str = 
         if child.tag.endswith("}p"):
             body.remove(child)
     for unit, first, last in anchors:
-        comment = doc.document.comments.add_comment(xml_safe(comment_text(unit.change, unit.side, unit.moved)),
+        comment = doc.document.comments.add_comment(xml_safe(comment_text(unit.change, unit.side, unit.moved,
+                                                                          numbers)),
                                                     author=revisions.author, initials="")
         comment._comment_elm.date = revisions.when
         paragraphs[first].comment_start.append(comment.comment_id)
@@ -433,6 +438,7 @@ def write_redline(project, from_version: int, to_version: int, path, *, author: 
     """Write the revised draft with revision marks to ``path`` and, with ``clean``, the clean
     copy of the new draft beside it (``clean_copy_path``); each whole or not at all."""
     report = silent(progress)
+    fix_numbers(project)  # the revision notes cite the comments by number: kept for good
     doc, result = build_redline(project, from_version, to_version, author=author, when=when,
                                 progress=report.part(0, 0.8))
     unit = project.plan().drafting_unit

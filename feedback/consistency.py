@@ -8,7 +8,8 @@ Four checks, each a plain function returning ``Finding``s:
 * ``repeated_reasons`` — one reason pasted on many comments about different things.
 
 The first two compare two versions (``RevisionData``); the last two read the comments
-alone. ``run_checks`` runs them all.
+alone. ``run_checks`` runs them all. Comments are named by the number they bear in the
+ledger and every document (``numbers``: comment id → number), by id when none is given.
 
 >>> from feedback.ledger import Comment
 >>> from feedback.vocabulary import Disposition
@@ -17,13 +18,15 @@ alone. ``run_checks`` runs them all.
 ...             reason='本条已较具体')
 >>> [f.message for f in decided_both_ways([a, b])]
 ['一1：市财政局（第1号）的意见采纳，市住建局（第2号）的意见未采纳，请核对处理是否前后一致。']
+>>> [f.message for f in decided_both_ways([a, b], {1: 7, 2: 3})]  # the numbers shown in the ledger
+['一1：市财政局（第7号）的意见采纳，市住建局（第3号）的意见未采纳，请核对处理是否前后一致。']
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from feedback.draft import Draft
 from feedback.revision import ADOPTING, ChangeGroup, CommentLike, FlagKind, check_consistency
@@ -95,11 +98,11 @@ def change_without_comment(data: RevisionData) -> list[Finding]:
 _PLACELESS = (GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF)
 
 
-def _who(comment: CommentLike) -> str:
-    return f"{comment.unit_name}（第{comment.id}号）"
+def _who(comment: CommentLike, numbers: Mapping[int, int] | None = None) -> str:
+    return f"{comment.unit_name}（第{(numbers or {}).get(comment.id, comment.id)}号）"
 
 
-def decided_both_ways(comments: Iterable[CommentLike]) -> list[Finding]:
+def decided_both_ways(comments: Iterable[CommentLike], numbers: Mapping[int, int] | None = None) -> list[Finding]:
     """Clauses on which, in one round, some comments were adopted (fully or partly) and others
     not adopted. General and unplaced comments are not checked."""
     by_clause: dict[tuple[int, str], list[CommentLike]] = {}
@@ -108,12 +111,13 @@ def decided_both_ways(comments: Iterable[CommentLike]) -> list[Finding]:
             by_clause.setdefault((comment.round_number, comment.clause_ref), []).append(comment)
     findings = []
     for (_, ref), group in by_clause.items():
-        adopted = [c for c in group if c.disposition in ADOPTING]
-        refused = [c for c in group if c.disposition is Disposition.REJECTED]
+        order = (lambda c: (numbers or {}).get(c.id, c.id))
+        adopted = sorted((c for c in group if c.disposition in ADOPTING), key=order)
+        refused = sorted((c for c in group if c.disposition is Disposition.REJECTED), key=order)
         if not adopted or not refused:
             continue
-        yes = "、".join(_who(c) for c in adopted)
-        no = "、".join(_who(c) for c in refused)
+        yes = "、".join(_who(c, numbers) for c in adopted)
+        no = "、".join(_who(c, numbers) for c in refused)
         verb = "采纳" if all(c.disposition is Disposition.ADOPTED for c in adopted) else "采纳或部分采纳"
         findings.append(Finding(FindingKind.DECIDED_BOTH_WAYS,
                                 f"{ref}：{yes}的意见{verb}，{no}的意见未采纳，请核对处理是否前后一致。",
@@ -158,11 +162,13 @@ def repeated_reasons(comments: Iterable[CommentLike]) -> list[Finding]:
     return findings
 
 
-def run_checks(comments: Iterable[CommentLike], revision: RevisionData | None = None) -> list[Finding]:
-    """Every check: those on the revision first (when two versions are compared), then the ledger's."""
+def run_checks(comments: Iterable[CommentLike], revision: RevisionData | None = None,
+               numbers: Mapping[int, int] | None = None) -> list[Finding]:
+    """Every check: those on the revision first (when two versions are compared), then the ledger's;
+    comments named by ``numbers`` (comment id → number) where given."""
     comments = list(comments)
     findings = _revision_findings(revision) if revision is not None else []
-    return findings + decided_both_ways(comments) + repeated_reasons(comments)
+    return findings + decided_both_ways(comments, numbers) + repeated_reasons(comments)
 
 
 __all__ = ["Finding", "FindingKind", "RevisionData", "adopted_without_change", "change_without_comment",

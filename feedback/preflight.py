@@ -25,18 +25,24 @@ TABLE = "table"
 LETTER = "letter"
 COMPARISON = "comparison"
 ANSWERS = "answers"
+REDLINE = "redline"
 DOCUMENT_NAMES = {EXPLANATION: "起草情况说明", TABLE: "意见采纳情况表", LETTER: "征求意见函",
-                  COMPARISON: "修改对照表", ANSWERS: "意见采纳情况反馈"}
+                  COMPARISON: "修改对照表", ANSWERS: "意见采纳情况反馈", REDLINE: "修订稿"}
 # the documents that list the comments and their handling
 _COMMENT_DOCUMENTS = (EXPLANATION, TABLE, ANSWERS)
+# the documents that say how the comments changed the text
+_REVISION_DOCUMENTS = (EXPLANATION, TABLE, ANSWERS, COMPARISON, REDLINE)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing to set right before the document goes out; ``code`` names the kind."""
+    """One thing to set right before the document goes out; ``code`` names the kind. An
+    ``advisory`` one asks the drafter to look again (it may well be right as it is) and does
+    not stop generation."""
 
     code: str
     message: str
+    advisory: bool = False
 
 
 @dataclass
@@ -46,6 +52,8 @@ class PreflightContext:
     round_number: int | None = None
     today: date | None = None
     sections: Sequence[tuple[str, str]] = ()  # (title, body) of the document's sections, as stored
+    # what the consistency check of the ledger against the text found (``feedback.consistency.Finding``)
+    consistency: Sequence = ()
 
     @property
     def day(self) -> date:
@@ -169,15 +177,31 @@ def check_empty_parts(ctx: PreflightContext) -> list[Finding]:
     return found
 
 
+def check_ledger_against_text(ctx: PreflightContext) -> list[Finding]:
+    """The consistency check between the ledger and the text (``feedback.consistency``): adopted
+    without a change, a change without a comment or note, one clause decided both ways, one
+    reason pasted on many comments — for every document that tells how comments changed the text.
+    The last two are advisory: comments on one clause may rightly be decided differently."""
+    if ctx.document not in _REVISION_DOCUMENTS:
+        return []
+    return [Finding(f"consistency.{found.kind.value}", found.line(), found.kind.value in _ADVISORY_KINDS)
+            for found in ctx.consistency]
+
+
+_ADVISORY_KINDS = ("decided_both_ways", "repeated_reason")
+
+
 CHECKS: List[Check] = [check_plan_details, check_letter_round, check_comments_resolved, check_dates,
-                       check_empty_parts]
+                       check_empty_parts, check_ledger_against_text]
 """Every check run before generating; append a function to add one."""
 
 
 def preflight(project, document: str, *, round_number: int | None = None, today: date | None = None,
-              sections: Sequence[tuple[str, str]] = (), checks: Iterable[Check] | None = None) -> list[Finding]:
-    """The findings of every check for ``document`` (one of ``DOCUMENT_NAMES``), in order."""
-    ctx = PreflightContext(project, document, round_number, today, sections)
+              sections: Sequence[tuple[str, str]] = (), consistency: Sequence = (),
+              checks: Iterable[Check] | None = None) -> list[Finding]:
+    """The findings of every check for ``document`` (one of ``DOCUMENT_NAMES``), in order;
+    ``consistency`` is what the check of the ledger against the text found."""
+    ctx = PreflightContext(project, document, round_number, today, sections, consistency)
     return [finding for check in (CHECKS if checks is None else checks) for finding in check(ctx)]
 
 

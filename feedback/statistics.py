@@ -169,18 +169,20 @@ def compute_statistics(
     commented = {(t.round, t.unit_id) for t in tallies if t.count}
     states: dict[int, ReplyState] = {}
     open_rounds = []
+    waiting_in: dict[int, int] = {}  # round → units yet to answer it (before its deadline)
     for rnd in chosen:
-        waiting = False
+        waiting = 0
         for unit_id, stored in rnd.recipients.items():
             if is_public_unit(unit_id) or rnd.method == RoundMethod.ONLINE.value:
                 continue
             state = effective_state(stored, rnd.deadline, today, (rnd.number, unit_id) in commented)
-            waiting = waiting or state is ReplyState.NONE
+            waiting += state is ReplyState.NONE
             previous = states.get(unit_id)
             if previous is None or _STATE_PRIORITY.index(state) < _STATE_PRIORITY.index(previous):
                 states[unit_id] = state
         if waiting:
             open_rounds.append(rnd.number)
+            waiting_in[rnd.number] = waiting
     for t in tallies:  # a comment from a unit not on the list still counts its unit
         if t.count and not is_public(t):
             states[t.unit_id] = ReplyState.WITH_COMMENTS
@@ -211,7 +213,7 @@ def compute_statistics(
     total = sum(by_disposition.values())
     written_methods = [r.method for r in chosen if r.method != RoundMethod.ONLINE.value]
     sentence = build_sentence(units_consulted, unit_by_id, states, parts[False], parts[True], written_methods,
-                              state_counts, [r for r in chosen if r.number in open_rounds])
+                              state_counts, [(r, waiting_in[r.number]) for r in chosen if r.number in open_rounds])
     return Statistics(
         round=round_number,
         units_consulted=units_consulted,
@@ -288,9 +290,11 @@ def _short_date(value: date) -> str:
 
 
 def build_sentence(units_consulted, unit_by_id, states, written: _Part, public: _Part, methods,
-                   state_counts, open_rounds: Sequence[RoundInfo] = ()) -> str:
+                   state_counts, open_rounds: Sequence[tuple[RoundInfo, int]] = ()) -> str:
     """The explanation's count sentences, in the form drafters write them: the consulted
-    units first, then the public apart (in 人次 and grouped items), then a round still open."""
+    units first, then the public apart (in 人次 and grouped items), then each round still
+    open with the number of units yet to answer it (a unit that answered an earlier round
+    may still owe this one)."""
     sentences = []
     if not (states or written.total or public.total):
         return "尚未向有关单位征求意见。"
@@ -299,8 +303,7 @@ def build_sentence(units_consulted, unit_by_id, states, written: _Part, public: 
                                            bool(open_rounds)))
     if public.total:
         sentences.append(_public_sentence(public))
-    for rnd in open_rounds:
-        waiting = sum(1 for u, s in rnd.recipients.items() if u in states and states[u] is ReplyState.NONE)
+    for rnd, waiting in open_rounds:
         when = f"，截止日期为{_short_date(rnd.deadline)}" if rnd.deadline else ""
         if waiting:
             sentences.append(f"第{rnd.number}轮征求意见尚未截止{when}，尚有{waiting}个单位未反馈。")

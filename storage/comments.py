@@ -48,6 +48,10 @@ def history_entries(row: dict) -> list[HistoryEntry]:
 class Comments(Part):
     """The ledger; ``comments(**filters)`` lists the comments the filters keep."""
 
+    def __init__(self, project):
+        super().__init__(project)
+        self._deleted_numbers: dict[int, int] = {}  # fixed numbers of deleted comments, for undo
+
     def __call__(self, *, limit: int | None = None, offset: int = 0, order: str = "c.id", **filters) -> list[Comment]:
         """Comments matching the filters (round_number, unit_id, category, disposition, clause_ref,
         clause_origins, query)."""
@@ -211,14 +215,17 @@ class Comments(Part):
         return Change("comments", (current.id,), message)
 
     def delete(self, comment_id: int) -> Change:
+        from storage.numbering import numbers_of
+
         self.get(comment_id)
+        self._deleted_numbers.update(numbers_of(self.project, [comment_id]))
         with self.transaction():
             self.db["comments"].delete(comment_id)
             self.db.execute("DELETE FROM comments_search WHERE rowid = ?", [comment_id])
         return Change("comments", (comment_id,), "已删除意见")
 
     def restore(self, comment: Comment) -> Change:
-        """Put a deleted comment back with its id (for undo)."""
+        """Put a deleted comment back with its id and the number it went out with (for undo)."""
         row = {"id": comment.id, "round_id": self.project.rounds.id_of(comment.round_number), "unit_id": comment.unit_id,
                "clause_ref": comment.clause_ref, "body": comment.body, "quoted_text": comment.quoted_text,
                "proposed_wording": comment.proposed_wording, "received_on": iso_text(comment.received_on),
@@ -228,6 +235,10 @@ class Comments(Part):
         with self.transaction():
             self.db["comments"].insert(row)
             search.index_comment(self.db.conn, comment.id, row)
+            if comment.id in self._deleted_numbers:
+                from storage.numbering import put_back
+
+                put_back(self.project, {comment.id: self._deleted_numbers[comment.id]})
         return Change("comments", (comment.id,), "已恢复意见")
 
     def history(self, comment_id: int | None = None) -> list[HistoryEntry]:

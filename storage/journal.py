@@ -50,6 +50,7 @@ class Journal:
     project: object
     text: str = ""
     changes: list[RowChange] = field(default_factory=list)
+    numbers: dict[int, int] = field(default_factory=dict)  # comment id → the number it went out with
 
     def _columns(self, table: str) -> list[str]:
         return [row[1] for row in self.project.db.execute(f"PRAGMA main.table_info({table})")]
@@ -102,9 +103,13 @@ class Journal:
                          [*row.values(), change.rowid])
 
     def _apply(self, project, backwards: bool) -> Change:
+        from storage.numbering import numbers_of, put_back
+
         steps = reversed(self.changes) if backwards else self.changes
         comments: set[int] = set()
         conn = project.db.conn
+        # the numbers comments went out with, given back when they are written again
+        self.numbers.update(numbers_of(project, {c.rowid for c in self.changes if c.table == "comments"}))
         with project.transaction():
             for change in steps:
                 wanted, current = (change.before, change.after) if backwards else (change.after, change.before)
@@ -116,6 +121,7 @@ class Journal:
             rows = [dict(r) for r in project.db.query(
                 f"SELECT * FROM comments WHERE id IN ({marks})", list(comments))] if comments else []
             search.index_comments(conn, rows)
+            put_back(project, self.numbers)
         return self.change(f"{'已撤销' if backwards else '已重做'}：{self.text}" if self.text else "", comments)
 
     def change(self, message: str = "", comments: set[int] | None = None) -> Change:

@@ -6,6 +6,8 @@ unit: round, unit (by category, then as entered), clause in draft order (总体�
 first, 待定位 last). When a document is written the numbers are fixed
 (``fix_numbers``): kept in the ``comment_numbers`` table, they never change after,
 and comments logged later are numbered after the highest one, in the same order.
+A comment deleted and brought back (undo, redo) gets its fixed number back
+(``numbers_of`` before, ``put_back`` after).
 """
 from __future__ import annotations
 
@@ -67,3 +69,23 @@ def fix_numbers(project) -> dict[int, int]:
 def fixed_count(project) -> int:
     """How many comments bear a fixed number (0 until a document has gone out)."""
     return project.db.execute("SELECT count(*) FROM comment_numbers").fetchone()[0]
+
+
+def numbers_of(project, comment_ids) -> dict[int, int]:
+    """The fixed numbers of these comments (to give back if they are deleted and restored)."""
+    ids = list(comment_ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return dict(project.db.execute(f"SELECT comment_id, number FROM comment_numbers WHERE comment_id IN ({marks})",
+                                   ids).fetchall())
+
+
+def put_back(project, numbers: dict[int, int]) -> None:
+    """Give restored comments the numbers they had; one given to another comment since stays
+    with that one (the restored comment is numbered after the highest then)."""
+    if numbers:
+        project.db.conn.executemany(
+            "INSERT OR IGNORE INTO comment_numbers(comment_id, number) "
+            "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM comments WHERE id = ?)",
+            [(comment_id, number, comment_id) for comment_id, number in numbers.items()])

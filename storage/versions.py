@@ -488,14 +488,18 @@ def consistency_findings(project, from_version: int | None = None, to_version: i
     With two versions given: the change between them and the comments of the rounds held
     on the earlier one. Without: the newest version against the one before (when there
     is one) and every comment of the project — the check before generating documents.
+    Comments are named by their numbers in the ledger (``storage.numbering``).
     """
     from feedback.consistency import run_checks
+    from storage.numbering import comment_numbers
 
     numbers = _version_numbers(project)
+    shown = comment_numbers(project)
     if from_version is not None and to_version is not None:
-        return run_checks(_round_comments(project, from_version), revision_data(project, from_version, to_version))
+        return run_checks(_round_comments(project, from_version), revision_data(project, from_version, to_version),
+                          shown)
     revision = revision_data(project, numbers[-2], numbers[-1]) if len(numbers) > 1 else None
-    return run_checks(project.comments(), revision)
+    return run_checks(project.comments(), revision, shown)
 
 
 def changes_between(project, from_version: int, to_version: int, *, include_renumbered: bool = False,
@@ -891,7 +895,17 @@ def version_timeline(project) -> list[TimelineEntry]:
                 span = date_span(rnd.sent_on, rnd.deadline)
                 event = f"就第{version.number}稿{_ROUND_PHRASES[rnd.method]}"
                 entries.append(TimelineEntry(rnd.sent_on or rnd.deadline, f"{span}，{event}" if span else event))
-    return entries
+    return _in_date_order(entries)
+
+
+def _in_date_order(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries by date, as things happened (a round on an earlier draft sent after a later
+    one was formed comes after it); an entry without a date keeps its place after the one before."""
+    keys, last = [], date.min
+    for index, entry in enumerate(entries):
+        last = entry.date or last
+        keys.append((last, index))
+    return [entry for _, entry in sorted(zip(keys, entries), key=lambda pair: pair[0])]
 
 
 # -- what the versions panel lists ---------------------------------------------------------------

@@ -66,18 +66,23 @@ def test_consultation_from_draft_to_explanation(tmp_path, capsys, draft):
                "--text", "建议将教师职称评聘纳入党建创优考核。")[0] == 0
     assert cli(capsys, "comment", project, "add", "--unit", "市财政局", "--clause", "总体意见",
                "--text", "建议在保障措施中写明经费保障机制。")[0] == 0
+    # listed, decided and traced by the 序号 the ledger and every document show (a unit's comments
+    # together, 总体意见 first), not by the order they were entered in
     listed = json.loads(cli(capsys, "comment", project, "list", "--json")[1])
-    assert [(c["id"], c["unit"], c["clause"]) for c in listed] == [
-        (1, "市财政局", "二（二）3"), (2, "市人社局", "二（一）1"), (3, "市财政局", "总体意见")]
+    assert [(c["number"], c["id"], c["unit"], c["clause"]) for c in listed] == [
+        (1, 3, "市财政局", "总体意见"), (2, 1, "市财政局", "二（二）3"), (3, 2, "市人社局", "二（一）1")]
+    assert cli(capsys, "comment", project, "list")[1].splitlines()[0].startswith("1\t第1轮\t市财政局\t总体意见")
 
-    assert cli(capsys, "decide", project, "1", "部分采纳", "--reason", "资金来源在实施方案中明确。")[0] == 0
-    refused = cli(capsys, "decide", project, "2", "未采纳")
+    status, out, _ = cli(capsys, "decide", project, "2", "部分采纳", "--reason", "资金来源在实施方案中明确。")
+    assert status == 0 and out.startswith("第2号意见")
+    refused = cli(capsys, "decide", project, "3", "未采纳")
     assert refused[0] == 2 and "须填写理由" in refused[2]
-    assert cli(capsys, "decide", project, "2", "未采纳", "--reason", "职称评聘另有规定。", "--handler", "王某")[0] == 0
-    assert cli(capsys, "decide", project, "3", "采纳")[0] == 0
-    assert json.loads(cli(capsys, "comment", project, "list", "--pending", "--json")[1]) == []
+    assert cli(capsys, "decide", project, "3", "未采纳", "--reason", "职称评聘另有规定。", "--handler", "王某")[0] == 0
+    assert cli(capsys, "decide", project, "1", "采纳")[0] == 0
+    decided = {c["clause"]: c["disposition"] for c in json.loads(cli(capsys, "comment", project, "list", "--json")[1])}
+    assert decided == {"总体意见": "采纳", "二（二）3": "部分采纳", "二（一）1": "未采纳"}
 
-    status, out, _ = cli(capsys, "history", project, "--comment", "2")
+    status, out, _ = cli(capsys, "history", project, "--comment", "3")
     assert status == 0 and "处理：待处理 → 未采纳" in out and "职称评聘另有规定" in out and "王某" in out
 
     letter = tmp_path / "某县教育局复函.txt"  # the usual shape of a 复函 with no comments
@@ -127,7 +132,11 @@ def test_regulation_round_to_all_units_and_refusals(tmp_path, capsys):
     assert missing[0] == 2 and "没有条款“第二十条”" in missing[2]
     unplaced = cli(capsys, "comment", project, "add", "--unit", "市公安局", "--text", "条款待查。")
     assert unplaced[0] == 0 and "待定位" in unplaced[2]
-    assert cli(capsys, "decide", project, "9", "采纳")[2].strip() == "错误：没有编号为9的意见。"
+    assert cli(capsys, "decide", project, "9", "采纳")[2].strip() == "错误：没有序号为9的意见（序号见 comment list 第一列）。"
+    # a round put up online goes to the public: no unit is sent it, none is counted as not answering
+    status, out, _ = cli(capsys, "round", project, "add", "--method", "网上公开", "--sent", "2023-06-20",
+                         "--deadline", "2023-07-20")
+    assert status == 0 and "向社会公开，不发送单位" in out and "第2轮（网上公开）" in out and "发送0个单位" in out
     assert cli(capsys, "stats", project, "--round", "5")[2].strip() == "错误：没有第5轮征求意见。"
     unknown = cli(capsys, "plan", project, "--set", "颜色=红")
     assert unknown[0] == 2 and "没有“颜色”这个字段" in unknown[2]

@@ -55,7 +55,10 @@ def test_the_word_table_read_back(revised, tmp_path):
     assert title.text == "《某市提高教育质量三年行动计划》修改对照表"
     assert resolved_font(title).east_asia == FONT_TITLE
     assert document.paragraphs[1].text == "（第1稿与第2稿对照）"
-    assert document.paragraphs[-1].text == LEGEND
+    # the legend comes before the table: after it, it could stand alone on a page of its own
+    body = [child for child in document.element.body if not child.tag.endswith("sectPr")]
+    legend = next(p for p in document.paragraphs if p.text == LEGEND)
+    assert body[-1] is document.tables[0]._tbl and body.index(legend._p) < len(body) - 1
 
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == list(COLUMN_HEADERS)
@@ -97,7 +100,10 @@ def test_the_workbook_read_back(revised, tmp_path):
     assert rows[2][1:3] == ["二（二）4", "二（二）5、二（二）6"]
     assert rows[0][3] is None and rows[0][1] is None  # an insertion has no old clause: empty, not ""
     heights = [sheet.row_dimensions[n].height for n in range(3, 9)]  # sized to their text
-    assert all(h and h >= 14.5 for h in heights) and max(heights) >= 29
+    # a line of 11 pt CJK text takes 1.45 × 11 pt as LibreOffice sets the fallback fonts: rows of three
+    # lines set at 14.5 pt a line showed two and a half
+    lines = [1 + rows[i][5].count("\n") + (len(rows[i][5].splitlines()[-1]) > 17) for i in range(6)]
+    assert all(h and h >= 1.45 * 11 * n for h, n in zip(heights, lines)) and max(heights) >= 29
     old_cell, new_cell = rows[1][3], rows[1][4]
     assert isinstance(old_cell, CellRichText) and isinstance(new_cell, CellRichText)
     assert str(new_cell) == "4." + TASK_3_REVISED
@@ -186,12 +192,18 @@ def test_revise_compare_and_matches_on_the_command_line(tmp_path, capsys):
     assert "采纳但未修改：市住建局对二（三）5（现为二（三）7）的意见已采纳，但该条款未作修改。" in out
     assert "待确认" not in out
 
+    # the consistency check is listed before generating and stops it unless --force
     assert run(["compare", str(tmp_path / "p.yjt"), "--from", "1", "--to", "2", "--out",
-                str(tmp_path / "对照表.docx")]) == 0
+                str(tmp_path / "对照表.docx")]) == 1
+    err = capsys.readouterr().err
+    assert "提示：采纳但未修改：市住建局对二（三）5（现为二（三）7）的意见已采纳" in err
+    assert "生成修改对照表前发现" in err and not (tmp_path / "对照表.docx").exists()
+    assert run(["compare", str(tmp_path / "p.yjt"), "--from", "1", "--to", "2", "--out",
+                str(tmp_path / "对照表.docx"), "--force"]) == 0
     assert "共6处修改" in capsys.readouterr().out
     assert len(docx.Document(str(tmp_path / "对照表.docx")).tables[0].rows) == 7
     assert run(["compare", str(tmp_path / "p.yjt"), "--out", str(tmp_path / "对照表.xlsx"),
-                "--include-renumbered"]) == 0
+                "--include-renumbered", "--force"]) == 0
     assert "共8处修改" in capsys.readouterr().out
     with pytest.raises(LedgerError, match="须以 .docx 或 .xlsx 结尾"):
         run(["compare", str(tmp_path / "p.yjt"), "--out", str(tmp_path / "对照表.pdf")])

@@ -84,3 +84,46 @@ def test_an_older_file_gains_the_numbers_table_when_upgraded(tmp_path):
     with Project.open(path) as project:
         assert sorted(comment_numbers(project).values()) == list(range(1, 8))
         assert fixed_count(project) == 0
+
+
+def test_a_deleted_comment_restored_by_undo_keeps_the_number_it_went_out_with(tmp_path):
+    from feedback.commands import AddComments, DeleteComment, ScriptedInteraction, execute
+
+    project = taxi_regulation(tmp_path / "出租汽车.yjt")
+    write_adoption_table(project, tmp_path / "表.docx")  # the numbers went out
+    went_out = comment_numbers(project)
+    first = next(i for i, n in went_out.items() if n == 1)
+    delete = DeleteComment(project, first)
+    assert execute(delete, ScriptedInteraction()) is not None
+    assert first not in comment_numbers(project)
+    delete.undo()
+    assert comment_numbers(project) == went_out  # 第1号 again, not a new number after the last
+    delete.do()
+    delete.undo()
+    assert comment_numbers(project) == went_out
+    # comments logged, gone out, undone and redone keep theirs too
+    police = next(u for u in project.units() if u.name == "市公安局")
+    add = AddComments(project, [{"round_number": 1, "unit_id": police.id, "clause_ref": "第一条",
+                                 "body": "建议补充立法依据。"}])
+    execute(add, ScriptedInteraction())
+    write_adoption_table(project, tmp_path / "表2.docx")
+    numbers = comment_numbers(project)
+    add.undo()
+    add.do()
+    assert comment_numbers(project) == numbers
+    project.close()
+
+
+def test_comments_of_an_undone_import_redone_keep_their_numbers(tmp_path):
+    from storage.journal import Journal
+
+    project = taxi_regulation(tmp_path / "出租汽车.yjt")
+    police = next(u for u in project.units() if u.name == "市公安局")
+    with Journal(project) as journal:
+        project.add_comment(round_number=1, unit_id=police.id, clause_ref="第一条", body="建议补充立法依据。")
+    write_adoption_table(project, tmp_path / "表.docx")
+    numbers = comment_numbers(project)
+    journal.undo()
+    journal.redo()
+    assert comment_numbers(project) == numbers
+    project.close()

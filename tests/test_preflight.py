@@ -130,3 +130,24 @@ def test_unplaced_comments_never_print_as_unplaced(complete, tmp_path):
 
     text = "".join(c.text for t in docx.Document(args.out).tables for r in t.rows for c in r.cells)
     assert UNPLACED_CLAUSE_REF not in text and "未指明条款" in text
+
+
+def test_the_ledger_against_the_text_is_checked_before_generating(complete, tmp_path, capsys):
+    """The consistency check's findings are listed by every document telling how comments were
+    handled, with comments named by the numbers the ledger shows (not their ids)."""
+    ids = {u.name: u.id for u in complete.units()}
+    added = complete.add_comment(round_number=1, unit_id=ids["市财政局"], clause_ref="第三条",
+                                 body="建议删除本条。").ids[0]
+    complete.set_disposition(added, Disposition.REJECTED, reason="本条为上位法规定")
+    expected = "同一条款处理不一：第三条：市公安局（第1号）的意见采纳，市财政局（第2号）的意见未采纳，请核对处理是否前后一致。"
+    assert added == 8  # by id it would be 第8号
+    for document in ("explanation", "table", "answers", "comparison", "redline"):
+        found = {f.code: f.message for f in document_findings(complete, document)}
+        assert found.get("consistency.decided_both_ways") == expected, document
+    assert "consistency.decided_both_ways" not in codes(document_findings(complete, "letter", round_number=1))
+    args = argparse.Namespace(project=str(complete.path), out=str(tmp_path / "表.docx"), template=None,
+                              group_by="unit", force=False, round=None)
+    complete.close()
+    # asking to look again, it is listed but does not stop the document
+    assert run_table(args) == 0 and (tmp_path / "表.docx").exists()
+    assert f"提示：{expected}" in capsys.readouterr().err

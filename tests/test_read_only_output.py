@@ -57,7 +57,7 @@ def project_path(tmp_path):
 
 
 @pytest.mark.parametrize("command, name", [
-    (("redline", "--out", "{}/修订.docx"), "修订.docx"),
+    (("redline", "--force", "--out", "{}/修订.docx"), "修订.docx"),
     (("compare", "--force", "--out", "{}/对照表.docx"), "对照表.docx"),
     (("compare", "--force", "--out", "{}/对照表.xlsx"), "对照表.xlsx"),
     (("letter", "--force", "--round", "2", "--unit", "市公安局", "--out", "{}/函.docx"), "函.docx"),

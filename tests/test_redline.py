@@ -246,6 +246,23 @@ def test_changed_clauses_carry_comments_naming_the_ledger_entries(plan_project, 
     assert ends == references == set(texts)
 
 
+def test_comments_cite_the_numbers_of_the_ledger_and_keep_them(plan_project, tmp_path):
+    """The Word comments name comments by the one numbering (not by id), fixed once written."""
+    from storage.numbering import comment_numbers, fixed_count
+
+    general = plan_project.add_comment(round_number=1, unit_id=1, clause_ref="总体意见", body="建议精简篇幅。").ids[0]
+    plan_project.set_disposition(general, Disposition.REJECTED, reason="篇幅已压缩")
+    numbers = comment_numbers(plan_project)
+    assert numbers == {general: 1, 1: 2, 2: 3}  # 总体意见 first within 市财政局; ids would say 3, 1, 2
+    assert fixed_count(plan_project) == 0
+    out = tmp_path / "修订.docx"
+    write_redline(plan_project, 1, 2, out, clean=False)
+    text = zipfile.ZipFile(out).read("word/comments.xml").decode("utf-8")
+    assert "依据意见：第2号 市财政局（采纳）；第3号 市住建局（部分采纳）" in text
+    assert "第1号 市财政局" not in text
+    assert fixed_count(plan_project) == 3  # the revised draft went out: its numbers are kept
+
+
 def test_official_format_is_reused(plan_project, tmp_path):
     from docx import Document
 
@@ -286,11 +303,14 @@ def test_redline_command(plan_project, tmp_path):
     path = plan_project.path
     plan_project.close()
     out = tmp_path / "修改稿（修订）.docx"
-    result = run("redline", path, "--from", "1", "--to", "2", "--out", out)
+    stopped = run("redline", path, "--from", "1", "--to", "2", "--out", out)
+    # the consistency check is listed before generating, and stops it without --force
+    assert stopped.returncode == 1 and "提示：修改无对应意见：新增二（一）2" in stopped.stderr
+    assert "生成修订稿前发现" in stopped.stderr and not out.exists()
+    result = run("redline", path, "--from", "1", "--to", "2", "--out", out, "--force")
     assert result.returncode == 0, result.stderr
     assert "修改6处，序号调整2条，批注6条" in result.stdout and "修改稿（清洁稿）.docx" in result.stdout
     assert out.exists() and (tmp_path / "修改稿（清洁稿）.docx").exists()
-    assert "修改无对应意见：新增二（一）2" in result.stdout  # the consistency check is printed
     wrong = run("redline", path, "--out", tmp_path / "修订.pdf")
     assert wrong.returncode == 2 and "修订.pdf" in wrong.stderr and "Traceback" not in wrong.stderr
     missing = run("redline", path, "--from", "1", "--to", "5", "--out", out)
@@ -313,7 +333,7 @@ def test_annotation_ids_are_unique_and_unconfirmed_matches_are_mentioned(tmp_pat
     project.db.execute("UPDATE clause_matches SET confirmed = 0 WHERE id = (SELECT max(id) FROM clause_matches)")
     project.db.conn.commit()
     project.close()
-    result = run("redline", path, "--out", tmp_path / "再次.docx", "--no-clean")
+    result = run("redline", path, "--out", tmp_path / "再次.docx", "--no-clean", "--force")
     assert result.returncode == 0 and "1项条款对应关系待确认" in result.stderr
     assert not (tmp_path / "再次（清洁稿）.docx").exists()
 
@@ -343,3 +363,25 @@ def test_comments_have_their_own_small_style(plan_project, tmp_path):
     assert styles["annotation text"].font.size.pt == 10.5
     clean = Document(str(tmp_path / "修订（清洁稿）.docx"))
     assert "annotation text" not in [s.name for s in clean.styles]
+
+
+def test_an_article_of_several_paragraphs_reads_once(tmp_path):
+    """A 管理办法's article with 款: its first 款 is the article's own text, printed once (not again
+    as a paragraph of its own), in the revised draft and its clean copy, as the drafter wrote it."""
+    from tests.fixtures.draft_shapes import regulation
+
+    first = regulation()
+    second = [line.replace("百分之二十五", "百分之二十") for line in first]
+    project = _project(tmp_path, "条例.yjt", first, second)
+    out = tmp_path / "条例（修订）.docx"
+    result = write_redline(project, 1, 2, out)
+    as_written = [project.draft(2).title] + [line.replace("　", "\u3000") for line in second[2:]]
+    assert _docx_paragraphs(out, accept=True) == as_written
+    assert _docx_paragraphs(result.clean_path, accept=False) == as_written
+    assert _docx_paragraphs(out, accept=False) == [project.draft(1).title] + first[2:]
+    # and no empty paragraph where the first 款 would have been
+    for path in (out, result.clean_path):
+        root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+        texts = ["".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText")) for p in root.iter(f"{W}p")]
+        assert "" not in texts[2:-1], path.name  # the blank line under the title, the last paragraph mark
+    project.close()

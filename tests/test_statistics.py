@@ -147,3 +147,15 @@ def test_stats_json_reports_the_public_apart(tmp_path, capsys):
 def test_with_nobody_consulted_the_sentence_says_so():
     stats = compute_statistics([UnitInfo(1, "市公安局", "市级部门")], [], [], [], today=date(2023, 4, 1))
     assert stats.sentence == "尚未向有关单位征求意见。"
+
+
+def test_a_later_round_still_open_to_units_that_answered_an_earlier_one_says_so():
+    """Units that commented in round 1 and are asked again in round 2 still owe round 2 an answer."""
+    units = [UnitInfo(1, "市司法局", "市级部门"), UnitInfo(2, "市财政局", "市级部门"), UnitInfo(3, "洋县", "县区")]
+    rounds = [RoundInfo(1, "written", date(2025, 4, 20), {1: "with_comments", 2: "with_comments", 3: "none"}),
+              RoundInfo(2, "written", date(2025, 7, 30), {1: "none", 2: "none"})]
+    stats = compute_statistics(units, rounds, [CommentTally(1, 1, "adopted", "", 1),
+                                               CommentTally(1, 2, "rejected", "", 1)], [],
+                               today=date(2025, 7, 1))
+    assert stats.open_rounds == [2]
+    assert stats.sentence.endswith("第2轮征求意见尚未截止，截止日期为2025年7月30日，尚有2个单位未反馈。")

@@ -16,6 +16,12 @@ def test_the_redline_is_exported_from_the_versions_page(window, qtbot, talk, rev
     page = imported(window, qtbot, revised_docx)
     assert page.redline_button.isEnabled()
     target = tmp_path / "第二稿（修订）.docx"
+    # the check before generating lists the consistency check's findings; 返回修改 writes nothing
+    window.interaction.choices.append("返回修改")
+    assert page.export_redline(target) is None and not target.exists()
+    assert "生成前发现" in window.interaction.questions[-1]
+    assert "修改无对应意见" in window.interaction.questions[-1]
+    window.interaction.choices.append("仍然生成")
     job = page.export_redline(target)
     qtbot.waitUntil(lambda: job.done, timeout=30000)
     assert job.error is None

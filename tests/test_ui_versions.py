@@ -160,7 +160,9 @@ def test_choosing_another_clause_or_none(window, qtbot, talk, revised_docx):
 def test_the_comparison_table_is_exported_and_read_back(window, qtbot, revised_docx, tmp_path):
     page = imported(window, qtbot, revised_docx)
     target = tmp_path / "对照表.docx"
+    window.interaction.choices.append("仍然生成")  # past the check before generating
     job = page.export_comparison(target)
+    assert "修改无对应意见" in window.interaction.questions[-1]
     qtbot.waitUntil(lambda: job.done, timeout=20000)
     assert job.error is None
     document = docx.Document(target)

@@ -353,3 +353,13 @@ def test_any_two_versions_compare_clause_by_clause(project):
     assert inserted.relation is Relation.INSERTED and "（含课外实践）" in inserted.new_text
     assert [(r.op, r.new) for r in changes_between(project, 2, 3)[0].runs if r.op != "equal"] == [
         ("insert", "（含课外实践）")]
+
+
+def test_the_drafting_history_is_told_in_date_order(project):
+    """A round on the first draft sent after the second was formed (a unit asked late about the draft
+    it had) is told after the second draft, as it happened."""
+    import_revision(project, parse_lines(SECOND_DRAFT), formed_on=date(2023, 4, 20))
+    project.add_round(version_number=1, sent_on=date(2023, 4, 25), deadline=date(2023, 4, 30))
+    texts = [e.text for e in version_timeline(project)]
+    assert texts == ["2023年4月3日，形成征求意见稿（第1稿）", "2023年4月10日至4月12日，就第1稿书面征求有关单位意见",
+                     "2023年4月20日，根据反馈意见修改形成第2稿", "2023年4月25日至4月30日，就第1稿书面征求有关单位意见"]

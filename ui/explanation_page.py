@@ -145,6 +145,17 @@ def explanation_html(content: ExplanationContent, *, current: int = 0, attachmen
 
 # -- small widgets --------------------------------------------------------------------------------------
 
+
+def go_ahead(interaction, findings) -> bool:
+    """List what the check before generating found and let the drafter decide: True to generate.
+    Advisory findings alone (shown on the page already) do not ask."""
+    if all(f.advisory for f in findings):
+        return True
+    lines = "\n".join(f"{i}. {f.message}" for i, f in enumerate(findings, 1))
+    answer = interaction.choose(tr("生成前发现{0}处问题：").format(len(findings)) + "\n" + lines,
+                                [tr("返回修改"), tr("仍然生成")])
+    return answer == tr("仍然生成")
+
 class _OptionalDate(QWidget):
     """A date that may be left empty: a tick box, then the date."""
 
@@ -653,7 +664,7 @@ class ExplanationPage(QWidget):
 
     def refresh_warnings(self) -> None:
         """What to look at before sending the explanation (fields missing, comments undecided …)."""
-        self.warnings.setText("　".join(explanation_warnings(self.project)))
+        self.warnings.setText("\n".join(explanation_warnings(self.project)))  # one finding a line
         self.warnings.setVisible(bool(self.warnings.text()))
 
     def _show_automatic(self, content: ExplanationContent) -> None:
@@ -839,13 +850,7 @@ class ExplanationPage(QWidget):
         """The check before generating: what it finds is listed, and the drafter decides."""
         from exports.explanation import document_findings
 
-        findings = document_findings(self.project, document, round_number=round_number)
-        if not findings:
-            return True
-        lines = "\n".join(f"{i}. {f.message}" for i, f in enumerate(findings, 1))
-        answer = self.window.interaction.choose(
-            tr("生成前发现{0}处问题：").format(len(findings)) + "\n" + lines, [tr("返回修改"), tr("仍然生成")])
-        return answer == tr("仍然生成")
+        return go_ahead(self.window.interaction, document_findings(self.project, document, round_number=round_number))
 
     def generate_explanation(self):
         """Ask where to save (and a template), then write the explanation off the UI thread."""

@@ -880,6 +880,13 @@ class VersionsPage(QWidget):
 
     # -- the comparison table ------------------------------------------------------------------------------------
 
+    def _checked(self, document: str, pair: tuple[int, int]) -> bool:
+        """The check before generating, with the consistency check of the pair; the drafter decides."""
+        from exports.explanation import document_findings
+        from ui.explanation_page import go_ahead
+
+        return go_ahead(self.window.interaction, document_findings(self.project, document, versions=pair))
+
     def export_comparison(self, path=None, *, include_renumbered: bool = False):
         """Write the 修改对照表 of the chosen pair as .docx (official format) or .xlsx, off the UI thread."""
         pair = self.pair()
@@ -895,6 +902,8 @@ class VersionsPage(QWidget):
         target = Path(path)
         if target.suffix.lower() not in (".docx", ".xlsx"):
             self.window.interaction.inform(tr("“{0}”须以 .docx 或 .xlsx 结尾。").format(target.name))
+            return None
+        if not self._checked("comparison", pair):
             return None
         project_path = self.project.path
         from ui.jobs import run_job
@@ -934,6 +943,11 @@ class VersionsPage(QWidget):
         if target.suffix.lower() != ".docx":
             self.window.interaction.inform(tr("“{0}”须以 .docx 结尾。").format(target.name))
             return None
+        if not self._checked("redline", pair):
+            return None
+        from storage.numbering import fix_numbers
+
+        fix_numbers(self.project)  # the revision notes cite the comments by number: kept for good
         project_path = self.project.path
         from ui.jobs import run_job
 

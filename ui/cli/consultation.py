@@ -213,12 +213,14 @@ def run_round(args) -> int:
         return 0
     with _project(args.project) as project:
         if args.action == "add":
-            ids, new = recipients(project, args.units)
+            # a round put up online goes to the public, to no unit unless named
+            online = args.method is RoundMethod.ONLINE and args.units is None
+            ids, new = ([], []) if online else recipients(project, args.units)
             fields = _round_fields(args)
             if args.version is not None:
                 fields["version_number"] = args.version
             change = run_command(AddRound(project, recipients=ids, new_units=new, **fields))
-            message = f"{change.message}：发送{len(ids) + len(new)}个单位"
+            message = f"{change.message}：{'向社会公开，不发送单位' if online else f'发送{len(ids) + len(new)}个单位'}"
             print(message + (f"（其中新登记草案中提到的{len(new)}个）" if new else "") + "。")
         else:
             chosen = recipients(project, args.units)[0] if args.units is not None else None
@@ -247,8 +249,18 @@ def _clause_ref(project, round_found, text: str | None) -> str:
     return ref
 
 
-def _comment_json(comment) -> dict:
-    return {"id": comment.id, "round": comment.round_number, "unit": comment.unit_name, "category": comment.category,
+def _comment_id(project, number: int) -> int:
+    """The comment bearing ``number`` (the 序号 of the ledger and every document)."""
+    from storage.numbering import comment_numbers
+
+    found = [comment_id for comment_id, shown in comment_numbers(project).items() if shown == number]
+    if not found:
+        raise CommandError(f"没有序号为{number}的意见（序号见 comment list 第一列）。")
+    return found[0]
+
+
+def _comment_json(comment, number: int) -> dict:
+    return {"number": number, "id": comment.id, "round": comment.round_number, "unit": comment.unit_name, "category": comment.category,
             "clause": comment.clause_ref, "text": comment.body, "proposed": comment.proposed_wording,
             "quoted": comment.quoted_text, "received_on": comment.received_on and comment.received_on.isoformat(),
             "disposition": comment.disposition.label, "reason": comment.reason, "work_item": comment.work_item,
@@ -267,13 +279,16 @@ def run_comment(args) -> int:
                 filters["round_number"] = args.round
             if args.unit:
                 filters["unit_id"] = _unit(project, args.unit).id
-            comments = project.comments(**filters)
+            from storage.numbering import comment_numbers
+
+            numbers = comment_numbers(project)  # listed by the 序号 of the ledger and every document
+            comments = sorted(project.comments(**filters), key=lambda c: numbers[c.id])
         if args.json:
-            _print_json([_comment_json(c) for c in comments])
+            _print_json([_comment_json(c, numbers[c.id]) for c in comments])
             return 0
         for c in comments:
             body = " ".join(c.body.split())  # one line per comment, whatever its paragraphs
-            print(f"{c.id}\t第{c.round_number}轮\t{c.unit_name}\t{c.clause_ref}\t{c.disposition.label}\t{body}")
+            print(f"{numbers[c.id]}\t第{c.round_number}轮\t{c.unit_name}\t{c.clause_ref}\t{c.disposition.label}\t{body}")
         print(f"共{len(comments)}条意见。", file=sys.stderr)
         return 0
     with _project(args.project) as project:
@@ -289,7 +304,10 @@ def run_comment(args) -> int:
                     body=args.text, proposed_wording=args.proposed or "", quoted_text=args.quote or "",
                     received_on=args.date, source=args.source or "")
         change = run_command(AddComments(project, [item]))
-    print(f"已录入第{change.ids[0]}条意见（第{number}轮，{unit.name}，{item['clause_ref']}）。")
+        from storage.numbering import comment_numbers
+
+        shown = comment_numbers(project)[change.ids[0]]
+    print(f"已录入第{shown}号意见（第{number}轮，{unit.name}，{item['clause_ref']}）。")
     return 0
 
 
@@ -298,20 +316,22 @@ def run_decide(args) -> int:
 
     disposition = Disposition.from_label(args.disposition)
     with _project(args.project) as project:
-        change = run_command(SetDisposition(project, args.id, disposition, reason=args.reason,
+        change = run_command(SetDisposition(project, _comment_id(project, args.id), disposition, reason=args.reason,
                                             work_item=args.work_item, handler=args.handler,
                                             who=args.handler or ""), ConsoleInteraction())
     if change is not None:
-        print(f"第{args.id}条意见{change.message}。")
+        print(f"第{args.id}号意见{change.message}。")
     return 0
 
 
 def run_history(args) -> int:
+    from storage.numbering import comment_numbers
+
     with _project(args.project, read_only=True) as project:
-        if args.comment is not None:
-            project.comment(args.comment)  # a comment that does not exist is said so
-        entries = project.history(args.comment)
+        comment_id = None if args.comment is None else _comment_id(project, args.comment)
+        entries = project.history(comment_id)
         units = {u.id: u.name for u in project.units()}
+        numbers = comment_numbers(project)
 
     def shown(field: str, value: str | None) -> str:
         if value is None or value == "":
@@ -327,7 +347,8 @@ def run_history(args) -> int:
 
     for entry in entries:
         who = f"\t{entry.who}" if entry.who else ""
-        print(f"{entry.at.replace('T', ' ')[:16]}\t第{entry.comment_id}条\t"
+        shown_number = f"第{numbers[entry.comment_id]}号" if entry.comment_id in numbers else "已删除的意见"
+        print(f"{entry.at.replace('T', ' ')[:16]}\t{shown_number}\t"
               f"{COMMENT_FIELD_LABELS.get(entry.field, entry.field)}：{shown(entry.field, entry.old_value)} → "
               f"{shown(entry.field, entry.new_value)}{who}")
     if not entries:
@@ -379,7 +400,8 @@ def add_parsers(commands) -> None:
 
     decide = commands.add_parser("decide", help="处理一条意见：采纳、部分采纳、未采纳或在工作中落实")
     decide.add_argument("project", help=PROJECT_HELP)
-    decide.add_argument("id", type=positive_int, metavar="编号", help="意见编号（comment list 第一列）")
+    decide.add_argument("id", type=positive_int, metavar="序号",
+                        help="意见序号（台账和各文稿中的序号，comment list 第一列）")
     decide.add_argument("disposition", choices=[d.label for d in Disposition], metavar="处理结果",
                         help="、".join(d.label for d in Disposition))
     decide.add_argument("--reason", metavar="理由", help="理由或说明（部分采纳、未采纳、在工作中落实须填写）")
@@ -388,7 +410,7 @@ def add_parsers(commands) -> None:
 
     history = commands.add_parser("history", help="显示意见的修改记录")
     history.add_argument("project", help=PROJECT_HELP)
-    history.add_argument("--comment", type=positive_int, metavar="编号", help="只显示这条意见的")
+    history.add_argument("--comment", type=positive_int, metavar="序号", help="只显示这条意见的（台账中的序号）")
 
 
 COMMANDS = {"plan": run_plan, "round": run_round, "comment": run_comment, "decide": run_decide,

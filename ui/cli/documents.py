@@ -45,17 +45,20 @@ def _run(action) -> int:
         return 2
 
 
-def checked(project, document: str, args, *, round_number: int | None = None) -> bool:
-    """Run the check before generating; list what it found on stderr. True when the
-    document may be written: nothing found, or ``--force`` given."""
+def checked(project, document: str, args, *, round_number: int | None = None,
+            versions: tuple[int, int] | None = None) -> bool:
+    """Run the check before generating (``versions``: the drafts compared); list what it found
+    on stderr. True when the document may be written: nothing found but advisory findings,
+    or ``--force`` given."""
     from exports.explanation import document_findings
     from feedback.preflight import DOCUMENT_NAMES
 
-    findings = document_findings(project, document, round_number=round_number)
+    findings = document_findings(project, document, round_number=round_number, versions=versions)
     for finding in findings:
         print(f"提示：{finding.message}", file=sys.stderr)
-    if findings and not getattr(args, "force", False):
-        print(f"生成{DOCUMENT_NAMES[document]}前发现{len(findings)}处问题，未生成文件；"
+    blocking = [f for f in findings if not f.advisory]  # the advisory ones are listed, not stopping
+    if blocking and not getattr(args, "force", False):
+        print(f"生成{DOCUMENT_NAMES[document]}前发现{len(blocking)}处问题，未生成文件；"
               f"处理后重新运行，或加 --force 照此生成。", file=sys.stderr)
         return False
     return True

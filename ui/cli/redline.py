@@ -1,6 +1,10 @@
 """Command-line command ``redline``: the revised draft with Word revision marks, and its clean copy.
 
     python main.py redline PROJECT [--from 1] [--to 2] --out 修改稿（修订）.docx [--author 起草组] [--no-clean]
+        [--force] [--pdf]
+
+The check before generating (``feedback.preflight``, with the consistency check of the two
+drafts) stops it with status 1 unless ``--force``.
 """
 from __future__ import annotations
 
@@ -13,11 +17,13 @@ from feedback.ledger import LedgerError
 def run_redline(args) -> int:
     """Write the new draft with every change against the old one as a Word revision."""
     from exports.redline import DEFAULT_AUTHOR, write_redline
-    from ui.cli.versions import _open, _pair, print_findings
+    from ui.cli.documents import _project, checked, pdf_copies
+    from ui.cli.versions import _pair
 
     if Path(args.out).suffix.lower() != ".docx":
         raise LedgerError(f"“{Path(args.out).name}”须以 .docx 结尾。")
-    with _open(args.project, read_only=True) as project:
+    # writable when it can be: the comments the revision notes cite keep their numbers
+    with _project(args.project) as project:
         from_version, to_version = _pair(project, args.from_version, args.to_version)
         from storage.versions import unconfirmed_matches
 
@@ -25,13 +31,15 @@ def run_redline(args) -> int:
         if unsure:
             print(f"提示：第{from_version}稿与第{to_version}稿还有{len(unsure)}项条款对应关系待确认"
                   f"（matches 命令），修订稿按目前的对应生成。", file=sys.stderr)
+        if not checked(project, "redline", args, versions=(from_version, to_version)):
+            return 1
         result = write_redline(project, from_version, to_version, args.out, author=args.author or DEFAULT_AUTHOR,
                                clean=not args.no_clean)
         print(f"已写出第{to_version}稿的修订稿“{result.path}”（对照第{from_version}稿）："
               f"修改{result.changed}处，序号调整{result.renumbered}条，批注{result.comments}条。")
         if result.clean_path is not None:
             print(f"清洁稿：“{result.clean_path}”。")
-        print_findings(project, from_version, to_version)
+    pdf_copies(args, [result.path] + ([result.clean_path] if result.clean_path is not None else []))
     return 0
 
 
@@ -44,6 +52,9 @@ def add_parsers(commands) -> None:
     redline.add_argument("--out", required=True, help="输出文件（.docx），清洁稿写在同一文件夹")
     redline.add_argument("--author", default="", help="修订者姓名（默认“起草组”）")
     redline.add_argument("--no-clean", action="store_true", help="不另写清洁稿")
+    from ui.cli.documents import add_force
+
+    add_force(redline)
 
 
 COMMANDS = {"redline": run_redline}

@@ -59,19 +59,6 @@ def flag_line(flag: RevisionFlag) -> str:
     return f"{flag.kind.label}：{flag.message}"
 
 
-def print_findings(project, from_version: int, to_version: int) -> None:
-    """The consistency check of the ledger against the text of two versions, one line each."""
-    from storage.versions import consistency_findings
-
-    findings = consistency_findings(project, from_version, to_version)
-    if findings:
-        print(f"一致性检查，需要注意{len(findings)}处：")
-        for finding in findings:
-            print("  " + finding.line())
-    else:
-        print("一致性检查：台账与修改内容一致。")
-
-
 def _print_unconfirmed(matches: list[ClauseMatch]) -> None:
     unsure = [m for m in matches if not m.confirmed]
     if unsure:
@@ -127,7 +114,7 @@ def run_compare(args) -> int:
         include = getattr(args, "include_renumbered", False)
         from ui.cli.documents import checked
 
-        if not checked(project, "comparison", args):
+        if not checked(project, "comparison", args, versions=(from_version, to_version)):
             return 1
         try:
             write_comparison(project, from_version, to_version, args.out, include_renumbered=include)
@@ -136,7 +123,6 @@ def run_compare(args) -> int:
             return 2
         count = len(comparison_rows(project, from_version, to_version, include_renumbered=include))
         print(f"已写出第{from_version}稿与第{to_version}稿的修改对照表“{args.out}”，共{count}处修改。")
-        print_findings(project, from_version, to_version)
     from ui.cli.documents import pdf_copies
 
     pdf_copies(args, [args.out])
