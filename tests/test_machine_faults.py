@@ -166,3 +166,21 @@ def test_an_import_whose_file_vanished_never_says_imported(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "已删除的导出表.csv" in err and "已导入" not in err
     assert count(path) == 0
+
+
+def test_a_full_disk_on_the_command_line_prints_no_english(tmp_path):
+    """The program's log records go to the user's log, not to the console beside the Chinese line."""
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        path = disk / "项目.yjt"
+        make_project(path, comments=3).close()
+        fill(disk)
+        data = tmp_path / "数据"
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "comment", str(path), "add", "--unit", "城固县",
+             "--clause", "总体意见", "--text", "很长的意见" * 2000],
+            capture_output=True, text=True, env={**os.environ, "YIJIANTONG_DATA": str(data)})
+        assert result.returncode == 2
+        assert "OperationalError" not in result.stderr and "failed" not in result.stderr
+        assert result.stderr.count("错误：") == 1 and "项目.yjt" in result.stderr and "磁盘空间已满" in result.stderr
+        assert "OperationalError" in (data / "logs" / "yijiantong.log").read_text(encoding="utf-8")
+        assert count(path) == 3
