@@ -34,6 +34,9 @@ def form_keys(project) -> tuple[str, str]:
     plan_id, secret = _setting(project, _PLAN_ID_KEY), _setting(project, _SECRET_KEY)
     if plan_id and secret:
         return plan_id, secret
+    if project.read_only:
+        raise LedgerError(f"“{project.path.name}”以只读方式打开，而第一次生成反馈表须记下反馈表的识别码；"
+                          "请在可以写入的位置生成。")
     plan_id, secret = secrets.token_hex(8), secrets.token_hex(16)
     with project.transaction():
         project.db["settings"].insert_all([{"key": _PLAN_ID_KEY, "value": plan_id},
