@@ -66,10 +66,12 @@ def _table_rows(path: Path) -> list[list[str]]:
         text = decode_text(path.read_bytes())
         if text is None:
             raise sheet_error(name, "无法识别文字编码，请另存为 UTF-8 编码的 CSV")
-        try:  # Excel's "Unicode text" is UTF-16 with tabs
-            dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",\t;")
+        try:  # Excel's "Unicode text" is UTF-16 with tabs; only the delimiter is guessed (the sniffer
+            # misjudges doubled quotes "" in the last column when lines end in CR LF)
+            delimiter = csv.Sniffer().sniff(text[:20_000], delimiters=",\t;").delimiter
         except csv.Error:
-            dialect = csv.excel
+            delimiter = ","
+        dialect = type("Registry", (csv.excel,), {"delimiter": delimiter})
         return [[csv_field(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     check_spreadsheet_file(path)
     try:

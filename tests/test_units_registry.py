@@ -55,3 +55,11 @@ def test_broken_workbook_is_refused_with_the_file_name(project, tmp_path):
     broken.write_bytes(b"not a zip")
     with pytest.raises(SheetFileError, match="坏名录.xlsx"):
         import_registry(project, broken)
+
+
+def test_quotes_in_the_last_column_of_a_windows_csv_come_in_as_typed(project, tmp_path):
+    """Excel writes CR LF and doubles the quotes a name holds; the sniffer misreads that in the last column."""
+    path = tmp_path / "名录.csv"
+    path.write_bytes('单位类别,单位名称\r\n市级部门,"市""十四五""规划办"\r\n市级部门,汉中市统计局\r\n'.encode("utf-8"))
+    import_registry(project, path)
+    assert {'市"十四五"规划办', "汉中市统计局"} <= {u.name for u in project.units()}
