@@ -190,6 +190,8 @@ def render_template(template, context: dict, path) -> Path:
     name = template.name
     if template.suffix.lower() != ".docx":
         raise TemplateError(f"模板“{name}”须是 .docx 文件。")
+    if Path(path).resolve() == template.resolve():
+        raise TemplateError(f"输出文件与模板“{name}”是同一个文件，生成的文稿会覆盖模板；请换一个输出文件名。")
     try:
         check_office_zip(template)
     except DraftFileError as error:

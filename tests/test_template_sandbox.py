@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 import tracemalloc
+from pathlib import Path
 
 import docx
 import pytest
@@ -151,3 +152,11 @@ def test_ordinary_formatting_and_joining_still_work():
     assert render("{{ '%s（%d条）' % (title, n) }}") == "方案（123456条）"
     assert render("{{ title ~ '—' ~ n }}") == "方案—123456"
     assert render("{{ ([title] + ['附件'])|join('、') }}") == "方案、附件"
+
+
+def test_a_document_is_never_written_over_its_own_template(project, tmp_path):
+    template = Path(bureau_template(tmp_path / "本局模板.docx", "{{ plan.title }}"))
+    before = template.read_bytes()
+    with pytest.raises(TemplateError, match="“本局模板.docx”是同一个文件"):
+        write_adoption_table(project, tmp_path / "本局模板.docx", template=template)
+    assert template.read_bytes() == before
