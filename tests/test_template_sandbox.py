@@ -60,6 +60,8 @@ def test_a_template_cannot_reach_the_program(project, tmp_path, monkeypatch, pla
     "{{ 'x'|center(1000000000) }}",
     "{{ '%999999999d'|format(1) }}",
     "{{ plan.title|replace('', plan.title * 30000) }}",
+    "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "{% for i in [1] recursive %}{{ loop([1]) }}{% endfor %}",
 ])
 def test_a_template_that_would_grow_without_end_is_stopped(project, tmp_path, placeholder):
     template = bureau_template(tmp_path / "循环模板.docx", placeholder)
