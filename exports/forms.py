@@ -802,16 +802,24 @@ class FileReport:
 _NOT_A_REPLY = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})  # what systems leave in folders
 
 
+def _lock_file_reason(name: str) -> str | None:
+    """The report of an office program's lock file (``~$…`` of Excel and WPS, ``.~lock.…#`` of
+    LibreOffice): it means a form is still open, perhaps with unsaved answers."""
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return (f"“{name}”是表格软件打开反馈表时留下的锁定文件，不是反馈表；"
+                "对应的反馈表可能仍在编辑中，请保存并关闭后再收取")
+    return None
+
+
 def form_files(paths: Iterable) -> list[Path]:
     """Every file among ``paths``, folders searched, so each gets a report: a reply saved as
-    .xls, .et or .ods is told plainly, never skipped. Office lock files (``~$…``) and the
-    folders' own system files are left out."""
+    .xls, .et or .ods is told plainly, never skipped, and so is a lock file (a form still open
+    in Excel or WPS). Only the folders' own system files are left out."""
     found: list[Path] = []
     for item in paths:
         item = Path(item)
         if item.is_dir():
-            found += sorted(p for p in item.rglob("*") if p.is_file() and not p.name.startswith("~$")
-                            and p.name.lower() not in _NOT_A_REPLY)
+            found += sorted(p for p in item.rglob("*") if p.is_file() and p.name.lower() not in _NOT_A_REPLY)
         else:
             found.append(item)
     return list(dict.fromkeys(found))
@@ -878,6 +886,9 @@ def collect_forms(project, paths: Sequence, *, round_number: int | None = None,
     total = len(files)
     for done, path in enumerate(files, 1):
         try:
+            lock = _lock_file_reason(path.name)
+            if lock:
+                raise FormRejected(lock)
             answers = read_form(path, resolver_for=resolver_for, check_identity=check_identity)
             sheets, notes = [], []
             for item in answers:

@@ -197,10 +197,11 @@ def _csv_rows(path: Path, progress) -> Iterator[tuple[list, int]]:
     data = path.read_bytes()
     text = decode_text(data, name)
     sample = text[:20_000]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    try:  # only the delimiter is guessed: the sniffer misjudges doubled quotes ("") when lines end in CR LF
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
+    dialect = type("Export", (csv.excel,), {"delimiter": delimiter})
     csv.field_size_limit(MAX_FILE_BYTES)
     del data
     try:

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import jinja2
+from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_OUTPUT_CHARS = 50_000_000   # one part of the document, as XML text
@@ -77,6 +78,44 @@ def _check_number(value) -> None:
 
 
 _FORMAT_WIDTH = re.compile(r"\d{5,}")
+_NESTED_FIELD = re.compile(r"\{[^{}]*:[^{}]*\{")  # a width or precision given as an argument
+
+
+def _check_format(text: str, arguments) -> None:
+    """``str.format`` and ``%`` refuse widths and precisions that would build huge text, whether
+    typed (``{:>999999999}``) or passed in (``{:>{}}``, ``%*s``)."""
+    if _FORMAT_WIDTH.search(text):
+        raise TemplateLimitError("格式宽度过大")
+    if "*" not in text and not _NESTED_FIELD.search(text):
+        return
+    for value in arguments:
+        for item in value.values() if isinstance(value, dict) else (
+                value if isinstance(value, (tuple, list)) else (value,)):
+            _check_number(item)
+            if isinstance(item, str) and _FORMAT_WIDTH.search(item):
+                raise TemplateLimitError("格式宽度过大")
+
+
+def _limited_join(join, items: tuple) -> str:
+    """``a ~ b``: refused before joining when the pieces would make a huge text."""
+    if sum(len(item) for item in items if isinstance(item, str)) > MAX_VALUE_CHARS:
+        raise TemplateLimitError("结果过大")
+    result = join(items)
+    if len(result) > MAX_VALUE_CHARS:  # lists and the like turned into text
+        raise TemplateLimitError("结果过大")
+    return result
+
+
+class _CodeGenerator(CodeGenerator):
+    """Compiles ``~`` to a join under the size limit (Jinja2 joins without asking the sandbox)."""
+
+    def visit_Concat(self, node, frame) -> None:
+        join = "markup_join" if frame.eval_ctx.volatile or frame.eval_ctx.autoescape else "str_join"
+        self.write(f"environment.limited_join({join}, (")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
 
 
 class _SandboxTemplate(jinja2.Template):
@@ -100,7 +139,22 @@ class _SandboxTemplate(jinja2.Template):
 
 class _Sandbox(ImmutableSandboxedEnvironment):
     template_class = _SandboxTemplate
-    intercepted_binops = frozenset(["*", "**", "%"])
+    code_generator_class = _CodeGenerator
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
+    limited_join = staticmethod(_limited_join)
+
+    def wrap_str_format(self, value):
+        """``'…'.format(…)`` and ``format_map`` under the width limits of ``_check_format``."""
+        format_function = super().wrap_str_format(value)
+        if format_function is None:
+            return None
+        text = value.__self__
+
+        def limited(*args, **kwargs):
+            _check_format(text, list(args) + list(kwargs.values()))
+            return format_function(*args, **kwargs)
+
+        return limited
 
     def call_binop(self, context, op, left, right):
         if op == "**":
@@ -111,8 +165,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             for a, b in ((left, right), (right, left)):
                 if _size(a) and isinstance(b, int) and _size(a) * b > MAX_VALUE_CHARS:
                     raise TemplateLimitError("结果过大")
-        elif op == "%" and isinstance(left, str) and _FORMAT_WIDTH.search(left):
-            raise TemplateLimitError("格式宽度过大")
+        elif op == "+":
+            if _size(left) and _size(right) and _size(left) + _size(right) > MAX_VALUE_CHARS:
+                raise TemplateLimitError("结果过大")
+        elif op == "%" and isinstance(left, str):
+            _check_format(left, [right])
         result = super().call_binop(context, op, left, right)
         if isinstance(result, int) and not isinstance(result, bool) and abs(result) > 10 ** 30:
             raise TemplateLimitError("数值过大")
@@ -132,6 +189,9 @@ def _guarded_filter(function):
         value = args[skip - 1] if len(args) >= skip else None
         if function.__name__ == "do_format" and isinstance(value, str) and _FORMAT_WIDTH.search(value):
             raise TemplateLimitError("格式宽度过大")
+        if function.__name__ == "do_join" and isinstance(value, (list, tuple)) and sum(
+                _size(item) for item in value) > MAX_OUTPUT_CHARS:
+            raise TemplateLimitError("结果过大")
         if function.__name__ == "do_replace" and len(args) > skip + 1 and _size(value) * max(
                 1, _size(args[skip + 1])) > MAX_VALUE_CHARS * max(1, _size(args[skip])):
             raise TemplateLimitError("结果过大")

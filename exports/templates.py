@@ -190,6 +190,8 @@ def render_template(template, context: dict, path) -> Path:
     name = template.name
     if template.suffix.lower() != ".docx":
         raise TemplateError(f"模板“{name}”须是 .docx 文件。")
+    if Path(path).resolve() == template.resolve():
+        raise TemplateError(f"输出文件与模板“{name}”是同一个文件，生成的文稿会覆盖模板；请换一个输出文件名。")
     try:
         check_office_zip(template)
     except DraftFileError as error:
@@ -217,6 +219,8 @@ def render_template(template, context: dict, path) -> Path:
         raise TemplateError(f"模板“{name}”中的字段“{field}”不存在，请对照模板字段说明修改。") from error
     except jinja2.TemplateError as error:
         raise TemplateError(f"模板“{name}”无法填写：{error}。") from error
+    except RecursionError as error:  # a macro or loop calling itself without end
+        raise TemplateError(f"模板“{name}”超出填写限制（嵌套过深），已停止；请检查模板中的宏和循环。") from error
     except Exception as error:  # a damaged package or XML the template engine cannot read
         raise TemplateError(f"模板“{name}”无法读取（{type(error).__name__}），请在 Word 中另存为 .docx 后重试。") from error
     left = _leftovers(filled.docx)

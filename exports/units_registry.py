@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
+from exports.saving import DocumentError, atomic_save
 from exports.text_files import decode_text
 from exports.xlsx_safety import (SheetFileError, cell_text, check_spreadsheet_file, csv_field, csv_text,
                                  guard_workbook, set_text, sheet_error)
@@ -32,32 +33,39 @@ class RegistryImport:
 
 
 def write_registry(project, path) -> Path:
-    """Write every unit of the project to ``path`` (.xlsx or .csv)."""
+    """Write every unit of the project to ``path`` (.xlsx or .csv), whole or not at all; any other
+    name (the project file itself, say) is refused."""
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise DocumentError(f"“{path.name}”须以 .xlsx 或 .csv 结尾。")
     rows = [(u.name, u.category, "、".join(u.aliases), u.contact_person, u.phone) for u in project.units()]
-    if path.suffix.lower() == ".csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+
+    def write_csv(target: str) -> None:
+        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             writer.writerows([csv_text(v) for v in row] for row in rows)
-        return path
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "单位名录"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(name="黑体", bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    for values in rows:
-        sheet.append([None] * len(COLUMNS))
-        for cell, value in zip(sheet[sheet.max_row], values):
-            set_text(cell, value)
-    for letter, width in zip("ABCDE", (30, 12, 30, 12, 16)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    guard_workbook(book)
-    book.save(path)
-    return path
+
+    def write_xlsx(target: str) -> None:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "单位名录"
+        sheet.append(COLUMNS)
+        for cell in sheet[1]:
+            cell.font = Font(name="黑体", bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        for values in rows:
+            sheet.append([None] * len(COLUMNS))
+            for cell, value in zip(sheet[sheet.max_row], values):
+                set_text(cell, value)
+        for letter, width in zip("ABCDE", (30, 12, 30, 12, 16)):
+            sheet.column_dimensions[letter].width = width
+        sheet.freeze_panes = "A2"
+        guard_workbook(book)
+        book.save(target)
+
+    return atomic_save(path, write_csv if suffix == ".csv" else write_xlsx, suffix=suffix)
 
 
 def _table_rows(path: Path) -> list[list[str]]:
@@ -66,10 +74,12 @@ def _table_rows(path: Path) -> list[list[str]]:
         text = decode_text(path.read_bytes())
         if text is None:
             raise sheet_error(name, "无法识别文字编码，请另存为 UTF-8 编码的 CSV")
-        try:  # Excel's "Unicode text" is UTF-16 with tabs
-            dialect = csv.Sniffer().sniff(text[:20_000], delimiters=",\t;")
+        try:  # Excel's "Unicode text" is UTF-16 with tabs; only the delimiter is guessed (the sniffer
+            # misjudges doubled quotes "" in the last column when lines end in CR LF)
+            delimiter = csv.Sniffer().sniff(text[:20_000], delimiters=",\t;").delimiter
         except csv.Error:
-            dialect = csv.excel
+            delimiter = ","
+        dialect = type("Registry", (csv.excel,), {"delimiter": delimiter})
         return [[csv_field(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     check_spreadsheet_file(path)
     try:

@@ -896,8 +896,9 @@ def _add_regulation_paragraph(stack: list[_Node], token: _Token) -> None:
     """An unnumbered paragraph in an article starts its next 款."""
     article_index = max(i for i, n in enumerate(stack) if n.kind is ClauseKind.ARTICLE)
     article = stack[article_index]
-    paragraphs = [c for c in article.children if c.kind is ClauseKind.PARAGRAPH]
-    if not paragraphs:
+    # 款 are numbered 1, 2, … in the order they are added: the last one tells the count
+    last = next((c for c in reversed(article.children) if c.kind is ClauseKind.PARAGRAPH), None)
+    if last is None:
         # The article's own first paragraph becomes 第一款, taking the items so far.
         first = _Node(ClauseKind.PARAGRAPH, article.rank + 1, 1, "第一款", "第一款", article.line,
                       head_text=article.head_text, parent=article)
@@ -908,8 +909,8 @@ def _add_regulation_paragraph(stack: list[_Node], token: _Token) -> None:
             child.parent = first
         article.paragraphs = []
         article.tables = []
-        paragraphs = [first]
-    number = len(paragraphs) + 1
+        last = first
+    number = last.number + 1
     cn = int_to_chinese(number)
     node = _Node(ClauseKind.PARAGRAPH, article.rank + 1, number, f"第{cn}款", f"第{cn}款", token.line,
                  head_text=token.text, parent=article)

@@ -349,8 +349,7 @@ class _Matcher:
         anchors = self._anchors[kind]
         if not anchors:
             return float(item.kind_position)
-        olds = [a[0] for a in anchors]
-        at = bisect.bisect_left(olds, item.kind_position)
+        at = bisect.bisect_left(anchors, item.kind_position, key=lambda anchor: anchor[0])
         before = anchors[at - 1] if at > 0 else None
         after = anchors[at] if at < len(anchors) else None
         if before and after and after[1] > before[1]:
@@ -546,8 +545,7 @@ class _Matcher:
         anchors = self._old_anchors[kind]
         if not anchors:
             return float(item.kind_position)
-        news = [a[0] for a in anchors]
-        at = bisect.bisect_left(news, item.kind_position)
+        at = bisect.bisect_left(anchors, item.kind_position, key=lambda anchor: anchor[0])
         if at > 0:
             return anchors[at - 1][1] + item.kind_position - anchors[at - 1][0]
         return anchors[0][1] - (anchors[0][0] - item.kind_position)
@@ -574,23 +572,32 @@ class _Matcher:
         for item in self.old:
             if item.index in self.old_to_new or item.index in grouped_old:
                 continue
-            near = max((_text_similarity(item, b) for b in left_new
-                        if b.clause.kind is item.clause.kind and abs(b.index - item.index) <= 4 * _WINDOW),
-                       default=0.0)
+            near = max((_text_similarity(item, b) for b in _within(left_new, item.index, 4 * _WINDOW)
+                        if b.clause.kind is item.clause.kind), default=0.0)
             matches.append((item.index, -1, ClauseMatch(item.clause.ref, None, Relation.DELETED, round(near, 1),
                                                         near < NEAR_SCORE)))
         left_old = [i for i in self.old if i.index not in self.old_to_new and i.index not in grouped_old]
+        # an inserted clause sorts after the old clause before it: the highest old partner of the new ones before
+        before_of, highest = [], -1
+        for i in self.new:
+            before_of.append(highest)
+            highest = max(highest, self.new_to_old.get(i.index, -1))
         for item in left_new:
-            near = max((_text_similarity(a, item) for a in left_old
-                        if a.clause.kind is item.clause.kind and abs(a.index - item.index) <= 4 * _WINDOW),
-                       default=0.0)
-            # an inserted clause sorts after the old clause before it
-            before = max((self.new_to_old.get(i.index, -1) for i in self.new[:item.index]), default=-1)
+            near = max((_text_similarity(a, item) for a in _within(left_old, item.index, 4 * _WINDOW)
+                        if a.clause.kind is item.clause.kind), default=0.0)
+            before = before_of[item.index]
             matches.append((before, item.index, ClauseMatch(None, item.clause.ref, Relation.INSERTED, round(near, 1),
                                                             near < NEAR_SCORE)))
         matches.sort(key=lambda m: (m[0] if m[0] >= 0 else -1, m[1] if m[2].from_ref is not None else 10 ** 9,
                                     m[1]))
         return [m[2] for m in matches]
+
+
+def _within(items: list[_Item], index: int, reach: int) -> list[_Item]:
+    """The items (in index order) whose index is within ``reach`` of ``index``."""
+    low = bisect.bisect_left(items, index - reach, key=lambda i: i.index)
+    high = bisect.bisect_right(items, index + reach, key=lambda i: i.index)
+    return items[low:high]
 
 
 def match_clauses(old: Sequence[Clause], new: Sequence[Clause], *,

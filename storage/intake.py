@@ -29,6 +29,9 @@ def form_keys(project) -> tuple[str, str]:
     plan_id, secret = project.settings.get(_PLAN_ID_KEY), project.settings.get(_SECRET_KEY)
     if plan_id and secret:
         return plan_id, secret
+    if project.read_only:
+        raise LedgerError(f"“{project.path.name}”以只读方式打开，而第一次生成反馈表须记下反馈表的识别码；"
+                          "请在可以写入的位置生成。")
     plan_id, secret = secrets.token_hex(8), secrets.token_hex(16)
     project.settings.set_many({_PLAN_ID_KEY: plan_id, _SECRET_KEY: secret})
     return plan_id, secret

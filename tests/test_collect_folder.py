@@ -28,12 +28,17 @@ def test_every_file_in_the_folder_is_reported(project, tmp_path, capsys):  # noq
     shutil.copy(form_of("市第一中学"), replies / "市第一中学.ods")
     (replies / "市体育局意见.docx").write_bytes(b"PK\x03\x04")
     (replies / "~$市财政局.xlsx").write_bytes(b"lock")   # Excel's lock file while the form is open
+    (replies / ".~lock.汉台区.xls#").write_bytes(b"lock")   # LibreOffice's
     (replies / "Thumbs.db").write_bytes(b"\0")
     capsys.readouterr()
     status = run_collect(Namespace(project=path, paths=[replies], round=None, json=True, replace=False))
     result = {r["file"]: r for r in json.loads(capsys.readouterr().out)}
     assert status == 1
-    assert sorted(result) == ["市体育局意见.docx", "市公安局.et", "市第一中学.ods", "市财政局.xlsx", "汉台区.xls"]
+    assert sorted(result) == [".~lock.汉台区.xls#", "~$市财政局.xlsx", "市体育局意见.docx", "市公安局.et", "市第一中学.ods", "市财政局.xlsx",
+                              "汉台区.xls"]
+    # the lock file is told, not skipped: the form it belongs to may still be open with unsaved answers
+    assert result["~$市财政局.xlsx"]["status"] == "rejected" and "锁定文件" in result["~$市财政局.xlsx"]["message"]
+    assert "锁定文件" in result[".~lock.汉台区.xls#"]["message"]
     assert result["市财政局.xlsx"]["status"] == "imported"
     assert "旧版 Excel 格式（.xls）" in result["汉台区.xls"]["message"]
     assert "WPS 表格格式（.et）" in result["市公安局.et"]["message"]

@@ -73,4 +73,6 @@ def test_a_batch_stopped_part_way_says_exactly_what_was_written(project, tmp_pat
     assert "磁盘空间已满" in message and "已写出3个" in message
     on_disk = sorted(p.name for p in (tmp_path / "反馈表").iterdir())
     assert len(on_disk) == 3 and all(f"“{name}”" in message for name in on_disk)
+    calls.clear()  # the command line's batch stops at its fourth form too, and says so
     assert run(["forms", str(project.path), "--out", str(tmp_path / "命令行")]) == 2
+    assert len(list((tmp_path / "命令行").iterdir())) == 3

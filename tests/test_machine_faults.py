@@ -165,3 +165,36 @@ def test_an_import_whose_file_vanished_never_says_imported(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "已删除的导出表.csv" in err and "已导入" not in err
     assert count(path) == 0
+
+
+def test_a_full_disk_on_the_command_line_prints_no_english(tmp_path):
+    """The program's log records go to the user's log, not to the console beside the Chinese line."""
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        path = disk / "项目.yjt"
+        make_project(path, comments=3).close()
+        fill(disk)
+        data = tmp_path / "数据"
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "comment", str(path), "add", "--unit", "城固县",
+             "--clause", "总体意见", "--text", "很长的意见" * 2000],
+            capture_output=True, text=True, env={**os.environ, "YIJIANTONG_DATA": str(data)})
+        assert result.returncode == 2
+        assert "OperationalError" not in result.stderr and "failed" not in result.stderr
+        assert result.stderr.count("错误：") == 1 and "项目.yjt" in result.stderr and "磁盘空间已满" in result.stderr
+        assert "OperationalError" in (data / "logs" / "yijiantong.log").read_text(encoding="utf-8")
+        assert count(path) == 3
+
+
+def test_forms_are_written_from_a_project_on_a_read_only_share(tmp_path, capsys):
+    with small_disk(tmp_path / "share") as share:
+        path, first = share / "共享项目.yjt", share / "新项目.yjt"
+        make_project(path, comments=2).close()
+        make_project(first).close()
+        assert run(["forms", str(path), "--out", str(tmp_path / "第一次")]) == 0  # the forms' keys are kept
+        read_only(share)
+        assert run(["forms", str(path), "--out", str(tmp_path / "反馈表")]) == 0
+        assert sorted(p.name.split("—")[0] for p in (tmp_path / "反馈表").glob("*.xlsx")) == ["城固县", "市发展改革委", "空白"]
+        capsys.readouterr()
+        assert run(["forms", str(first), "--out", str(tmp_path / "无识别码")]) == 2  # none made yet: said so
+        err = capsys.readouterr().err
+        assert "新项目.yjt" in err and "只读" in err and err.count("\n") == 1

@@ -228,3 +228,20 @@ def test_a_table_made_without_a_file_is_known_by_its_content(project):
     assert (first.comments, first.duplicate_groups, first.largest_group) == (2, 1, 2)
     again = import_public_comments(project, PublicTable("手工.csv", ["留言"], [list(r) for r in table.rows], [2, 3, 4]))
     assert again.status == "unchanged" and project.count_comments() == 2
+
+
+def test_quotes_typed_in_a_comment_survive_a_csv_with_windows_line_ends(project, tmp_path):
+    """Python's CSV sniffer misreads doubled quotes in the last column when lines end in CR LF (as
+    websites' exports do); the text must come in as typed."""
+    typed = ['建议将"每年划拨专门资金"修改为"统筹安排资金"', '=HYPERLINK("http://example.com")', "建议增加体育课时"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # CR LF, doubled quotes, the message last as the export puts it
+    writer.writerows([["网名", "留言时间", "留言内容"]] + [[f"网友{i}", "2023-04-02 10:00", text]
+                                                         for i, text in enumerate(typed)])
+    path = tmp_path / "留言导出.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    assert b'""' in path.read_bytes() and b"\r\n" in path.read_bytes()
+    assert [row[2] for row in read_public_table(path).rows] == typed
+    project.add_round(method=RoundMethod.ONLINE)
+    import_public_comments(project, path, {"text": "留言内容", "submitter": "网名"})
+    assert sorted(c.body for c in project.comments()) == sorted(typed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+import tracemalloc
+from pathlib import Path
 
 import docx
 import pytest
@@ -58,6 +60,8 @@ def test_a_template_cannot_reach_the_program(project, tmp_path, monkeypatch, pla
     "{{ 'x'|center(1000000000) }}",
     "{{ '%999999999d'|format(1) }}",
     "{{ plan.title|replace('', plan.title * 30000) }}",
+    "{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}",
+    "{% for i in [1] recursive %}{{ loop([1]) }}{% endfor %}",
 ])
 def test_a_template_that_would_grow_without_end_is_stopped(project, tmp_path, placeholder):
     template = bureau_template(tmp_path / "循环模板.docx", placeholder)
@@ -118,3 +122,43 @@ def test_ordinary_template_features_still_work(project, tmp_path):
     assert lines[1].endswith("006") and "…" in lines[1]
     assert lines[2] == f"有采纳{2 * len(project.comments())}"
     assert os.path.getsize(out) > 0
+
+
+@pytest.mark.parametrize("placeholder", [
+    "{{ '{:>200000000}'.format('x') }}",
+    "{{ '{:>{}}'.format('x', 200000000) }}",
+    "{{ '{:.200000000f}'.format(1.5) }}",
+    "{{ '%*s' % (200000000, 'x') }}",
+    # doubling by recursion: ``~`` and ``+`` are not multiplications, but grow just as fast
+    "{% macro f(s, n) %}{% if n %}{{ f(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}{% endmacro %}"
+    "{{ f('x', 27) }}",
+    "{% macro f(s, n) %}{% if n %}{{ f(s + s, n - 1) }}{% else %}{{ s|length }}{% endif %}{% endmacro %}"
+    "{{ f([1], 24) }}",
+    "{% set a = 'x' * 1000000 %}{{ (" + ", ".join(["a"] * 100) + ")|join|length }}",
+])
+def test_a_huge_value_is_refused_before_it_is_built(placeholder):
+    """The limit strikes before the memory is taken, not after a gigabyte was built."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(TemplateLimitError), limits(30):
+            sandbox_environment().from_string(placeholder).render(plan={"title": "标题"})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000
+
+
+def test_ordinary_formatting_and_joining_still_work():
+    render = lambda text: sandbox_environment().from_string(text).render(n=123456, title="方案")  # noqa: E731
+    assert render("{{ '{}：{:>6}'.format(title, n) }}") == "方案：123456"
+    assert render("{{ '%s（%d条）' % (title, n) }}") == "方案（123456条）"
+    assert render("{{ title ~ '—' ~ n }}") == "方案—123456"
+    assert render("{{ ([title] + ['附件'])|join('、') }}") == "方案、附件"
+
+
+def test_a_document_is_never_written_over_its_own_template(project, tmp_path):
+    template = Path(bureau_template(tmp_path / "本局模板.docx", "{{ plan.title }}"))
+    before = template.read_bytes()
+    with pytest.raises(TemplateError, match="“本局模板.docx”是同一个文件"):
+        write_adoption_table(project, tmp_path / "本局模板.docx", template=template)
+    assert template.read_bytes() == before

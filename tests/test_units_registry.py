@@ -55,3 +55,23 @@ def test_broken_workbook_is_refused_with_the_file_name(project, tmp_path):
     broken.write_bytes(b"not a zip")
     with pytest.raises(SheetFileError, match="坏名录.xlsx"):
         import_registry(project, broken)
+
+
+def test_quotes_in_the_last_column_of_a_windows_csv_come_in_as_typed(project, tmp_path):
+    """Excel writes CR LF and doubles the quotes a name holds; the sniffer misreads that in the last column."""
+    path = tmp_path / "名录.csv"
+    path.write_bytes('单位类别,单位名称\r\n市级部门,"市""十四五""规划办"\r\n市级部门,汉中市统计局\r\n'.encode("utf-8"))
+    import_registry(project, path)
+    assert {'市"十四五"规划办', "汉中市统计局"} <= {u.name for u in project.units()}
+
+
+def test_exporting_onto_the_project_file_itself_is_refused(tmp_path):
+    from ui.cli import run
+
+    path = tmp_path / "项目.yjt"
+    Project.create(path, parse_lines(["计划", "一、任务"])).close()
+    before = path.read_bytes()
+    assert run(["units", str(path), "--export", str(path)]) == 2
+    assert path.read_bytes() == before
+    assert run(["units", str(path), "--export", str(tmp_path / "名录.CSV")]) == 0
+    assert (tmp_path / "名录.CSV").read_text(encoding="utf-8-sig").startswith("单位名称")

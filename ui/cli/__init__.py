@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 import traceback
@@ -47,11 +48,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _UserLogHandler(logging.Handler):
+    """The program's own log records (a failed transaction and the like) go to the user's log
+    file, opened at the first record; never to the console, where the user gets one Chinese line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from storage.paths import data_dir
+            from ui.logs import log, setup_logging
+
+            setup_logging(data_dir())
+            log.removeHandler(self)
+            log.handle(record)
+        except Exception:  # noqa: BLE001 - no writable data folder: the one line is all there is
+            pass
+
+
 def _run_command(args) -> int:
     from feedback.errors import Cancelled, UserError
     from storage.project import Project
 
     Project.report = lambda message: print(f"提示：{message}", file=sys.stderr)
+    program_log = logging.getLogger("yijiantong")
+    if not program_log.handlers:
+        program_log.addHandler(_UserLogHandler())
     try:
         return importlib.import_module(COMMAND_MODULES[args.command]).COMMANDS[args.command](args)
     except UserError as error:

@@ -37,8 +37,12 @@ def _recorded(project, text: str, action):
 
 def run_forms(args) -> int:
     from exports.forms import write_forms
+    from storage.project import ProjectLockedError, ProjectReadOnlyError
 
-    project = _open(args.project)
+    try:
+        project = _open(args.project)
+    except (ProjectLockedError, ProjectReadOnlyError):  # forms only read a project whose forms were made before
+        project = _open(args.project, read_only=True)
     try:
         files = write_forms(project, args.out, round_number=args.round, single_workbook=args.single_workbook,
                             changed_only=getattr(args, "changed_only", False))
