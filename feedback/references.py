@@ -56,7 +56,7 @@ class ReferenceMatch:
     span: tuple[int, int] = (0, 0)
 
 
-_CN = "一二三四五六七八九十百零〇两"
+_CN = "一二三四五六七八九十百千万零〇两"
 _NUM = rf"(?:\d+|[{_CN}]+)"
 _S = r"\s*"
 # Full-width forms people type in references, mapped one character to one so

@@ -557,3 +557,17 @@ def test_report_copied_from_pdf_with_ascii_commas_and_a_lone_page_number():
     assert "一是文化旅游产业蓬勃发展。" in text  # 一是 stays in its clause
     said = [str(w) for w in draft.warnings]
     assert any("页码1处" in w for w in said)
+
+
+def test_articles_past_the_nine_hundred_and_ninety_ninth():
+    """A code as long as the Civil Code (1,260 articles, 第一千条 onwards) keeps every article apart."""
+    from feedback.numerals import int_to_chinese
+    from feedback.references import resolve_reference
+
+    lines = ["某某法典（草案）", "第一章　一般规定"] + [f"第{int_to_chinese(n)}条　本法规定的第{n}项事务。" for n in range(1, 1261)]
+    draft = parse_lines(lines)
+    articles = [c.ref for c in draft.clauses if c.kind is ClauseKind.ARTICLE]
+    assert len(articles) == 1260 and articles[999:1001] == ["第一千条", "第一千零一条"]
+    assert articles[-1] == "第一千二百六十条"
+    match = resolve_reference("建议删除第一千零一条。", draft)
+    assert match.ref == "第一千零一条" and match.certain
