@@ -81,15 +81,16 @@ class Versions(Part):
             version_id = self.id_of(version_number)
         except LedgerError:
             return []
-        return [self._clause(r) for r in self.db.query(
-            "SELECT * FROM clauses WHERE version_id = ? ORDER BY position", [version_id])]
+        cursor = self.db.execute(f"SELECT {_CLAUSE_COLUMNS} FROM clauses WHERE version_id = ? ORDER BY position",
+                                 [version_id])
+        return [self._clause(row) for row in cursor]
 
     @staticmethod
-    def _clause(row: dict) -> Clause:
-        return Clause(ref=row["ref"], label=row["label"], level=row["level"], kind=ClauseKind(row["kind"]),
-                      heading=row["heading"], text=row["text"], number=row["number"],
-                      parent_ref=row["parent_ref"], lead_units=json.loads(row["lead_units"]),
-                      responsible_units=json.loads(row["responsible_units"]), tables=json.loads(row["tables"]))
+    def _clause(row: tuple) -> Clause:
+        ref, label, level, kind, heading, text, number, parent_ref, lead, responsible, tables = row
+        return Clause(ref=ref, label=label, level=level, kind=ClauseKind(kind), heading=heading, text=text,
+                      number=number, parent_ref=parent_ref, lead_units=_json_list(lead),
+                      responsible_units=_json_list(responsible), tables=_json_list(tables))
 
     def draft(self, version_number: int | None = None) -> Draft:
         """A version as a ``Draft`` again, for the reference resolver and reports."""
@@ -98,3 +99,13 @@ class Versions(Part):
                         if version_number in (None, v.number)), None)
         return Draft(title=version.title if version else "", clauses=clauses,
                      style=version.style if version else "plan")
+
+
+_CLAUSE_COLUMNS = ("ref, label, level, kind, heading, text, number, parent_ref, lead_units, responsible_units, "
+                   "tables")
+
+
+def _json_list(text: str | None) -> list:
+    """A list kept as JSON; most clauses keep none, and ``[]`` is read without the parser."""
+    return [] if not text or text == "[]" else json.loads(text)
+

@@ -368,11 +368,12 @@ def save_revision(project, prepared: PreparedRevision, *, source_file: str = "",
         if formed_on is not None:
             _write_version_date(project, number, formed_on)
     stored = stored_matches(project, previous, number) if previous is not None else []
-    old_clauses = project.clauses(previous) if previous else []
-    groups = change_groups(stored, [c.ref for c in old_clauses], [c.ref for c in draft.clauses])
-    firsts = first_paragraph_refs(Draft("", old_clauses)), first_paragraph_refs(draft)
-    groups = [g for g in groups if not (g.relation.changed and restates_article(g, *firsts))]
-    flags = revision_flags(project, previous, number) if previous is not None else []
+    old = project.draft(previous) if previous else Draft("", [])
+    new = project.draft(number)
+    every_group = change_groups(stored, [c.ref for c in old.clauses], [c.ref for c in new.clauses])
+    firsts = first_paragraph_refs(old), first_paragraph_refs(draft)
+    groups = [g for g in every_group if not (g.relation.changed and restates_article(g, *firsts))]
+    flags = _flags(project, previous, number, every_group, old, new) if previous is not None else []
     report(1.0, "已完成")
     return RevisionResult(number, previous, stored, groups, flags, change, list(prepared.warnings))
 
@@ -452,7 +453,11 @@ def revision_flags(project, from_version: int, to_version: int) -> list[Revision
     The comments checked are those of the rounds held on ``from_version``.
     """
     _check_pair(project, from_version, to_version)
-    groups, old, new = _groups(project, from_version, to_version)
+    return _flags(project, from_version, to_version, *_groups(project, from_version, to_version))
+
+
+def _flags(project, from_version: int, to_version: int, groups: list[ChangeGroup], old: Draft,
+           new: Draft) -> list[RevisionFlag]:
     notes = change_notes(project, from_version, to_version)
     return [f for f in check_consistency(groups, old, new, _round_comments(project, from_version))
             if not (f.change_key and notes.get(f.change_key, "").strip())]
