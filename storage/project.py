@@ -14,37 +14,41 @@ touched; a failure leaves the file as it was before the action.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import sqlite_utils
 
+from feedback import __version__
 from feedback.draft import Draft
 from feedback.errors import UserError
 from feedback.ledger import LedgerError, SearchHit
 from feedback.statistics import (ClauseTally, CommentTally, RoundInfo, Statistics, UnitInfo,
                                  compute_statistics)
 from storage import search
-from feedback import __version__
 from storage.backups import BackupError, backup_infos, copy_database, make_backup
 from storage.comments import Comments
-from storage.documents import Documents
 from storage.draft_versions import Versions
 from storage.faults import os_reason, sqlite_reason
+from storage.locking import FileLock
 from storage.part import from_iso as _date, now_text as _now
 from storage.plan import PlanDetails
 from storage.rollback_journal import change_counter, journal_path, set_aside_foreign_journal
-from storage.locking import FileLock
 from storage.rounds import Rounds
-from storage.settings import Settings
 from storage.schema import (APPLICATION_ID, FILE_SUFFIX, OUR_TABLES, SCHEMA_VERSION, migrate, read_header,
                             schema_version)
+from storage.settings import Settings
 from storage.units import Units
+
+if TYPE_CHECKING:
+    from storage.documents import Documents
+
 
 class ProjectError(UserError):
     """A project file that cannot be opened or written; one Chinese sentence naming it."""
@@ -133,12 +137,18 @@ class Project:
         self.units = Units(self)
         self.rounds = Rounds(self)
         self.comments = Comments(self)
-        self.documents = Documents(self)
         self.settings = Settings(self)
         try:
             self._identity = _identity(self.path)
         except OSError:
             self._identity = None
+
+    @functools.cached_property
+    def documents(self) -> "Documents":
+        """The documents' sections (``storage/documents.py``), loaded when first asked for."""
+        from storage.documents import Documents
+
+        return Documents(self)
 
     # -- opening and closing -------------------------------------------------
 

@@ -171,9 +171,6 @@ def _dress(app: QApplication) -> None:
 
     choose_font(app)
     app.setStyleSheet(STYLE_SHEET)
-    from ui.widgets import size_file_dialogs
-
-    size_file_dialogs(app)
 
 
 def run(project_path: str | None, *, demo: bool, screenshot: str | None, page: str | None,

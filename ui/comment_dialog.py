@@ -13,7 +13,7 @@ from feedback.ledger import Comment, Round, Unit
 from feedback.vocabulary import GENERAL_CLAUSE_REF, UNPLACED_CLAUSE_REF
 from ui.style import set_role
 from ui.text import tr
-from ui.widgets import DateBox, dialog_buttons, fit_to_screen
+from ui.widgets import DateBox, dialog_buttons, file_dialogs, fit_to_screen
 
 
 def letters_module():
@@ -427,9 +427,8 @@ class CommentEntryDialog(QDialog):
         self._update_count()
 
     def choose_file(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getOpenFileName(self, tr("选择来函文件"), "", tr(
+        path, _ = file_dialogs.getOpenFileName(self, tr("选择来函文件"), "", tr(
             "来函 (*.docx *.doc *.wps *.pdf *.txt);;所有文件 (*)"))
         if path:
             self.read_file(path)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFontDatabase, QKeySequence, QTextCursor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
@@ -30,7 +30,7 @@ from feedback.ledger import LedgerError
 from storage import documents
 from ui.style import set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons
+from ui.widgets import dialog_buttons, file_dialogs
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SAVE_DELAY_MS = 600  # typed text is kept once typing pauses this long
@@ -242,13 +242,13 @@ class DocumentDialog(QDialog):
         self.resize(640, 0)
 
     def _browse_path(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, tr("保存为"), self.path.text(), tr("Word 文档 (*.docx)"))
+        chosen, _ = file_dialogs.getSaveFileName(self, tr("保存为"), self.path.text(), tr("Word 文档 (*.docx)"))
         if chosen:
             self.path.setText(chosen)
 
     def _browse_template(self) -> None:
         folder = self.template.text() or str(Path(self.path.text()).parent)
-        chosen, _ = QFileDialog.getOpenFileName(self, tr("选择单位模板"), folder, tr("Word 模板 (*.docx)"))
+        chosen, _ = file_dialogs.getOpenFileName(self, tr("选择单位模板"), folder, tr("Word 模板 (*.docx)"))
         if chosen:
             self.template.setText(chosen)
 
@@ -921,10 +921,9 @@ class ExplanationPage(QWidget):
         return self._start(tr("正在生成征求意见函…"), path, write)
 
     def choose_answers_folder(self) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
 
         folder = self._folder or self.project.path.parent
-        chosen = QFileDialog.getExistingDirectory(self, tr("各单位采纳情况反馈保存到"), str(folder))
+        chosen = file_dialogs.getExistingDirectory(self, tr("各单位采纳情况反馈保存到"), str(folder))
         return Path(chosen) if chosen else None
 
     def generate_answers(self):

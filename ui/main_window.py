@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMainWindow, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
 
 from ui.interaction import DialogInteraction
 from ui.settings import DISPLAY_NAME, AppSettings, data_dir
 from ui.text import tr
-from ui.widgets import dialog_buttons
+from ui.widgets import dialog_buttons, file_dialogs
 
 if TYPE_CHECKING:  # the domain is imported after the window is on screen
     from feedback.ledger import Change
@@ -520,7 +520,7 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         folder = str(self.project.path.parent) if self.project else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, tr("打开项目"), folder, tr("意见通项目 (*.yjt);;所有文件 (*)"))
+        path, _ = file_dialogs.getOpenFileName(self, tr("打开项目"), folder, tr("意见通项目 (*.yjt);;所有文件 (*)"))
         if path:
             self.open_project(path)
 
@@ -539,7 +539,7 @@ class MainWindow(QMainWindow):
     def new_from_draft(self) -> None:
         """Choose a draft, read it off the UI thread, save it as a new project."""
         folder = str(self.project.path.parent) if self.project else str(Path.home())
-        source, _ = QFileDialog.getOpenFileName(self, tr("选择征求意见稿"), folder,
+        source, _ = file_dialogs.getOpenFileName(self, tr("选择征求意见稿"), folder,
                                                 tr("草案 (*.docx *.txt *.pdf *.doc *.wps);;所有文件 (*)"))
         if source:
             self.import_draft(source)
@@ -569,7 +569,7 @@ class MainWindow(QMainWindow):
             chosen = target
             if chosen is None:
                 suggestion = str(source.with_suffix(".yjt"))
-                chosen, _ = QFileDialog.getSaveFileName(self, tr("保存项目"), suggestion,
+                chosen, _ = file_dialogs.getSaveFileName(self, tr("保存项目"), suggestion,
                                                         tr("意见通项目 (*.yjt)"))
                 if not chosen:
                     return
@@ -605,7 +605,7 @@ class MainWindow(QMainWindow):
         if target is None:
             suggestion = self.project.path.with_name(
                 f"{self.project.path.stem}-副本-{datetime.now():%Y%m%d-%H%M}{self.project.path.suffix}")
-            target, _ = QFileDialog.getSaveFileName(self, tr("另存副本"), str(suggestion), tr("意见通项目 (*.yjt)"))
+            target, _ = file_dialogs.getSaveFileName(self, tr("另存副本"), str(suggestion), tr("意见通项目 (*.yjt)"))
             if not target:
                 return False
         target = Path(target if str(target).lower().endswith(".yjt") else f"{target}.yjt")

@@ -8,12 +8,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from feedback.outline_commands import ReshapeOutline, change_level, join_with_previous, split_at_line
 from ui.text import tr
 
 
 def reshape_actions(project, ref: str) -> list[tuple[str, object]]:
     """The menu's (text, operation) pairs for the clause ``ref``."""
+    from feedback.outline_commands import change_level, join_with_previous
+
     return [
         (tr("升一级"), lambda clauses: change_level(clauses, ref, -1)),
         (tr("降一级"), lambda clauses: change_level(clauses, ref, +1)),
@@ -22,6 +23,8 @@ def reshape_actions(project, ref: str) -> list[tuple[str, object]]:
 
 
 def split_operation(project, ref: str, line: int):
+    from feedback.outline_commands import split_at_line
+
     style = project.draft().style
     return lambda clauses: split_at_line(clauses, ref, line, regulation=style == "regulation")
 
@@ -33,6 +36,8 @@ def install(page) -> None:
 
 
 def _show(page, point) -> None:
+    from feedback.outline_commands import ReshapeOutline
+
     project = page.window.project
     ref = page.tree_model.ref_at(page.tree.indexAt(point))
     if project is None or project.read_only or not ref:
@@ -45,6 +50,8 @@ def _show(page, point) -> None:
 
 
 def _split(page, project, ref: str) -> None:
+    from feedback.outline_commands import ReshapeOutline
+
     clause = next((c for c in project.clauses() if c.ref == ref), None)
     lines = clause.text.split("\n") if clause and clause.text else []
     if len(lines) < 2:

@@ -18,13 +18,13 @@ from typing import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from ui.style import ERROR, MUTED, set_role
 from ui.text import tr
-from ui.widgets import dialog_buttons, fit_to_screen
+from ui.widgets import dialog_buttons, file_dialogs, fit_to_screen
 
 PREVIEW_ROWS = 12
 _FOLDER_BUTTON_MS = 30_000
@@ -40,19 +40,19 @@ class FileChooser:
         self.parent = parent
 
     def folder(self, title: str, start: Path) -> Path | None:
-        chosen = QFileDialog.getExistingDirectory(self.parent, title, str(start))
+        chosen = file_dialogs.getExistingDirectory(self.parent, title, str(start))
         return Path(chosen) if chosen else None
 
     def open_files(self, title: str, start: Path, filters: str) -> list[Path]:
-        chosen, _ = QFileDialog.getOpenFileNames(self.parent, title, str(start), filters)
+        chosen, _ = file_dialogs.getOpenFileNames(self.parent, title, str(start), filters)
         return [Path(p) for p in chosen]
 
     def open_file(self, title: str, start: Path, filters: str) -> Path | None:
-        chosen, _ = QFileDialog.getOpenFileName(self.parent, title, str(start), filters)
+        chosen, _ = file_dialogs.getOpenFileName(self.parent, title, str(start), filters)
         return Path(chosen) if chosen else None
 
     def save_file(self, title: str, suggestion: Path, filters: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggestion), filters)
+        chosen, _ = file_dialogs.getSaveFileName(self.parent, title, str(suggestion), filters)
         return Path(chosen) if chosen else None
 
 

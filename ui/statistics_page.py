@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget)
 
 from feedback.clause_order import busiest_clauses, clause_positions
@@ -17,6 +17,7 @@ from feedback.vocabulary import Disposition, ReplyState
 from ui.charts import Bar, BarChart
 from ui.style import DISPOSITION_COLOURS, REPLY_COLOURS, REPLY_SHORT, set_role
 from ui.text import tr
+from ui.widgets import file_dialogs
 
 TOP_CLAUSES = 20
 
@@ -219,7 +220,7 @@ class StatisticsPage(QWidget):
         chart = self.charts[key]
         if path is None:
             folder = self.export_folder or (self.project.path.parent if self.project else Path.home())
-            chosen, _ = QFileDialog.getSaveFileName(self, tr("导出图片"), str(folder / f"{chart.title}.png"),
+            chosen, _ = file_dialogs.getSaveFileName(self, tr("导出图片"), str(folder / f"{chart.title}.png"),
                                                     tr("PNG 图片 (*.png)"))
             if not chosen:
                 return None

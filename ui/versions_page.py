@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout,
                                QWidget)
 
@@ -32,7 +32,7 @@ from feedback.version_commands import (ConfirmAllMatches, ConfirmMatch, EditVers
                                        SetVersionDate)
 from ui.style import ERROR, MUTED, WARNING, set_role
 from ui.text import tr
-from ui.widgets import fit_to_screen, list_table
+from ui.widgets import file_dialogs, fit_to_screen, list_table
 
 _DATA = Qt.ItemDataRole.UserRole + 1
 _DELETED_STYLE = "color:#c62828; background:#fdecea; text-decoration: line-through;"
@@ -811,7 +811,7 @@ class VersionsPage(QWidget):
             return None
         if path is None:
             folder = str(self.project.path.parent)
-            path, _ = QFileDialog.getOpenFileName(self, tr("选择修订稿"), folder,
+            path, _ = file_dialogs.getOpenFileName(self, tr("选择修订稿"), folder,
                                                   tr("草案 (*.docx *.txt *.doc *.wps);;所有文件 (*)"))
             if not path:
                 return None
@@ -895,7 +895,7 @@ class VersionsPage(QWidget):
         if path is None:
             suggestion = str(self.project.path.with_name(
                 f"{self.project.path.stem}-修改对照表（第{pair[0]}稿与第{pair[1]}稿）.docx"))
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出修改对照表"), suggestion,
+            path, _ = file_dialogs.getSaveFileName(self, tr("导出修改对照表"), suggestion,
                                                   tr("Word 文档 (*.docx);;Excel 工作簿 (*.xlsx)"))
             if not path:
                 return None
@@ -936,7 +936,7 @@ class VersionsPage(QWidget):
             return None
         if path is None:
             suggestion = str(self.project.path.with_name(f"{self.project.path.stem}-第{pair[1]}稿（修订）.docx"))
-            path, _ = QFileDialog.getSaveFileName(self, tr("导出修订稿"), suggestion, tr("Word 文档 (*.docx)"))
+            path, _ = file_dialogs.getSaveFileName(self, tr("导出修订稿"), suggestion, tr("Word 文档 (*.docx)"))
             if not path:
                 return None
         target = Path(path)

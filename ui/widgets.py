@@ -71,8 +71,34 @@ class FileDialogSizer(QObject):
         return False
 
 
+class _SizedFileDialogs:
+    """``QFileDialog``'s static functions (``file_dialogs.getOpenFileName(…)`` …) with ``FileDialogSizer``
+    watching only while the dialog is open: a filter on the whole application at other times would pass
+    every event of the app through Python."""
+
+    def __getattr__(self, name: str):
+        function = getattr(QFileDialog, name)  # looked up at call time, so tests may stand in for it
+
+        def sized(*args, **kwargs):
+            app = QApplication.instance()
+            if app is None or getattr(app, "_file_dialog_sizer", None) is not None:
+                return function(*args, **kwargs)
+            sizer = FileDialogSizer(app)
+            app.installEventFilter(sizer)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                app.removeEventFilter(sizer)
+                sizer.deleteLater()
+
+        return sized
+
+
+file_dialogs = _SizedFileDialogs()
+
+
 def size_file_dialogs(app: QApplication) -> None:
-    """Install ``FileDialogSizer`` on ``app`` (once)."""
+    """Install ``FileDialogSizer`` on ``app`` for good (once); the app itself uses ``file_dialogs``."""
     if getattr(app, "_file_dialog_sizer", None) is None:
         app._file_dialog_sizer = FileDialogSizer(app)
         app.installEventFilter(app._file_dialog_sizer)
