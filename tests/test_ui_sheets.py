@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from openpyxl import Workbook, load_workbook  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
 
@@ -21,13 +21,13 @@ from feedback.vocabulary import Disposition, ReplyState, RoundMethod  # noqa: E4
 from storage.intake import PUBLIC_UNIT_NAME  # noqa: E402
 from storage.project import Project  # noqa: E402
 from tests.fixtures.fill_forms import edit_cell, fill_form  # noqa: E402
+from tests.fixtures.public_exports import CAMPAIGN, write_public_export  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.models import COLUMN_INDEX  # noqa: E402
 from ui.settings import AppSettings  # noqa: E402
 
 TASK4 = "三（二）4 加快教育信息化建设"
 BEFORE_DEADLINE = date(2023, 4, 11)
-CAMPAIGN = "强烈建议增加中小学体育课时，保证每天锻炼一小时！"
 
 
 class ScriptedFiles:
@@ -167,20 +167,6 @@ def test_the_ledger_workbook_is_the_filtered_view_or_everything(window, qtbot, t
     job = run(window, qtbot, window.sheets.export_ledger_action, ScriptedFiles(save=everything))
     assert job.result == 32 and load_workbook(tmp_path / "全部.xlsx")[LEDGER_SHEET].max_row == 34
     assert window.sheets.last_output == tmp_path
-
-
-def write_public_export(path, campaign=500):
-    """A website's export: a title row, odd headers, a campaign of identical comments, a few others."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(["汉中市教育局网上征求意见留言导出"])
-    ws.append(["编号", "昵称", "留言", "所涉部分", "时间"])
-    for i in range(campaign):
-        ws.append([i + 1, f"网友{i}", CAMPAIGN, "三（四）8", f"2023-04-0{1 + i % 9}"])
-    ws.append([campaign + 1, "家长甲", "强烈建议增加中小学体育课时，保证每天锻炼1小时", "", "2023/4/2"])
-    ws.append([campaign + 2, "学生丙", "希望减少作业量，增加睡眠时间。", "", "2023年4月3日"])
-    workbook.save(path)
-    return path
 
 
 def import_public(window, qtbot, path, choose=None):

@@ -10,7 +10,8 @@ pytest.importorskip("pytestqt")
 
 from feedback.commands import AddComments  # noqa: E402
 from storage.project import Project  # noqa: E402
-from tests.test_ui_sheets import import_public, write_public_export  # noqa: E402
+from tests.fixtures.public_exports import write_public_export  # noqa: E402
+from tests.test_ui_sheets import import_public  # noqa: E402
 from tests.test_ui_versions import imported, revised_docx  # noqa: E402,F401 - the fixture
 
 

@@ -2,7 +2,6 @@
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
 
 from exports.forms import collect_forms, form_context, write_form
 from exports.public_comments import import_public_comments
@@ -15,9 +14,9 @@ from storage.journal import JOURNALED, Journal
 from storage.project import Project, ProjectError
 from storage.versions import ProjectVersions, changes_between, prepare_revision
 from tests.fixtures.fill_forms import fill_form
+from tests.fixtures.public_exports import write_public_export
 from tests.fixtures.revised_drafts import FIRST_DRAFT, SECOND_DRAFT
 
-CAMPAIGN = "强烈建议增加中小学体育课时，保证每天锻炼一小时！"
 
 
 def dump(project, tables=(*JOURNALED, "versions", "clauses", "clause_matches", "settings")) -> dict:
@@ -41,21 +40,8 @@ def demo(tmp_path):
     project.close()
 
 
-def write_public_export(path, campaign=60):
-    """A website's export: a title row, the site's own headers, a campaign of one comment, two others."""
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(["汉中市教育局网上征求意见留言导出"])
-    ws.append(["编号", "昵称", "留言", "所涉部分", "时间"])
-    for i in range(campaign):
-        ws.append([i + 1, f"网友{i}", CAMPAIGN, "三（四）8", f"2023-04-0{1 + i % 9}"])
-    ws.append([campaign + 1, "学生丙", "希望减少作业量，增加睡眠时间。", "", "2023年4月3日"])
-    workbook.save(path)
-    return path
-
-
 def test_public_comments_undone_row_by_row_and_redone_with_the_same_ids(demo, tmp_path):
-    path = write_public_export(tmp_path / "留言导出.xlsx")
+    path = write_public_export(tmp_path / "留言导出.xlsx", 60, near_duplicate=False)
     before = dump(demo)
     mapping = {"text": "留言", "submitter": "昵称", "clause": "所涉部分", "date": "时间"}
     command = RecordedAction(demo, "导入公众意见", lambda project: import_public_comments(
@@ -111,7 +97,7 @@ def test_a_comment_undone_then_an_import_then_redo_never_clashes(demo, tmp_path)
     add = AddComments(demo, [dict(round_number=1, unit_id=demo.units()[0].id, clause_ref="总体意见", body="建议细化。")])
     added = execute(add, talk).ids
     add.undo()
-    path = write_public_export(tmp_path / "留言.xlsx", campaign=3)
+    path = write_public_export(tmp_path / "留言.xlsx", 3, near_duplicate=False)
     imported = RecordedAction(demo, "导入公众意见", lambda project: import_public_comments(
         project, path, {"text": "留言"}, create_round=True), Journal)
     ids = execute(imported, talk).ids
