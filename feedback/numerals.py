@@ -16,6 +16,8 @@ _DIGIT_VALUES = {c: i for i, c in enumerate(DIGITS)} | {"〇": 0, "两": 2, "○
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CHINESE_NUMERAL_CHARS = DIGITS + "〇○两十百千万"
+# the numerals of clause labels (第一千零一条, 三、, （十二）); ○ is left out: drafts use it as a bullet
+LABEL_NUMERAL_CHARS = "一二三四五六七八九十百千万零〇两"
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
 _LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"

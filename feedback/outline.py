@@ -19,12 +19,12 @@ from typing import Iterable
 
 from feedback import pdf_text
 from feedback.draft import Clause, Draft, ParseWarning, SourceBlock
-from feedback.numerals import CIRCLED, chinese_to_int, int_to_chinese
+from feedback.numerals import CIRCLED, LABEL_NUMERAL_CHARS, chinese_to_int, int_to_chinese
 from feedback.text import clean_line, to_simplified
 from feedback.units import UNITS_NOTE_RE, find_units_note, split_unit_names
 from feedback.vocabulary import ClauseKind
 
-_CN = "一二三四五六七八九十百千万零〇两"
+_CN = LABEL_NUMERAL_CHARS
 _NUM = rf"[{_CN}\d０-９]+"
 _REG_RE = re.compile(rf"^第\s*({_NUM})\s*(编|篇|部分|章|节|条)(?:\s+|　|(?=\S))")
 _REG_FAMILY = {"编": "volume", "篇": "book", "部分": "segment", "章": "chapter", "节": "division", "条": "article"}

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from feedback.draft import Clause, Draft
-from feedback.numerals import CIRCLED, chinese_to_int
+from feedback.numerals import CIRCLED, LABEL_NUMERAL_CHARS, chinese_to_int
 from feedback.text import fold, to_simplified
 from feedback.vocabulary import ClauseKind
 
@@ -56,7 +56,7 @@ class ReferenceMatch:
     span: tuple[int, int] = (0, 0)
 
 
-_CN = "一二三四五六七八九十百千万零〇两"
+_CN = LABEL_NUMERAL_CHARS
 _NUM = rf"(?:\d+|[{_CN}]+)"
 _S = r"\s*"
 # Full-width forms people type in references, mapped one character to one so
