@@ -16,23 +16,13 @@ from datetime import date
 from pathlib import Path
 
 from ui.cli.errors import CommandError
+from ui.cli.parsing import date_value
 from ui.cli.running import ConsoleInteraction
 
 
 def _talk(*, terminal: bool | None = None) -> ConsoleInteraction:
     """Asks on a terminal; otherwise declines, and the command names the candidates itself."""
     return ConsoleInteraction(decline=True, blank="都不是", terminal=terminal)
-
-
-def _parse_date(text: str | None) -> date | None:
-    if not text:
-        return None
-    from exports.public_comments import parse_date
-
-    iso = parse_date(text)
-    if iso is None:
-        raise CommandError(f"日期“{text}”无法识别，请写成 2024-05-08 或 2024年5月8日")
-    return date.fromisoformat(iso)
 
 
 def _read(project, source: str, draft):
@@ -134,7 +124,7 @@ def run_reply(args) -> int:
         args.paths, args.json, args.replace = [source], False, False
         return run_collect(args)
     talk = _talk(terminal=False if source == "-" else None)  # stdin is the letter
-    received = _parse_date(args.date)
+    received = args.date
     project = Project.open(args.project)
     try:
         newest = project.draft()
@@ -226,7 +216,7 @@ def add_parsers(commands) -> None:
     reply.add_argument("file", help="来函文件（.txt/.docx/.doc/.wps/.pdf、退回的修订稿、反馈表），或 - 从标准输入读取")
     reply.add_argument("--unit", help="反馈单位（默认按来函识别；识别不了时询问或报错，不会默认）")
     reply.add_argument("--round", type=int, help="轮次（默认为该单位被征求的那一轮）")
-    reply.add_argument("--date", help="收到日期（默认取来函的成文日期）")
+    reply.add_argument("--date", type=date_value, help="收到日期（默认取来函的成文日期）")
 
 
 COMMANDS = {"reply": run_reply}
