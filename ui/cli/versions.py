@@ -12,26 +12,17 @@ a document that cannot be saved is printed here.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 from feedback.ledger import LedgerError
 from feedback.revision import ClauseMatch, RevisionFlag, describe_change
+from ui.cli.parsing import date_value
 
 
 def _open(path, read_only: bool = False):
     from storage.project import Project
 
     return Project.open(path, read_only=read_only, backup=not read_only)
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"日期“{text}”格式不对，应为 YYYY-MM-DD。") from None
 
 
 def _pair(project, from_version: int | None, to_version: int | None) -> tuple[int, int]:
@@ -81,7 +72,7 @@ def run_revise(args) -> int:
         previous = numbers[-1] if numbers else None
         prepared = prepare_revision(draft, previous, project.clauses(previous) if previous else [], source_file=name)
         command = ImportRevision(ProjectVersions(project), prepared, source_file=name, note=args.note or "",
-                                 formed_on=_date(getattr(args, "date", None)))
+                                 formed_on=getattr(args, "date", None))
         run_command(command)
         result = command.result
     print(f"已导入第{result.version_number}稿“{Path(args.draft).name}”。")
@@ -184,7 +175,7 @@ def add_parsers(commands) -> None:
     revise.add_argument("project", help="项目文件（.yjt）")
     revise.add_argument("--draft", required=True, help="修改稿文件（.docx、.txt 或 .doc）")
     revise.add_argument("--note", default="", help="本稿说明，如“吸收第一轮反馈意见”")
-    revise.add_argument("--date", help="本稿形成日期（YYYY-MM-DD），写入起草过程")
+    revise.add_argument("--date", type=date_value, help="本稿形成日期（YYYY-MM-DD），写入起草过程")
     revise.add_argument("--simplified", action="store_true", help="繁体字转换为简体字")
 
     compare = commands.add_parser("compare", help="生成两稿的修改对照表（.docx 或 .xlsx）")
